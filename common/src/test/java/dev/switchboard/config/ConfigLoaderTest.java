@@ -1,0 +1,261 @@
+package dev.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.framing.Framing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private Path file(String name, String text) throws IOException {
+    Path path = dir.resolve(name);
+    Files.writeString(path, text);
+    return path;
+  }
+
+  private static SwitchboardConfig load(Path file, Map<String, String> flags, Map<String, String> props, Map<String, String> env) {
+    return ConfigLoader.load(file, new OverrideSource(flags, props, env));
+  }
+
+  private static SwitchboardConfig load(Path file) {
+    return ConfigLoader.load(file, OverrideSource.none());
+  }
+
+  @Test
+  @DisplayName("with no file and no overrides every service runs on loopback on its default port")
+  void defaults() {
+    SwitchboardConfig config = load(null);
+    assertThat(config.roles()).containsExactly(Role.ECHO, Role.UDP, Role.GATEWAY);
+    assertThat(config.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.echo().listeners()).singleElement().satisfies(l -> {
+      assertThat(l.host()).isEqualTo("127.0.0.1");
+      assertThat(l.port()).isEqualTo(7007);
+      assertThat(l.framing()).isEqualTo(Framing.RAW);
+      assertThat(l.maxFrameBytes()).isEqualTo(65536);
+    });
+    assertThat(config.udp()).isEqualTo(new UdpConfig("127.0.0.1", 7007));
+    assertThat(config.gateway()).isEqualTo(new GatewayConfig("127.0.0.1", 8080));
+    assertThat(config).isEqualTo(SwitchboardConfig.defaults());
+  }
+
+  @Test
+  @DisplayName("a YAML file sets nested keys and lists of listeners")
+  void yamlFile() throws IOException {
+    Path yaml = file("s.yaml", """
+        roles: [echo, gateway]
+        instances: 3
+        echo:
+          listeners:
+            - port: 7100
+            - name: lines
+              port: 7101
+              framing: line
+              delimiter: "\\r\\n"
+              idleTimeout: 250ms
+        gateway:
+          port: 9090
+        """);
+    SwitchboardConfig config = load(yaml);
+    assertThat(config.roles()).containsExactly(Role.ECHO, Role.GATEWAY);
+    assertThat(config.instances()).isEqualTo(3);
+    assertThat(config.echo().listeners()).hasSize(2);
+    EchoListenerConfig lines = config.echo().listeners().get(1);
+    assertThat(lines.framing()).isEqualTo(Framing.LINE);
+    assertThat(lines.delimiter().getBytes()).containsExactly('\r', '\n');
+    assertThat(lines.idleTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.gateway().port()).isEqualTo(9090);
+  }
+
+  @Test
+  @DisplayName("a JSON file is read like YAML")
+  void jsonFile() throws IOException {
+    Path json = file("s.json", "{\"gateway\": {\"port\": 9191}, \"udp\": {\"host\": \"::1\"}}");
+    SwitchboardConfig config = load(json);
+    assertThat(config.gateway().port()).isEqualTo(9191);
+    assertThat(config.udp().host()).isEqualTo("::1");
+  }
+
+  @Test
+  @DisplayName("flag beats system property beats environment beats file beats default")
+  void precedence() throws IOException {
+    Path yaml = file("s.yaml", "gateway: {port: 1001}\nudp: {port: 2001}\necho: {listeners: [{port: 3001}]}\ninstances: 5\n");
+    Map<String, String> env = Map.of("SWITCHBOARD_GATEWAY_PORT", "1002", "SWITCHBOARD_UDP_PORT", "2002",
+        "SWITCHBOARD_INSTANCES", "6", "SWITCHBOARD_ECHO_LISTENERS_0_MAX_FRAME_BYTES", "100", "PATH", "/bin");
+    Map<String, String> props = Map.of("switchboard.gateway.port", "1003", "switchboard.instances", "7", "java.home", "/x");
+    Map<String, String> flags = Map.of("instances", "8");
+
+    SwitchboardConfig config = load(yaml, flags, props, env);
+
+    assertThat(config.instances()).isEqualTo(8);
+    assertThat(config.gateway().port()).isEqualTo(1003);
+    assertThat(config.udp().port()).isEqualTo(2002);
+    assertThat(config.echo().listeners().get(0).port()).isEqualTo(3001);
+    assertThat(config.echo().listeners().get(0).maxFrameBytes()).isEqualTo(100);
+    assertThat(config.echo().listeners().get(0).idleTimeout()).isEqualTo(EchoListenerConfig.DEFAULT_IDLE_TIMEOUT);
+  }
+
+  @Test
+  @DisplayName("environment variable names follow the key: camelCase becomes SNAKE_CASE, dots become underscores")
+  void environmentNames() {
+    assertThat(OverrideSource.environmentName("gateway.port")).isEqualTo("SWITCHBOARD_GATEWAY_PORT");
+    assertThat(OverrideSource.environmentName("echo.listeners.0.maxFrameBytes"))
+        .isEqualTo("SWITCHBOARD_ECHO_LISTENERS_0_MAX_FRAME_BYTES");
+    assertThat(OverrideSource.environmentName("echo.listeners.1.tls.certPath"))
+        .isEqualTo("SWITCHBOARD_ECHO_LISTENERS_1_TLS_CERT_PATH");
+  }
+
+  @Test
+  @DisplayName("roles from an override are a comma-separated list")
+  void rolesOverride() {
+    SwitchboardConfig config = load(null, Map.of("roles", "udp, echo"), Map.of(), Map.of());
+    assertThat(config.roles()).containsExactly(Role.ECHO, Role.UDP);
+  }
+
+  @Test
+  @DisplayName("port 70000 is refused, naming the key, the value and its origin")
+  void portOutOfRange() throws IOException {
+    assertThatThrownBy(() -> load(file("s.yaml", "gateway:\n  port: 70000\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.port = 70000")
+        .hasMessageContaining("s.yaml")
+        .hasMessageContaining("between 0 and 65535");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_PORT", "70000")))
+        .hasMessageContaining("udp.port = 70000 (from environment variable SWITCHBOARD_UDP_PORT)");
+  }
+
+  @Test
+  @DisplayName("a negative timeout is refused, naming the key")
+  void negativeTimeout() throws IOException {
+    assertThatThrownBy(() -> load(file("s.yaml", "echo: {listeners: [{idleTimeout: -5s}]}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("echo.listeners.0.idleTimeout = -5s")
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of("switchboard.shutdownTimeout", "-1s"), Map.of()))
+        .hasMessageContaining("shutdownTimeout = -1s (from system property switchboard.shutdownTimeout)");
+  }
+
+  @Test
+  @DisplayName("a duration without a unit is refused")
+  void durationWithoutUnit() throws IOException {
+    assertThatThrownBy(() -> load(file("s.yaml", "echo: {listeners: [{frameTimeout: 30}]}")))
+        .hasMessageContaining("echo.listeners.0.frameTimeout = 30")
+        .hasMessageContaining("with a unit");
+  }
+
+  @Test
+  @DisplayName("unknown keys are refused at any depth, with their full name")
+  void unknownKeys() throws IOException {
+    assertThatThrownBy(() -> load(file("a.yaml", "gateway:\n  prot: 9090\n")))
+        .hasMessage("unknown config key gateway.prot (in " + dir.resolve("a.yaml") + ")");
+    assertThatThrownBy(() -> load(file("b.yaml", "echo:\n  listeners:\n    - port: 1\n      framming: line\n")))
+        .hasMessageContaining("unknown config key echo.listeners.0.framming");
+    assertThatThrownBy(() -> load(file("c.yaml", "colour: blue\n")))
+        .hasMessageContaining("unknown config key colour");
+  }
+
+  @Test
+  @DisplayName("an override in Switchboard's namespace that matches no key is refused")
+  void unknownOverrides() {
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PROT", "1")))
+        .hasMessage("environment variable SWITCHBOARD_GATEWAY_PROT matches no config key");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of("switchboard.gateway.prot", "1"), Map.of()))
+        .hasMessageContaining("unknown config key gateway.prot (from system property switchboard.gateway.prot)");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_ECHO_LISTENERS_1_PORT", "1")))
+        .hasMessageContaining("SWITCHBOARD_ECHO_LISTENERS_1_PORT matches no config key");
+  }
+
+  @Test
+  @DisplayName("a YAML file that does not parse is refused with line and column")
+  void yamlSyntax() throws IOException {
+    Path yaml = file("bad.yaml", "gateway:\n  port: 8080\n   host: x\n");
+    assertThatThrownBy(() -> load(yaml))
+        .hasMessageStartingWith("config file " + yaml + " does not parse at line 3, column");
+  }
+
+  @Test
+  @DisplayName("a JSON file that does not parse is refused with line and column")
+  void jsonSyntax() throws IOException {
+    Path json = file("bad.json", "{\n  \"gateway\": {\"port\": 80,}\n}\n");
+    assertThatThrownBy(() -> load(json))
+        .hasMessageStartingWith("config file " + json + " does not parse at line 2, column");
+  }
+
+  @Test
+  @DisplayName("duplicate keys in a file are refused")
+  void duplicateKeys() throws IOException {
+    assertThatThrownBy(() -> load(file("d.yaml", "gateway: {port: 1}\ngateway: {port: 2}\n")))
+        .hasMessageContaining("does not parse").hasMessageContaining("duplicate key gateway");
+    assertThatThrownBy(() -> load(file("d.json", "{\"udp\": {}, \"udp\": {}}")))
+        .hasMessageContaining("does not parse").hasMessageContaining("Duplicate field 'udp'");
+  }
+
+  @Test
+  @DisplayName("a missing config file is named")
+  void missingFile() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> load(missing)).hasMessage("config file " + missing + " does not exist");
+  }
+
+  @Test
+  @DisplayName("wrong types are refused: text for a number, a scalar for a mapping, an unknown role or framing")
+  void wrongTypes() throws IOException {
+    assertThatThrownBy(() -> load(null, Map.of("instances", "many"), Map.of(), Map.of()))
+        .hasMessageContaining("instances = many (from command-line flag): expected a whole number");
+    assertThatThrownBy(() -> load(file("a.yaml", "gateway: 8080\n")))
+        .hasMessageContaining("gateway").hasMessageContaining("expected a mapping");
+    assertThatThrownBy(() -> load(null, Map.of("roles", "echo,ftp"), Map.of(), Map.of()))
+        .hasMessageContaining("config key roles: unknown role 'ftp'");
+    assertThatThrownBy(() -> load(file("b.yaml", "echo: {listeners: [{framing: netstring}]}")))
+        .hasMessageContaining("echo.listeners.0.framing = netstring")
+        .hasMessageContaining("expected one of fixed, length, length-ascii, line, raw");
+  }
+
+  @Test
+  @DisplayName("fixed framing needs fixedBytes, no larger than maxFrameBytes")
+  void fixedFraming() throws IOException {
+    assertThatThrownBy(() -> load(file("a.yaml", "echo: {listeners: [{framing: fixed}]}")))
+        .hasMessageContaining("echo.listeners.0.fixedBytes: required");
+    assertThatThrownBy(() -> load(file("b.yaml", "echo: {listeners: [{framing: fixed, fixedBytes: 100, maxFrameBytes: 10}]}")))
+        .hasMessageContaining("echo.listeners.0.fixedBytes: 100 exceeds maxFrameBytes 10");
+  }
+
+  @Test
+  @DisplayName("two TCP listeners on one fixed port, or two listeners with one name, are refused")
+  void clashes() throws IOException {
+    assertThatThrownBy(() -> load(file("a.yaml", "echo: {listeners: [{port: 9000}]}\ngateway: {port: 9000}\n")))
+        .hasMessageContaining("config key gateway.port: 127.0.0.1:9000 is already used by echo listener raw");
+    assertThatThrownBy(() -> load(file("b.yaml", "echo: {listeners: [{port: 9001}, {port: 9002}]}\n")))
+        .hasMessageContaining("echo.listeners.1.name: 'raw' is already the name of listener 0");
+    // The same port on UDP and TCP is fine, and so is a clash with a role that does not run.
+    assertThat(load(file("c.yaml", "roles: [echo]\necho: {listeners: [{port: 9000}]}\ngateway: {port: 9000}\n")).roles())
+        .isEqualTo(EnumSet.of(Role.ECHO));
+  }
+
+  @Test
+  @DisplayName("delimiters accept escapes, so CR LF can be written in an environment variable")
+  void delimiterEscapes() {
+    SwitchboardConfig config = load(null, Map.of(), Map.of(),
+        Map.of("SWITCHBOARD_ECHO_LISTENERS_0_DELIMITER", "\\r\\n", "SWITCHBOARD_ECHO_LISTENERS_0_FRAMING", "line"));
+    assertThat(config.echo().listeners().get(0).delimiter().getBytes()).containsExactly('\r', '\n');
+    assertThat(EscapedText.toBytes("a\\x00,é").getBytes()).containsExactly('a', 0, ',', 0xC3, 0xA9);
+  }
+
+  @Test
+  @DisplayName("TLS needs both a certificate and a key")
+  void tlsPair() throws IOException {
+    assertThatThrownBy(() -> load(file("a.yaml", "echo: {listeners: [{tls: {certPath: /c.pem}}]}")))
+        .hasMessageContaining("echo.listeners.0.tls.keyPath: TLS needs both certPath and keyPath");
+  }
+}

@@ -1,0 +1,78 @@
+package dev.switchboard.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The parsed command line. Flags that set configuration keys ({@code --roles}, {@code --instances}) are kept as
+ * key/value overrides, so they pass through the same validation as every other source and win over all of them.
+ *
+ * @param configFile  {@code --config FILE}, or null
+ * @param keyOverrides config key to value, from flags
+ * @param help        {@code --help}
+ * @param version     {@code --version}
+ */
+record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean help, boolean version) {
+
+  static final String USAGE = """
+      Usage: java -jar switchboard.jar [options]
+
+      Starts the Switchboard services (TCP echo, UDP, HTTP gateway) in one JVM.
+
+      Options:
+        --config FILE     YAML (.yaml, .yml) or JSON (.json) configuration file
+        --roles LIST      services to run, comma-separated: echo,udp,gateway (default: all)
+        --instances N     verticle instances per service; 0 = one per CPU core (default)
+        --help            print this help and exit
+        --version         print the version and exit
+
+      Every configuration key can also be set with a system property (-Dswitchboard.gateway.port=9090)
+      or an environment variable (SWITCHBOARD_GATEWAY_PORT=9090).
+      Precedence: flag > system property > environment variable > file > default.
+      Example configuration with every key: deploy/config/switchboard.yaml
+      """;
+
+  /** A command line that cannot be understood; the message says which argument and why. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static CommandLine parse(String... args) {
+    Path configFile = null;
+    Map<String, String> keys = new LinkedHashMap<>();
+    boolean help = false;
+    boolean version = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      switch (name) {
+        case "--help", "-h" -> help = true;
+        case "--version", "-V" -> version = true;
+        case "--config", "--roles", "--instances" -> {
+          if (value == null) {
+            if (i + 1 == args.length || args[i + 1].startsWith("--")) {
+              throw new UsageException(name + " needs a value");
+            }
+            value = args[++i];
+          }
+          if (name.equals("--config")) {
+            configFile = Path.of(value);
+          } else {
+            keys.put(name.substring(2), value);
+          }
+        }
+        default -> throw new UsageException("unknown option " + arg);
+      }
+    }
+    return new CommandLine(configFile, keys, help, version);
+  }
+}

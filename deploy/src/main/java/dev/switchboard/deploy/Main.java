@@ -1,0 +1,112 @@
+package dev.switchboard.deploy;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.OverrideSource;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.listen.BoundListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar switchboard.jar}: reads the command line and configuration, starts the services, and stops
+ * them on SIGTERM or Ctrl-C. Exit status: 2 for a bad command line or configuration, 1 when a service cannot start.
+ */
+public final class Main {
+
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_START_FAILED = 1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    SwitchboardConfig config;
+    try {
+      CommandLine commandLine = CommandLine.parse(args);
+      if (commandLine.help()) {
+        System.out.print(CommandLine.USAGE);
+        return;
+      }
+      if (commandLine.version()) {
+        System.out.println("switchboard " + version());
+        return;
+      }
+      config = ConfigLoader.load(commandLine.configFile(),
+          new OverrideSource(commandLine.keyOverrides(), systemProperties(), System.getenv()));
+    } catch (CommandLine.UsageException | ConfigException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      if (e instanceof CommandLine.UsageException) {
+        System.err.println("Try 'java -jar switchboard.jar --help'.");
+      }
+      System.exit(EXIT_USAGE);
+      return;
+    }
+    run(config);
+  }
+
+  private static void run(SwitchboardConfig config) {
+    LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    try {
+      List<BoundListener> listeners = Assembly.start(vertx, config).await(30, TimeUnit.SECONDS);
+      listeners.forEach(l -> LOG.info("{}", l.describe()));
+    } catch (Exception e) {
+      LOG.error("start-up failed: {}", e.getMessage());
+      stop(vertx, config);
+      System.exit(EXIT_START_FAILED);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      stop(vertx, config);
+      LOG.info("stopped");
+    }, "switchboard-shutdown"));
+    LOG.info("started");
+  }
+
+  /** Closes every listener and connection; gives up after the shutdown timeout so that a stop is always bounded. */
+  private static void stop(Vertx vertx, SwitchboardConfig config) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("stop took longer than shutdownTimeout {}; exiting anyway", config.shutdownTimeout());
+    } catch (ExecutionException e) {
+      LOG.warn("stop failed: {}", e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Map<String, String> systemProperties() {
+    Map<String, String> properties = new HashMap<>();
+    System.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+    return properties;
+  }
+
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
