@@ -1,0 +1,129 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The assembled jar, started and stopped as a separate process. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SwitchboardJarIT {
+
+  private static final Duration START = Duration.ofSeconds(30);
+  private static final Map<String, String> FREE_PORTS = Map.of(
+      "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0", "SWITCHBOARD_GATEWAY_PORT", "0");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("with no arguments it logs one line per listener, echoes, and exits within 5 s of SIGTERM")
+  void runsAndStopsOnSigterm() throws Exception {
+    try (RunningJar jar = RunningJar.start(FREE_PORTS)) {
+      Matcher echo = jar.awaitLine("echo listener raw \\(tcp\\) on 127\\.0\\.0\\.1:(\\d+)$", START);
+      jar.awaitLine("udp listener udp \\(udp\\) on 127\\.0\\.0\\.1:\\d+$", START);
+      jar.awaitLine("gateway listener http \\(http\\) on 127\\.0\\.0\\.1:\\d+$", START);
+      jar.awaitLine(" started$", START);
+
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(echo.group(1)))) {
+        socket.setSoTimeout(5000);
+        OutputStream out = socket.getOutputStream();
+        out.write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(socket.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+
+        // A client still connected must not hold the stop up.
+        long stopAt = System.nanoTime();
+        jar.terminate();
+        Integer status = jar.awaitExit(Duration.ofSeconds(5));
+        assertThat(status).as("exit status within 5 s of SIGTERM").isIn(0, 143);
+        assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(5));
+        List<String> rest = jar.remainingLines(Duration.ofSeconds(2));
+        assertThat(rest).anyMatch(l -> l.endsWith(" stopped"));
+        InputStream in = socket.getInputStream();
+        assertThat(in.read()).as("the server closed the connection").isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("--roles starts only the named services, and flags beat the environment")
+  void rolesSubset() throws Exception {
+    try (RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_ROLES", "gateway", "SWITCHBOARD_UDP_PORT", "0"),
+        "--roles", "udp", "--instances", "1")) {
+      jar.awaitLine("roles \\[UDP\\], 1 instance", START);
+      jar.awaitLine("udp listener udp \\(udp\\) on 127\\.0\\.0\\.1:\\d+$", START);
+      jar.awaitLine(" started$", START);
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(5))).isIn(0, 143);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).noneMatch(l -> l.contains("echo listener") || l.contains("gateway listener"));
+    }
+  }
+
+  @Test
+  @DisplayName("a second start on a port already in use fails with one line naming the port and the service")
+  void portInUse() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", String.valueOf(taken.getLocalPort()),
+             "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0"))) {
+      jar.awaitLine("ERROR .*start-up failed: gateway listener http cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort()
+          + ": address already in use", START);
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
+    }
+  }
+
+  @Test
+  @DisplayName("a bad configuration stops start-up with exit status 2 and one line naming the key")
+  void badConfiguration() throws Exception {
+    Path yaml = dir.resolve("bad.yaml");
+    Files.writeString(yaml, "gateway:\n  port: 70000\n");
+    try (RunningJar jar = RunningJar.start(Map.of(), "--config", yaml.toString())) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isEqualTo(Main.EXIT_USAGE);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2)))
+          .containsExactly("switchboard: config key gateway.port = 70000 (from " + yaml + "): must be between 0 and 65535");
+    }
+  }
+
+  @Test
+  @DisplayName("--version and --help print and exit 0; an unknown option exits 2")
+  void versionAndHelp() throws Exception {
+    try (RunningJar jar = RunningJar.start(Map.of(), "--version")) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).containsExactly("switchboard " + Main.version());
+    }
+    try (RunningJar jar = RunningJar.start(Map.of(), "--help")) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).contains("Usage: java -jar switchboard.jar [options]");
+    }
+    try (RunningJar jar = RunningJar.start(Map.of(), "--colour")) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isEqualTo(Main.EXIT_USAGE);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).first().isEqualTo("switchboard: unknown option --colour");
+    }
+  }
+
+  @Test
+  @DisplayName("the example configuration file in deploy/config is valid and starts the suite")
+  void exampleConfig() throws Exception {
+    Path example = Path.of("config", "switchboard.yaml").toAbsolutePath();
+    assertThat(example).exists();
+    try (RunningJar jar = RunningJar.start(FREE_PORTS, "--config", example.toString())) {
+      jar.awaitLine(" started$", START);
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(5))).isIn(0, 143);
+    }
+  }
+}
