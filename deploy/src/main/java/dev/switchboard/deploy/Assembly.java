@@ -2,6 +2,7 @@ package dev.switchboard.deploy;
 
 import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.echo.EchoVerticle;
 import dev.switchboard.gateway.GatewayVerticle;
 import dev.switchboard.listen.BoundListener;
@@ -26,20 +27,21 @@ final class Assembly {
   private Assembly() {
   }
 
-  static Future<List<BoundListener>> start(Vertx vertx, SwitchboardConfig config) {
+  static Future<List<BoundListener>> start(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
     List<BoundListener> listeners = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Role role : Role.values()) {
       if (config.runs(role)) {
-        chain = chain.compose(v -> deploy(vertx, role, config).map(listeners::addAll).mapEmpty());
+        chain = chain.compose(v -> deploy(vertx, role, config, counters).map(listeners::addAll).mapEmpty());
       }
     }
     return chain.map(v -> List.copyOf(listeners));
   }
 
-  private static Future<List<BoundListener>> deploy(Vertx vertx, Role role, SwitchboardConfig config) {
+  private static Future<List<BoundListener>> deploy(Vertx vertx, Role role, SwitchboardConfig config,
+                                                     SwitchboardCounters counters) {
     return switch (role) {
-      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo()), config.instances());
+      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
       // A datagram port cannot be shared between sockets without SO_REUSEPORT: one instance until the UDP service scales.
       case UDP -> deployScaled(vertx, () -> new UdpVerticle(config.udp()), 1);
       case GATEWAY -> deployScaled(vertx, () -> new GatewayVerticle(config.gateway()), config.instances());

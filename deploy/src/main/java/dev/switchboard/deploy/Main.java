@@ -4,6 +4,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -62,7 +63,7 @@ public final class Main {
     LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     try {
-      List<BoundListener> listeners = Assembly.start(vertx, config).await(30, TimeUnit.SECONDS);
+      List<BoundListener> listeners = Assembly.start(vertx, config, new SwitchboardCounters()).await(30, TimeUnit.SECONDS);
       listeners.forEach(l -> LOG.info("{}", l.describe()));
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage());

@@ -1,48 +1,52 @@
 package dev.switchboard.echo;
 
+import dev.switchboard.bus.EchoBus;
 import dev.switchboard.config.EchoConfig;
-import dev.switchboard.config.EchoListenerConfig;
+import dev.switchboard.counters.EchoCounters;
 import dev.switchboard.listen.BoundListener;
-import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The TCP echo service: one NetServer per configured listener. */
+/**
+ * The TCP echo service: one server per configured listener, and the {@value EchoBus#REQUEST} consumer that lets any
+ * bus client use the echo. Started means every listener is accepting and the consumer is registered.
+ */
 public final class EchoVerticle extends VerticleBase implements ListeningVerticle {
 
   private final EchoConfig config;
+  private final EchoCounters counters;
   private final List<BoundListener> bound = new CopyOnWriteArrayList<>();
+  private volatile boolean stopping;
 
-  public EchoVerticle(EchoConfig config) {
+  /** @param counters shared by every instance of the service, so that limits and totals are per listener */
+  public EchoVerticle(EchoConfig config, EchoCounters counters) {
     this.config = config;
+    this.counters = counters;
   }
 
   @Override
   public Future<?> start() {
-    return Future.all(config.listeners().stream().map(this::listen).toList());
+    MessageConsumer<Object> requests = vertx.eventBus().consumer(EchoBus.REQUEST, message -> message.reply(message.body()));
+    List<Future<?>> ready = new ArrayList<>();
+    ready.add(requests.completion());
+    config.listeners().forEach(listener -> ready.add(
+        new EchoListener(vertx, listener, counters.listener(listener.name()),
+            event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping)
+            .listen()
+            .onSuccess(bound::add)));
+    return Future.all(ready);
   }
 
-  private Future<NetServer> listen(EchoListenerConfig listener) {
-    NetServerOptions options = new NetServerOptions()
-        .setTcpNoDelay(listener.tcpNoDelay())
-        .setReusePort(listener.reusePort())
-        .setAcceptBacklog(listener.acceptBacklog());
-    SocketAddress address = listener.isUnixSocket()
-        ? SocketAddress.domainSocketAddress(listener.unixSocket())
-        : SocketAddress.inetSocketAddress(listener.port(), listener.host());
-    return vertx.createNetServer(options)
-        .connectHandler(socket -> socket.pipeTo(socket))
-        .listen(address)
-        .onSuccess(server -> bound.add(new BoundListener("echo", listener.name(), listener.isUnixSocket() ? "unix" : "tcp",
-            listener.isUnixSocket() ? listener.unixSocket() : listener.withPort(server.actualPort()).configuredAddress(),
-            listener.isUnixSocket() ? -1 : server.actualPort())))
-        .recover(err -> Future.failedFuture(new ListenFailure("echo", listener.name(), listener.configuredAddress(), err)));
+  @Override
+  public Future<?> stop() {
+    // Vert.x closes the servers and their connections after this; those closes are counted as shutdown.
+    stopping = true;
+    return Future.succeededFuture();
   }
 
   @Override

@@ -1,0 +1,11 @@
+package dev.switchboard.counters;
+
+/** Every service's counters in one process; created by the launcher and handed to each service. */
+public final class SwitchboardCounters {
+
+  private final EchoCounters echo = new EchoCounters();
+
+  public EchoCounters echo() {
+    return echo;
+  }
+}

@@ -1,0 +1,188 @@
+package dev.switchboard.echo;
+
+import dev.switchboard.bus.CloseReason;
+import dev.switchboard.bus.ConnectionEvent;
+import dev.switchboard.config.EchoListenerConfig;
+import dev.switchboard.counters.ListenerCounters;
+import dev.switchboard.framing.FrameDecoder;
+import dev.switchboard.framing.FramingException;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.impl.ShutdownEvent;
+import java.io.IOException;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One echo connection: decodes frames, writes each back through a bounded {@link OutputWindow}, enforces the idle and
+ * frame deadlines, and on the client's half-close sends everything still pending before it closes.
+ *
+ * <p>Vert.x 5 has no half-close API and leaves Netty's {@code ALLOW_HALF_CLOSURE} off, so a FIN would close the channel
+ * and cut off queued output. The option is set on the Netty channel here, and the resulting
+ * {@link ChannelInputShutdownEvent} is the end of the client's stream.
+ */
+final class EchoConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EchoConnection.class);
+  /** How long an error line may take to reach a client before the connection is cut anyway. */
+  private static final long ERROR_LINGER_MS = 2000;
+
+  private final Vertx vertx;
+  private final NetSocketInternal socket;
+  private final EchoListenerConfig config;
+  private final ListenerCounters counters;
+  private final Consumer<ConnectionEvent> events;
+  private final StopSignal stopping;
+  private final long connectionId;
+  private final String remote;
+  private final FrameDecoder decoder;
+  private final OutputWindow output;
+  private final ConnectionClock clock;
+  private final long openedAt = System.nanoTime();
+  private long bytesIn;
+  private long bytesOut;
+  private long peakPending;
+  private int framesSeen;
+  private boolean ending;
+  private CloseReason reason;
+
+  EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
+                 Consumer<ConnectionEvent> events, StopSignal stopping) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.config = config;
+    this.counters = counters;
+    this.events = events;
+    this.stopping = stopping;
+    this.connectionId = counters.nextConnectionId();
+    this.remote = RemoteAddress.of(socket);
+    this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
+    this.output = new OutputWindow(socket, config.writeQueueBytes(), counters::readPaused);
+    this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
+  }
+
+  void start() {
+    socket.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    socket.handler(this::onData);
+    socket.eventHandler(this::onEvent);
+    socket.exceptionHandler(this::onException);
+    socket.closeHandler(v -> onClosed());
+    events.accept(ConnectionEvent.opened(connectionId, config.name(), remote));
+    clock.start();
+  }
+
+  private void onData(Buffer chunk) {
+    int length = chunk.length();
+    bytesIn += length;
+    counters.bytesIn(length);
+    clock.activity();
+    if (ending) {
+      return;
+    }
+    int framesBefore = framesSeen;
+    try {
+      decoder.decode(chunk, this::echo);
+    } catch (FramingException e) {
+      refuse(e.kind() == FramingException.Kind.TOO_LONG ? CloseReason.FRAME_TOO_LONG : CloseReason.BAD_FRAME, e.getMessage());
+      return;
+    }
+    if (decoder.inFrame()) {
+      clock.inFrame(framesSeen != framesBefore);
+    } else {
+      clock.frameDone();
+    }
+    peakPending = Math.max(peakPending, bytesIn - output.flushed());
+  }
+
+  private void echo(Buffer frame) {
+    framesSeen++;
+    bytesOut += frame.length();
+    counters.bytesOut(frame.length());
+    output.write(frame);
+  }
+
+  private void onEvent(Object event) {
+    if (event == ChannelInputShutdownEvent.INSTANCE) {
+      onEndOfStream();
+    } else if (event instanceof ShutdownEvent) {
+      closeNow(CloseReason.SHUTDOWN);
+    }
+    ReferenceCountUtil.release(event);
+  }
+
+  /** The client half-closed: the unfinished frame, if any, is echoed too, and the connection closes once all is sent. */
+  private void onEndOfStream() {
+    if (ending) {
+      return;
+    }
+    ending = true;
+    clock.frameDone();
+    Buffer rest = decoder.takeRemainder();
+    if (rest.length() > 0) {
+      echo(rest);
+    }
+    output.onceFlushed(() -> closeGracefully(CloseReason.EOF));
+  }
+
+  /** The client broke the framing: it gets one error line and the connection closes. */
+  private void refuse(CloseReason why, String message) {
+    ending = true;
+    LOG.info("echo {} connection {} from {}: {}, closing", config.name(), connectionId, remote, message);
+    output.write(Buffer.buffer("ERR " + message + "\n"));
+    output.onceFlushed(() -> closeGracefully(why));
+    vertx.setTimer(ERROR_LINGER_MS, t -> closeNow(why));
+  }
+
+  private void expire(CloseReason why) {
+    if (why == CloseReason.FRAME_TIMEOUT) {
+      refuse(why, "frame timeout (" + config.frameTimeout().toMillis() + " ms)");
+    } else {
+      LOG.info("echo {} connection {} from {}: idle for {} ms, closing", config.name(), connectionId, remote,
+          config.idleTimeout().toMillis());
+      closeNow(why);
+    }
+  }
+
+  /** Closes after what is queued has been sent. */
+  private void closeGracefully(CloseReason why) {
+    if (reason == null) {
+      reason = why;
+    }
+    socket.close();
+  }
+
+  /**
+   * Closes now, discarding output the client has not read. Closing through the context of Vert.x's own handler skips
+   * that handler's close, which would first wait for the queue to flush: with a client that does not read, forever.
+   */
+  private void closeNow(CloseReason why) {
+    if (reason == null) {
+      reason = why;
+    }
+    socket.channelHandlerContext().close();
+  }
+
+  private void onException(Throwable error) {
+    CloseReason why = error instanceof IOException && !(error instanceof SSLException) ? CloseReason.RESET : CloseReason.ERROR;
+    if (reason == null) {
+      reason = why;
+    }
+    LOG.info("echo {} connection {} from {}: {}", config.name(), connectionId, remote, error.getMessage());
+    closeNow(why);
+  }
+
+  private void onClosed() {
+    clock.stop();
+    CloseReason why = reason != null ? reason : stopping.stopping() ? CloseReason.SHUTDOWN : CloseReason.RESET;
+    counters.closedOpen(why);
+    events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, connectionId, config.name(), remote, bytesIn, bytesOut,
+        why, (System.nanoTime() - openedAt) / 1_000_000, peakPending));
+    LOG.debug("echo {} connection {} from {} closed: {}", config.name(), connectionId, remote, why.wireName());
+  }
+}

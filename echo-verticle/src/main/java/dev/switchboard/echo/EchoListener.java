@@ -1,0 +1,77 @@
+package dev.switchboard.echo;
+
+import dev.switchboard.bus.CloseReason;
+import dev.switchboard.bus.ConnectionEvent;
+import dev.switchboard.config.EchoListenerConfig;
+import dev.switchboard.counters.ListenerCounters;
+import dev.switchboard.listen.BoundListener;
+import dev.switchboard.listen.ListenFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.function.Consumer;
+
+/** One configured echo listener: the server socket, and the admission of each connection against the limit. */
+final class EchoListener {
+
+  private final Vertx vertx;
+  private final EchoListenerConfig config;
+  private final ListenerCounters counters;
+  private final Consumer<ConnectionEvent> events;
+  private final StopSignal stopping;
+  private final Buffer refusal;
+
+  EchoListener(Vertx vertx, EchoListenerConfig config, ListenerCounters counters, Consumer<ConnectionEvent> events,
+               StopSignal stopping) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    this.events = events;
+    this.stopping = stopping;
+    this.refusal = Buffer.buffer("ERR too many connections (limit " + config.maxConnections() + ")\n");
+  }
+
+  Future<BoundListener> listen() {
+    NetServerOptions options = new NetServerOptions()
+        .setTcpNoDelay(config.tcpNoDelay())
+        .setReusePort(config.reusePort())
+        .setAcceptBacklog(config.acceptBacklog());
+    String transport = config.isUnixSocket() ? "unix" : "tcp";
+    if (config.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tls().certPath())
+          .setKeyPath(config.tls().keyPath()));
+      transport = "tls";
+    }
+    SocketAddress address = config.isUnixSocket()
+        ? SocketAddress.domainSocketAddress(config.unixSocket())
+        : SocketAddress.inetSocketAddress(config.port(), config.host());
+    String boundTransport = transport;
+    return vertx.createNetServer(options)
+        .connectHandler(this::accept)
+        .listen(address)
+        .map(server -> config.isUnixSocket()
+            ? new BoundListener("echo", config.name(), boundTransport, config.unixSocket(), -1)
+            : new BoundListener("echo", config.name(), boundTransport,
+                config.withPort(server.actualPort()).configuredAddress(), server.actualPort()))
+        .recover(err -> Future.failedFuture(new ListenFailure("echo", config.name(), config.configuredAddress(), err)));
+  }
+
+  private void accept(NetSocket socket) {
+    if (!counters.tryOpen(config.maxConnections())) {
+      // Told why, rather than left to guess from a reset; the counter and event say it happened.
+      counters.refused();
+      socket.write(refusal);
+      socket.close();
+      events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, counters.nextConnectionId(), config.name(),
+          RemoteAddress.of(socket), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
+      return;
+    }
+    new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping).start();
+  }
+}
