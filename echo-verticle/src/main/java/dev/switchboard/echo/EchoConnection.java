@@ -67,14 +67,16 @@ final class EchoConnection {
     this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
   }
 
-  void start() {
-    socket.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+  /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */
+  boolean start() {
+    boolean halfClose = socket.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     socket.handler(this::onData);
     socket.eventHandler(this::onEvent);
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> onClosed());
     events.accept(ConnectionEvent.opened(connectionId, config.name(), remote));
     clock.start();
+    return halfClose;
   }
 
   private void onData(Buffer chunk) {

@@ -15,9 +15,13 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One configured echo listener: the server socket, and the admission of each connection against the limit. */
 final class EchoListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EchoListener.class);
 
   private final Vertx vertx;
   private final EchoListenerConfig config;
@@ -25,6 +29,7 @@ final class EchoListener {
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
   private final Buffer refusal;
+  private boolean warnedNoHalfClose;
 
   EchoListener(Vertx vertx, EchoListenerConfig config, ListenerCounters counters, Consumer<ConnectionEvent> events,
                StopSignal stopping) {
@@ -72,6 +77,12 @@ final class EchoListener {
           RemoteAddress.of(socket), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
       return;
     }
-    new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping).start();
+    boolean halfClose = new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping).start();
+    if (!halfClose && !warnedNoHalfClose) {
+      warnedNoHalfClose = true;
+      LOG.warn("echo listener {}: this transport cannot half-close ({}); a client's shutdown(SHUT_WR) closes the "
+          + "connection at once and output still queued is lost. The native epoll transport supports it.",
+          config.name(), ((NetSocketInternal) socket).channelHandlerContext().channel().getClass().getSimpleName());
+    }
   }
 }

@@ -1,0 +1,81 @@
+package dev.switchboard.echo;
+
+import dev.switchboard.bus.ConnectionEvent;
+import dev.switchboard.bus.EchoBus;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.EchoConfig;
+import dev.switchboard.config.EchoListenerConfig;
+import dev.switchboard.config.OverrideSource;
+import dev.switchboard.counters.EchoCounters;
+import dev.switchboard.counters.ListenerCounters;
+import dev.switchboard.listen.BoundListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** An echo service deployed for one test, with its counters and a queue of the events it published. */
+record RunningEcho(List<BoundListener> listeners, EchoCounters counters, BlockingQueue<ConnectionEvent> events) {
+
+  /**
+   * A listener configured exactly as a user would, through the configuration reader: {@code "framing", "line", ...}
+   * sets {@code echo.listeners.0.framing}. The port is 0 unless given.
+   */
+  static EchoListenerConfig listener(String... keyValues) {
+    Map<String, String> keys = new HashMap<>();
+    keys.put("echo.listeners.0.port", "0");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      keys.put("echo.listeners.0." + keyValues[i], keyValues[i + 1]);
+    }
+    return ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())).echo().listeners().get(0);
+  }
+
+  static RunningEcho start(Vertx vertx, EchoListenerConfig... listeners) throws Exception {
+    EchoCounters counters = new EchoCounters();
+    BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
+    vertx.eventBus().<JsonObject>consumer(EchoBus.EVENTS, m -> events.add(ConnectionEvent.fromJson(m.body())))
+        .completion().await(10, TimeUnit.SECONDS);
+    EchoVerticle verticle = new EchoVerticle(new EchoConfig(List.of(listeners)), counters);
+    vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
+    return new RunningEcho(verticle.boundListeners(), counters, events);
+  }
+
+  int port() {
+    return listeners.get(0).port();
+  }
+
+  ListenerCounters counters(String listener) {
+    return counters.listener(listener);
+  }
+
+  /** The next close event, skipping open events; fails after the timeout. */
+  ConnectionEvent nextClose(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ConnectionEvent event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (event == null) {
+        throw new AssertionError("no close event within " + timeout);
+      }
+      if (event.type().equals(ConnectionEvent.CLOSE)) {
+        return event;
+      }
+    }
+  }
+
+  /** Polls a condition on the server's state until it holds; every wait in the tests is bounded by this. */
+  static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+}
