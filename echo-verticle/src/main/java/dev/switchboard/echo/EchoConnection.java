@@ -6,6 +6,7 @@ import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.framing.FrameDecoder;
 import dev.switchboard.framing.FramingException;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Vert.x 5 has no half-close API and leaves Netty's {@code ALLOW_HALF_CLOSURE} off, so a FIN would close the channel
  * and cut off queued output. The option is set on the Netty channel here, and the resulting
  * {@link ChannelInputShutdownEvent} is the end of the client's stream.
+ *
+ * <p>Back-pressure switches Netty's auto-read rather than calling {@code NetSocket.pause()}: Vert.x's pause keeps
+ * reading into its own inbound queue for a while, and the end-of-stream event, which does not pass through that queue,
+ * would then overtake data still queued. With auto-read off, Netty reads nothing more, the FIN included, so data and
+ * end of stream stay in order and nothing beyond the current read is held.
  */
 final class EchoConnection {
 
@@ -63,7 +69,11 @@ final class EchoConnection {
     this.connectionId = counters.nextConnectionId();
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
-    this.output = new OutputWindow(socket, config.writeQueueBytes(), counters::readPaused);
+    ChannelConfig channel = socket.channelHandlerContext().channel().config();
+    this.output = new OutputWindow(socket, config.writeQueueBytes(), () -> {
+      channel.setAutoRead(false);
+      counters.readPaused();
+    }, () -> channel.setAutoRead(true));
     this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
   }
 

@@ -11,25 +11,28 @@ import java.util.ArrayDeque;
  * without reading costs the server a bounded amount of memory however much it sends.
  *
  * <p>This counts bytes through write completions rather than reading Netty's writability, because Netty's
- * watermarks include per-message overhead and fire only after the limit has been crossed.
+ * watermarks include per-message overhead and fire only after the limit has been crossed. Reading is switched by the
+ * caller (see {@link EchoConnection}), not with {@code NetSocket.pause()}.
  */
 final class OutputWindow {
 
   private final NetSocket socket;
   private final long limit;
   private final long lowWater;
-  private final Runnable onPause;
+  private final Runnable pauseReading;
+  private final Runnable resumeReading;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   private long queued;
   private long flushed;
   private boolean paused;
   private Runnable whenFlushed;
 
-  OutputWindow(NetSocket socket, int limit, Runnable onPause) {
+  OutputWindow(NetSocket socket, int limit, Runnable pauseReading, Runnable resumeReading) {
     this.socket = socket;
     this.limit = limit;
     this.lowWater = limit / 2;
-    this.onPause = onPause;
+    this.pauseReading = pauseReading;
+    this.resumeReading = resumeReading;
   }
 
   /** Sends the bytes after everything written before, now or once the peer has read enough. */
@@ -70,8 +73,7 @@ final class OutputWindow {
     }
     if (!paused) {
       paused = true;
-      socket.pause();
-      onPause.run();
+      pauseReading.run();
     }
     return false;
   }
@@ -102,6 +104,6 @@ final class OutputWindow {
       }
     }
     paused = false;
-    socket.resume();
+    resumeReading.run();
   }
 }

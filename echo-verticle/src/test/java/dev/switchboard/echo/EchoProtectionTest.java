@@ -3,11 +3,13 @@ package dev.switchboard.echo;
 import static dev.switchboard.echo.RunningEcho.awaitCondition;
 import static dev.switchboard.echo.RunningEcho.listener;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.counters.ListenerCounters;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -56,9 +61,25 @@ class EchoProtectionTest {
     return offset;
   }
 
-  @Test
+  /** Runs a test on Vert.x with NIO and again with the native epoll transport that the jar prefers. */
+  private static void onTransport(boolean nativeTransport, ThrowingConsumer<Vertx> test) throws Throwable {
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(nativeTransport)).build();
+    try {
+      assumeTrue(vertx.isNativeTransportEnabled() == nativeTransport, "native transport not available");
+      test.accept(vertx);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest(name = "native transport: {0}")
+  @ValueSource(booleans = {false, true})
   @DisplayName("half-close: after the client's shutdown(SHUT_WR) every pending byte of 8 MB still comes back, then EOF")
-  void halfCloseDeliversEverything(Vertx vertx) throws Exception {
+  void halfCloseDeliversEverything(boolean nativeTransport) throws Throwable {
+    onTransport(nativeTransport, this::halfCloseDeliversEverything);
+  }
+
+  private void halfCloseDeliversEverything(Vertx vertx) throws Exception {
     RunningEcho echo = RunningEcho.start(vertx, listener());
     long total = 8L << 20;
     try (BlockingClient client = new BlockingClient(echo.port())) {
@@ -83,9 +104,14 @@ class EchoProtectionTest {
     assertThat(closed.bytesOut()).isEqualTo(total);
   }
 
-  @Test
+  @ParameterizedTest(name = "native transport: {0}")
+  @ValueSource(booleans = {false, true})
   @DisplayName("a client that pushes 100 MB and reads nothing never makes the server hold more than writeQueueBytes plus one read")
-  void nonReadingClientIsBounded(Vertx vertx) throws Exception {
+  void nonReadingClientIsBounded(boolean nativeTransport) throws Throwable {
+    onTransport(nativeTransport, this::nonReadingClientIsBounded);
+  }
+
+  private void nonReadingClientIsBounded(Vertx vertx) throws Exception {
     int writeQueueBytes = 64 * 1024;
     RunningEcho echo = RunningEcho.start(vertx, listener("writeQueueBytes", String.valueOf(writeQueueBytes)));
     ListenerCounters counters = echo.counters("raw");
