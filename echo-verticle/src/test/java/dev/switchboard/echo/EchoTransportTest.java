@@ -170,6 +170,32 @@ class EchoTransportTest {
   }
 
   @Test
+  @DisplayName("SO_REUSEPORT: two separate servers bind one port and the kernel spreads connections over both")
+  void reusePort() throws Exception {
+    Vertx first = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Vertx second = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    try {
+      RunningEcho one = RunningEcho.start(first, listener("reusePort", "true"));
+      RunningEcho two = RunningEcho.start(second, listener("reusePort", "true", "port", String.valueOf(one.port())));
+      assertThat(two.port()).isEqualTo(one.port());
+      for (int i = 0; i < 32; i++) {
+        try (BlockingClient client = new BlockingClient(one.port())) {
+          client.send("x");
+          assertThat(client.read(1)).isEqualTo("x");
+        }
+      }
+      RunningEcho.awaitCondition("32 closes", WAIT,
+          () -> one.counters("raw").closed(CloseReason.EOF) + two.counters("raw").closed(CloseReason.EOF) == 32);
+      // 32 connections all hashed to one socket would happen once in 2^31 runs.
+      assertThat(one.counters("raw").closed(CloseReason.EOF)).isPositive();
+      assertThat(two.counters("raw").closed(CloseReason.EOF)).isPositive();
+    } finally {
+      first.close().await(10, TimeUnit.SECONDS);
+      second.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("several listeners run side by side, each with its own framing and counters")
   void severalListeners(Vertx vertx) throws Exception {
     RunningEcho echo = RunningEcho.start(vertx, listener(), listener("framing", "line", "maxFrameBytes", "4"));
