@@ -2,6 +2,7 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -116,14 +117,46 @@ class SwitchboardJarIT {
   }
 
   @Test
-  @DisplayName("the example configuration file in deploy/config is valid and starts the suite")
+  @DisplayName("the example configuration with every key is valid and starts the suite")
   void exampleConfig() throws Exception {
     Path example = Path.of("config", "switchboard.yaml").toAbsolutePath();
-    assertThat(example).exists();
     try (RunningJar jar = RunningJar.start(FREE_PORTS, "--config", example.toString())) {
       jar.awaitLine(" started$", START);
       jar.terminate();
       assertThat(jar.awaitExit(Duration.ofSeconds(5))).isIn(0, 143);
+    }
+  }
+
+  @Test
+  @DisplayName("the framing example starts one echo listener per framing, and each echoes in its own framing")
+  void framingExample() throws Exception {
+    Path example = Path.of("config", "echo-framings.yaml").toAbsolutePath();
+    Map<String, String> freePorts = new java.util.HashMap<>();
+    for (int i = 0; i < 5; i++) {
+      freePorts.put("SWITCHBOARD_ECHO_LISTENERS_" + i + "_PORT", "0");
+    }
+    try (RunningJar jar = RunningJar.start(freePorts, "--config", example.toString())) {
+      Map<String, Integer> ports = new java.util.HashMap<>();
+      for (int i = 0; i < 5; i++) {
+        Matcher m = jar.awaitLine("echo listener ([a-z-]+) \\(tcp\\) on 127\\.0\\.0\\.1:(\\d+)$", START);
+        ports.put(m.group(1), Integer.parseInt(m.group(2)));
+      }
+      assertThat(ports).containsOnlyKeys("raw", "line", "length", "length-ascii", "fixed");
+      assertThat(halfCloseExchange(ports.get("line"), "one\ntwo\npartial")).isEqualTo("one\ntwo\npartial");
+      assertThat(halfCloseExchange(ports.get("length-ascii"), "00005hello")).isEqualTo("00005hello");
+      assertThat(halfCloseExchange(ports.get("fixed"), "abcdefghij")).isEqualTo("abcdefghij");
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(5))).isIn(0, 143);
+    }
+  }
+
+  /** Sends, half-closes as {@code nc -N} does, and reads until the server closes. */
+  private static String halfCloseExchange(int port, String request) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
   }
 }

@@ -8,9 +8,7 @@ import dev.switchboard.listen.ListeningVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The TCP echo service: one server per configured listener, and the {@value EchoBus#REQUEST} consumer that lets any
@@ -20,7 +18,7 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
 
   private final EchoConfig config;
   private final EchoCounters counters;
-  private final List<BoundListener> bound = new CopyOnWriteArrayList<>();
+  private volatile List<BoundListener> bound = List.of();
   private volatile boolean stopping;
 
   /** @param counters shared by every instance of the service, so that limits and totals are per listener */
@@ -32,14 +30,13 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
   @Override
   public Future<?> start() {
     MessageConsumer<Object> requests = vertx.eventBus().consumer(EchoBus.REQUEST, message -> message.reply(message.body()));
-    List<Future<?>> ready = new ArrayList<>();
-    ready.add(requests.completion());
-    config.listeners().forEach(listener -> ready.add(
-        new EchoListener(vertx, listener, counters.listener(listener.name()),
-            event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping)
-            .listen()
-            .onSuccess(bound::add)));
-    return Future.all(ready);
+    List<Future<BoundListener>> listening = config.listeners().stream()
+        .map(listener -> new EchoListener(vertx, listener, counters.listener(listener.name()),
+            event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping).listen())
+        .toList();
+    return Future.all(listening)
+        .onSuccess(all -> bound = all.list())
+        .compose(all -> requests.completion());
   }
 
   @Override
@@ -51,6 +48,6 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
 
   @Override
   public List<BoundListener> boundListeners() {
-    return List.copyOf(bound);
+    return bound;
   }
 }
