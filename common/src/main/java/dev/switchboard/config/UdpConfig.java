@@ -1,22 +1,132 @@
 package dev.switchboard.config;
 
+import dev.switchboard.net.CidrAllowList;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The UDP datagram service.
+ * The UDP datagram service ({@code udp.*}).
  *
- * @param host bind address ({@code udp.host})
- * @param port bind port, 0 for an ephemeral one ({@code udp.port})
+ * @param host               bind address ({@code host}); {@code ::1} or {@code ::} for IPv6
+ * @param port               bind port, 0 for an ephemeral one ({@code port})
+ * @param replyMode          {@code echo}, {@code hello}, {@code upper} or {@code none} ({@code replyMode})
+ * @param maxDatagramBytes   largest datagram accepted; a larger one is counted as truncated and not answered
+ *                           ({@code maxDatagramBytes})
+ * @param receiveBufferBytes SO_RCVBUF, 0 for the OS default ({@code receiveBufferBytes})
+ * @param sendBufferBytes    SO_SNDBUF, 0 for the OS default ({@code sendBufferBytes})
+ * @param reusePort          SO_REUSEPORT, which lets the {@code instances} sockets share the port ({@code reusePort})
+ * @param publish            publish every datagram on {@code udp.datagrams} ({@code publish})
+ * @param publishQueue       events waiting to be published at most; more are dropped and counted ({@code publishQueue})
+ * @param publishMaxLag      when local consumers fall this far behind, new events are dropped and counted until they
+ *                           catch up ({@code publishMaxLag})
+ * @param ratePerSecond      datagrams per second allowed from one source address; 0 = no limit ({@code rateLimit.perSecond})
+ * @param rateBurst          datagrams a source may send at once above its rate ({@code rateLimit.burst})
+ * @param rateMaxSources     sources tracked at most; the least recent is forgotten first ({@code rateLimit.maxSources})
+ * @param sendAllow          destinations {@code udp.send} may reach, as CIDR blocks ({@code send.allow})
+ * @param sendMaxInFlight    {@code udp.send} requests in progress at most ({@code send.maxInFlight})
+ * @param sendMaxTimeout     longest reply wait a {@code udp.send} request may ask for ({@code send.maxTimeout})
+ * @param multicastGroup     multicast group to join, empty for none ({@code multicast.group})
+ * @param multicastInterface network interface for the group ({@code multicast.interface})
  */
-public record UdpConfig(String host, int port) {
+public record UdpConfig(
+    String host,
+    int port,
+    ReplyMode replyMode,
+    int maxDatagramBytes,
+    int receiveBufferBytes,
+    int sendBufferBytes,
+    boolean reusePort,
+    boolean publish,
+    int publishQueue,
+    Duration publishMaxLag,
+    int ratePerSecond,
+    int rateBurst,
+    int rateMaxSources,
+    CidrAllowList sendAllow,
+    int sendMaxInFlight,
+    Duration sendMaxTimeout,
+    String multicastGroup,
+    String multicastInterface) {
+
+  /** What the service answers a datagram with. */
+  public enum ReplyMode {
+    /** The same bytes. */
+    ECHO,
+    /** {@code Hello, } followed by the bytes. */
+    HELLO,
+    /** The bytes with ASCII letters upper-cased; other bytes unchanged. */
+    UPPER,
+    /** No answer: receive, count and publish only. */
+    NONE
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7007;
+  public static final ReplyMode DEFAULT_REPLY_MODE = ReplyMode.ECHO;
+  /** The largest payload of a UDP datagram over IPv4. */
+  public static final int MAX_UDP_PAYLOAD = 65507;
+  public static final int DEFAULT_MAX_DATAGRAM_BYTES = MAX_UDP_PAYLOAD;
+  public static final int DEFAULT_PUBLISH_QUEUE = 4096;
+  public static final Duration DEFAULT_PUBLISH_MAX_LAG = Duration.ofMillis(250);
+  public static final int DEFAULT_RATE_MAX_SOURCES = 10_000;
+  public static final List<String> DEFAULT_SEND_ALLOW = List.of("127.0.0.0/8", "::1/128");
+  public static final int DEFAULT_SEND_MAX_IN_FLIGHT = 256;
+  public static final Duration DEFAULT_SEND_MAX_TIMEOUT = Duration.ofSeconds(30);
 
   public static UdpConfig defaults() {
-    return new UdpConfig(DEFAULT_HOST, DEFAULT_PORT);
+    return new UdpConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_MODE, DEFAULT_MAX_DATAGRAM_BYTES, 0, 0, true,
+        true, DEFAULT_PUBLISH_QUEUE, DEFAULT_PUBLISH_MAX_LAG, 0, 0, DEFAULT_RATE_MAX_SOURCES,
+        CidrAllowList.parse(DEFAULT_SEND_ALLOW), DEFAULT_SEND_MAX_IN_FLIGHT, DEFAULT_SEND_MAX_TIMEOUT, "", "");
+  }
+
+  public boolean isIpV6() {
+    return host.contains(":");
+  }
+
+  public UdpConfig withPort(int newPort) {
+    return new UdpConfig(host, newPort, replyMode, maxDatagramBytes, receiveBufferBytes, sendBufferBytes, reusePort,
+        publish, publishQueue, publishMaxLag, ratePerSecond, rateBurst, rateMaxSources, sendAllow, sendMaxInFlight,
+        sendMaxTimeout, multicastGroup, multicastInterface);
   }
 
   static UdpConfig read(ConfigNode node) {
-    UdpConfig config = new UdpConfig(node.string("host", DEFAULT_HOST), node.port("port", DEFAULT_PORT));
+    ConfigNode rate = node.child("rateLimit");
+    int perSecond = rate.integer("perSecond", 0, 0, 10_000_000);
+    int burst = rate.integer("burst", perSecond, 0, 10_000_000);
+    int maxSources = rate.integer("maxSources", DEFAULT_RATE_MAX_SOURCES, 1, 10_000_000);
+    rate.finish();
+    if (perSecond > 0 && burst < 1) {
+      throw rate.conflict("burst", "must be at least 1 when perSecond is set");
+    }
+    ConfigNode send = node.child("send");
+    List<String> allow = send.strings("allow", DEFAULT_SEND_ALLOW);
+    CidrAllowList allowList;
+    try {
+      allowList = CidrAllowList.parse(allow);
+    } catch (IllegalArgumentException e) {
+      throw send.conflict("allow", e.getMessage());
+    }
+    int maxInFlight = send.integer("maxInFlight", DEFAULT_SEND_MAX_IN_FLIGHT, 1, 100_000);
+    Duration maxTimeout = send.duration("maxTimeout", DEFAULT_SEND_MAX_TIMEOUT);
+    send.finish();
+    ConfigNode multicast = node.child("multicast");
+    String group = multicast.string("group", "");
+    String iface = multicast.string("interface", "");
+    multicast.finish();
+    UdpConfig config = new UdpConfig(
+        node.string("host", DEFAULT_HOST),
+        node.port("port", DEFAULT_PORT),
+        node.choice("replyMode", DEFAULT_REPLY_MODE, Map.of("echo", ReplyMode.ECHO, "hello", ReplyMode.HELLO,
+            "upper", ReplyMode.UPPER, "none", ReplyMode.NONE)),
+        node.integer("maxDatagramBytes", DEFAULT_MAX_DATAGRAM_BYTES, 1, 65535),
+        node.integer("receiveBufferBytes", 0, 0, 1 << 30),
+        node.integer("sendBufferBytes", 0, 0, 1 << 30),
+        node.bool("reusePort", true),
+        node.bool("publish", true),
+        node.integer("publishQueue", DEFAULT_PUBLISH_QUEUE, 1, 10_000_000),
+        node.duration("publishMaxLag", DEFAULT_PUBLISH_MAX_LAG),
+        perSecond, burst, maxSources, allowList, maxInFlight, maxTimeout, group, iface);
     node.finish();
     return config;
   }

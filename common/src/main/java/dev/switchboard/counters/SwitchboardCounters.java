@@ -4,8 +4,13 @@ package dev.switchboard.counters;
 public final class SwitchboardCounters {
 
   private final EchoCounters echo = new EchoCounters();
+  private final UdpCounters udp = new UdpCounters();
 
   public EchoCounters echo() {
     return echo;
+  }
+
+  public UdpCounters udp() {
+    return udp;
   }
 }

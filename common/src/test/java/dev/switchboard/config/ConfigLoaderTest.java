@@ -45,7 +45,9 @@ class ConfigLoaderTest {
       assertThat(l.framing()).isEqualTo(Framing.RAW);
       assertThat(l.maxFrameBytes()).isEqualTo(65536);
     });
-    assertThat(config.udp()).isEqualTo(new UdpConfig("127.0.0.1", 7007));
+    assertThat(config.udp()).isEqualTo(UdpConfig.defaults());
+    assertThat(config.udp().host()).isEqualTo("127.0.0.1");
+    assertThat(config.udp().port()).isEqualTo(7007);
     assertThat(config.gateway()).isEqualTo(new GatewayConfig("127.0.0.1", 8080));
     assertThat(config).isEqualTo(SwitchboardConfig.defaults());
   }
@@ -250,6 +252,27 @@ class ConfigLoaderTest {
         Map.of("SWITCHBOARD_ECHO_LISTENERS_0_DELIMITER", "\\r\\n", "SWITCHBOARD_ECHO_LISTENERS_0_FRAMING", "line"));
     assertThat(config.echo().listeners().get(0).delimiter().getBytes()).containsExactly('\r', '\n');
     assertThat(EscapedText.toBytes("a\\x00,é").getBytes()).containsExactly('a', 0, ',', 0xC3, 0xA9);
+  }
+
+  @Test
+  @DisplayName("UDP keys: reply mode, rate limit, send allow-list as CIDR blocks; a bad block is refused by name")
+  void udpKeys() throws IOException {
+    SwitchboardConfig config = load(file("u.yaml", """
+        udp:
+          replyMode: hello
+          rateLimit: {perSecond: 100}
+          send: {allow: ["10.0.0.0/8", "::1"]}
+        """));
+    assertThat(config.udp().replyMode()).isEqualTo(UdpConfig.ReplyMode.HELLO);
+    assertThat(config.udp().ratePerSecond()).isEqualTo(100);
+    assertThat(config.udp().rateBurst()).as("burst defaults to the rate").isEqualTo(100);
+    assertThat(config.udp().sendAllow().toString()).isEqualTo("10.0.0.0/8, ::1");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_SEND_ALLOW", "10.0.0.0/33")))
+        .hasMessageContaining("config key udp.send.allow: '10.0.0.0/33' has a prefix length outside 0-32");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_SEND_ALLOW", "example.com")))
+        .hasMessageContaining("'example.com' is not an address block");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_REPLY_MODE", "shout")))
+        .hasMessageContaining("expected one of echo, hello, none, upper");
   }
 
   @Test

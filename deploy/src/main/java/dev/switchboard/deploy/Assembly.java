@@ -7,7 +7,7 @@ import dev.switchboard.echo.EchoVerticle;
 import dev.switchboard.gateway.GatewayVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
-import dev.switchboard.udp.UdpVerticle;
+import dev.switchboard.udp.UdpService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Deployable;
@@ -42,8 +42,7 @@ final class Assembly {
                                                      SwitchboardCounters counters) {
     return switch (role) {
       case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
-      // A datagram port cannot be shared between sockets without SO_REUSEPORT: one instance until the UDP service scales.
-      case UDP -> deployScaled(vertx, () -> new UdpVerticle(config.udp()), 1);
+      case UDP -> new UdpService(vertx, config.udp(), counters.udp()).deploy(config.instances());
       case GATEWAY -> deployScaled(vertx, () -> new GatewayVerticle(config.gateway()), config.instances());
     };
   }

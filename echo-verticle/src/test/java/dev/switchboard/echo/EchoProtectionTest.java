@@ -1,6 +1,6 @@
 package dev.switchboard.echo;
 
-import static dev.switchboard.echo.RunningEcho.awaitCondition;
+import static dev.switchboard.testing.Await.condition;
 import static dev.switchboard.echo.RunningEcho.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -95,7 +95,7 @@ class EchoProtectionTest {
         }
       });
       // Read nothing until the server has had to stop reading: its output is then queued when the FIN arrives.
-      awaitCondition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
+      condition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
       assertThat(readPatternToEnd(client.socket.getInputStream())).isEqualTo(total);
       written.get(10, TimeUnit.SECONDS);
     }
@@ -139,7 +139,7 @@ class EchoProtectionTest {
       }
     });
 
-    awaitCondition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
+    condition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
     long inAtPause = counters.bytesIn();
     // Paused, the server reads nothing more until the client reads: what it took in is kernel buffers' worth, not 100 MB.
     assertThat(inAtPause).isLessThan(total / 4);
@@ -215,7 +215,7 @@ class EchoProtectionTest {
       assertThat(counters.closed(CloseReason.LIMIT)).isEqualTo(1);
       assertThat(counters.open()).isEqualTo(2);
     }
-    awaitCondition("both connections to close", WAIT, () -> counters.open() == 0);
+    condition("both connections to close", WAIT, () -> counters.open() == 0);
     try (BlockingClient again = new BlockingClient(echo.port())) {
       again.send("3");
       assertThat(again.read(1)).isEqualTo("3");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bus.CloseReason;
+import dev.switchboard.testing.Await;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
@@ -184,7 +185,7 @@ class EchoTransportTest {
           assertThat(client.read(1)).isEqualTo("x");
         }
       }
-      RunningEcho.awaitCondition("32 closes", WAIT,
+      Await.condition("32 closes", WAIT,
           () -> one.counters("raw").closed(CloseReason.EOF) + two.counters("raw").closed(CloseReason.EOF) == 32);
       // 32 connections all hashed to one socket would happen once in 2^31 runs.
       assertThat(one.counters("raw").closed(CloseReason.EOF)).isPositive();
@@ -208,7 +209,7 @@ class EchoTransportTest {
       line.send("toolong\n");
       assertThat(line.readToEnd()).isEqualTo("ERR frame too long (limit 4)\n");
     }
-    RunningEcho.awaitCondition("both closes to be counted", WAIT,
+    Await.condition("both closes to be counted", WAIT,
         () -> echo.counters("line").open() == 0 && echo.counters("raw").open() == 0);
     assertThat(echo.counters("line").closed(CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
     assertThat(echo.counters("raw").closed(CloseReason.FRAME_TOO_LONG)).isZero();

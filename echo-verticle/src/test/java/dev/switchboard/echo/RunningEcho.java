@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** An echo service deployed for one test, with its counters and a queue of the events it published. */
 record RunningEcho(List<BoundListener> listeners, EchoCounters counters, BlockingQueue<ConnectionEvent> events) {
@@ -65,17 +64,6 @@ record RunningEcho(List<BoundListener> listeners, EchoCounters counters, Blockin
       if (event.type().equals(ConnectionEvent.CLOSE)) {
         return event;
       }
-    }
-  }
-
-  /** Polls a condition on the server's state until it holds; every wait in the tests is bounded by this. */
-  static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
     }
   }
 }

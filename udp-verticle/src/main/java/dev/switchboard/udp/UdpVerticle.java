@@ -1,6 +1,8 @@
 package dev.switchboard.udp;
 
+import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.UdpConfig;
+import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
@@ -9,31 +11,76 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The UDP datagram service: every datagram goes back to its sender. */
+/**
+ * One instance of the UDP service: a datagram socket (sharing its port with the other instances through
+ * SO_REUSEPORT), and a {@value UdpBus#SEND} consumer. Started means the socket is bound, the multicast group (if any)
+ * joined, and the consumer registered.
+ */
 public final class UdpVerticle extends VerticleBase implements ListeningVerticle {
 
-  private final UdpConfig config;
-  private volatile BoundListener bound;
+  private static final Logger LOG = LoggerFactory.getLogger(UdpVerticle.class);
 
-  public UdpVerticle(UdpConfig config) {
+  private final UdpConfig config;
+  private final UdpCounters counters;
+  private final SourceRateLimiter limiter;
+  private final EventHandOff events;
+  private volatile List<BoundListener> bound = List.of();
+
+  UdpVerticle(UdpConfig config, UdpCounters counters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
+    this.counters = counters;
+    this.limiter = limiter;
+    this.events = events;
   }
 
   @Override
   public Future<?> start() {
-    DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions().setIpV6(config.host().contains(":")));
-    socket.handler(packet -> socket.send(packet.data(), packet.sender().port(), packet.sender().host()));
+    DatagramSocketOptions options = new DatagramSocketOptions().setIpV6(config.isIpV6()).setReusePort(config.reusePort());
+    if (config.receiveBufferBytes() > 0) {
+      options.setReceiveBufferSize(config.receiveBufferBytes());
+    }
+    if (config.sendBufferBytes() > 0) {
+      options.setSendBufferSize(config.sendBufferBytes());
+    }
+    DatagramSocket socket = vertx.createDatagramSocket(options);
+    DatagramChannels.readBufferBytes(socket, config.maxDatagramBytes() + 1);
+    if (config.reusePort()) {
+      DatagramChannels.reusePort(socket);
+    }
+    socket.exceptionHandler(error -> LOG.warn("udp socket {}: {}", config.host(), error.getMessage()));
+    UdpSender sender = new UdpSender(vertx, config, counters);
+    MessageConsumer<Object> sends = vertx.eventBus().consumer(UdpBus.SEND, sender::handle);
+    String configured = Addresses.hostPort(config.host(), config.port());
     return socket.listen(config.port(), config.host())
-        .onSuccess(s -> bound = new BoundListener("udp", "udp", "udp",
-            Addresses.hostPort(config.host(), s.localAddress().port()), s.localAddress().port()))
-        .recover(err -> Future.failedFuture(
-            new ListenFailure("udp", "udp", Addresses.hostPort(config.host(), config.port()), err)));
+        .recover(err -> Future.failedFuture(new ListenFailure("udp", "udp", configured, err)))
+        .compose(this::joinGroup)
+        .onSuccess(s -> {
+          int port = s.localAddress().port();
+          String address = Addresses.hostPort(config.host(), port);
+          socket.handler(new DatagramHandler(socket, config, counters, limiter, events, address)::handle);
+          bound = List.of(new BoundListener("udp", "udp", "udp", address, port));
+        })
+        .compose(s -> sends.completion());
+  }
+
+  private Future<DatagramSocket> joinGroup(DatagramSocket socket) {
+    if (config.multicastGroup().isEmpty()) {
+      return Future.succeededFuture(socket);
+    }
+    Future<Void> joined = config.multicastInterface().isEmpty()
+        ? socket.listenMulticastGroup(config.multicastGroup())
+        : socket.listenMulticastGroup(config.multicastGroup(), config.multicastInterface(), null);
+    return joined.map(socket).recover(err -> Future.failedFuture(new ListenFailure("udp", "multicast",
+        config.multicastGroup() + (config.multicastInterface().isEmpty() ? "" : " on " + config.multicastInterface()), err)));
   }
 
   @Override
   public List<BoundListener> boundListeners() {
-    return bound == null ? List.of() : List.of(bound);
+    return bound;
   }
 }

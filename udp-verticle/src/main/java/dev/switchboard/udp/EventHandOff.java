@@ -1,0 +1,109 @@
+package dev.switchboard.udp;
+
+import dev.switchboard.bus.DatagramEvent;
+import dev.switchboard.bus.UdpBus;
+import dev.switchboard.counters.UdpCounters;
+import dev.switchboard.counters.UdpCounters.EventDrop;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.VertxInternal;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Carries datagram events from the receive path to the event bus without ever blocking or slowing it.
+ *
+ * <p>The receive path only offers an event to a bounded queue; a publisher on its own event loop drains the queue in
+ * batches. Two things drop events, and both are counted: a full queue (the publisher cannot keep up), and consumer
+ * lag. Vert.x delivers a published message to a local consumer as a task on that consumer's event loop, an unbounded
+ * queue, so a slow consumer would otherwise make memory grow without limit. Each event therefore carries its publish
+ * time in a header, and an inbound interceptor measures how long deliveries waited; while any local consumer is more
+ * than {@code maxLag} behind, new events are dropped until it has caught up. Consumers that are merely gone cost
+ * nothing: a published message with no consumer is discarded by the bus.
+ */
+final class EventHandOff {
+
+  static final String LAG_HEADER = "switchboard-published";
+  private static final int BATCH = 256;
+
+  private final EventBus bus;
+  private final UdpCounters counters;
+  private final BlockingQueue<DatagramEvent> queue;
+  private final long maxLagNanos;
+  private final String origin = UUID.randomUUID().toString();
+  private final Context publisher;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Handler<DeliveryContext<Object>> lagProbe = this::probe;
+  private volatile boolean lagSeen;
+  private volatile long lagSeenAt;
+
+  EventHandOff(Vertx vertx, UdpCounters counters, int capacity, Duration maxLag) {
+    this.bus = vertx.eventBus();
+    this.counters = counters;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.maxLagNanos = maxLag.toNanos();
+    this.publisher = ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  void open() {
+    bus.addInboundInterceptor(lagProbe);
+  }
+
+  void close() {
+    bus.removeInboundInterceptor(lagProbe);
+  }
+
+  /** Called on the receive path: never waits. */
+  void offer(DatagramEvent event) {
+    if (lagSeen && System.nanoTime() - lagSeenAt < maxLagNanos) {
+      counters.onEventDropped(EventDrop.CONSUMER_LAG);
+      return;
+    }
+    if (!queue.offer(event)) {
+      counters.onEventDropped(EventDrop.QUEUE_FULL);
+      return;
+    }
+    if (drainScheduled.compareAndSet(false, true)) {
+      publisher.runOnContext(v -> drain());
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    for (int i = 0; i < BATCH; i++) {
+      DatagramEvent event = queue.poll();
+      if (event == null) {
+        return;
+      }
+      bus.publish(UdpBus.DATAGRAMS, event.toJson(),
+          new DeliveryOptions().addHeader(LAG_HEADER, origin + " " + System.nanoTime()));
+      counters.onPublished();
+    }
+    // More waiting: yield the event loop between batches, then go on.
+    if (drainScheduled.compareAndSet(false, true)) {
+      publisher.runOnContext(v -> drain());
+    }
+  }
+
+  /** Runs on the consumer's event loop just before its handler: how long did this delivery wait? */
+  private void probe(DeliveryContext<Object> delivery) {
+    if (UdpBus.DATAGRAMS.equals(delivery.message().address())) {
+      String stamp = delivery.message().headers().get(LAG_HEADER);
+      if (stamp != null && stamp.startsWith(origin)) {
+        long now = System.nanoTime();
+        if (maxLagNanos > 0 && now - Long.parseLong(stamp.substring(origin.length() + 1)) > maxLagNanos) {
+          lagSeenAt = now;
+          lagSeen = true;
+        }
+      }
+    }
+    delivery.next();
+  }
+}

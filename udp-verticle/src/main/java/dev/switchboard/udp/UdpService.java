@@ -1,0 +1,64 @@
+package dev.switchboard.udp;
+
+import dev.switchboard.config.UdpConfig;
+import dev.switchboard.counters.UdpCounters;
+import dev.switchboard.listen.BoundListener;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The UDP service as a whole: what its instances share (counters, rate limiter, event hand-off) and how they are
+ * deployed. The first instance binds the configured port; when it is 0 the others then bind the port it got, all
+ * through SO_REUSEPORT, and the kernel spreads senders over them.
+ */
+public final class UdpService {
+
+  private final Vertx vertx;
+  private final UdpConfig config;
+  private final UdpCounters counters;
+  private final SourceRateLimiter limiter;
+  private final EventHandOff events;
+
+  public UdpService(Vertx vertx, UdpConfig config, UdpCounters counters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    this.limiter = config.ratePerSecond() > 0
+        ? new SourceRateLimiter(config.ratePerSecond(), config.rateBurst(), config.rateMaxSources())
+        : null;
+    this.events = config.publish()
+        ? new EventHandOff(vertx, counters, config.publishQueue(), config.publishMaxLag())
+        : null;
+  }
+
+  /**
+   * Deploys {@code instances} verticles (one without SO_REUSEPORT) and returns the listener they share.
+   */
+  public Future<List<BoundListener>> deploy(int instances) {
+    if (events != null) {
+      events.open();
+    }
+    UdpVerticle first = new UdpVerticle(config, counters, limiter, events);
+    int more = config.reusePort() ? instances - 1 : 0;
+    return vertx.deployVerticle(first)
+        .compose(id -> {
+          List<BoundListener> bound = first.boundListeners();
+          if (more == 0) {
+            return Future.succeededFuture(bound);
+          }
+          UdpConfig shared = config.withPort(bound.get(0).port());
+          return vertx.deployVerticle(() -> new UdpVerticle(shared, counters, limiter, events),
+              new DeploymentOptions().setInstances(more)).map(bound);
+        })
+        .onFailure(err -> close());
+  }
+
+  /** Stops measuring consumer lag; the verticles themselves are undeployed with Vert.x. */
+  public void close() {
+    if (events != null) {
+      events.close();
+    }
+  }
+}
