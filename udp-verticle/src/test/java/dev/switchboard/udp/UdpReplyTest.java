@@ -158,6 +158,32 @@ class UdpReplyTest {
   }
 
   @Test
+  @DisplayName("multicast: bound to a group and joined on the loopback interface, the service answers the group's datagrams")
+  void multicastOnLoopback(Vertx vertx) throws Exception {
+    String group = "239.255.42.99";
+    assumeTrue(canJoinOnLoopback(group), "this platform cannot join a multicast group on lo");
+    RunningUdp udp = RunningUdp.start(vertx, "host", group, "multicast.group", group, "multicast.interface", "lo");
+    try (java.net.MulticastSocket client = new java.net.MulticastSocket(0)) {
+      client.setNetworkInterface(NetworkInterface.getByName("lo"));
+      client.setSoTimeout(5000);
+      byte[] data = bytes("to the group");
+      client.send(new java.net.DatagramPacket(data, data.length, InetAddress.getByName(group), udp.port()));
+      java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[100], 100);
+      client.receive(reply);
+      assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.ISO_8859_1)).isEqualTo("to the group");
+    }
+  }
+
+  private static boolean canJoinOnLoopback(String group) {
+    try (java.net.MulticastSocket probe = new java.net.MulticastSocket(0)) {
+      probe.joinGroup(new java.net.InetSocketAddress(InetAddress.getByName(group), 0), NetworkInterface.getByName("lo"));
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
   @DisplayName("the classic Python SOCK_DGRAM client gets the answer of every mode, for text, binary and empty datagrams")
   void pythonClient(Vertx vertx) throws Exception {
     int echo = RunningUdp.start(vertx).port();
