@@ -25,7 +25,7 @@ public enum CloseReason {
 
   /** {@code idle-timeout}, {@code frame-too-long}, ... */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return WireName.of(this);
   }
 
   public static CloseReason fromWireName(String wireName) {

@@ -1,8 +1,8 @@
 package dev.switchboard.counters;
 
+import dev.switchboard.bus.WireName;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,7 +23,7 @@ public final class UdpCounters {
     REPLY_FAILED;
 
     public String wireName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return WireName.of(this);
     }
   }
 
@@ -35,7 +35,7 @@ public final class UdpCounters {
     CONSUMER_LAG;
 
     public String wireName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return WireName.of(this);
     }
   }
 

@@ -55,6 +55,14 @@ class UdpReplyTest {
     }
   }
 
+  /** The first datagram event published from now on. */
+  private static CompletableFuture<JsonObject> firstEvent(Vertx vertx) throws Exception {
+    CompletableFuture<JsonObject> event = new CompletableFuture<>();
+    vertx.eventBus().<JsonObject>consumer(UdpBus.DATAGRAMS, m -> event.complete(m.body())).completion()
+        .await(5, TimeUnit.SECONDS);
+    return event;
+  }
+
   @Test
   @DisplayName("echo: the same bytes back, for text, non-UTF-8 bytes and the largest datagram")
   void echo(Vertx vertx) throws Exception {
@@ -73,9 +81,7 @@ class UdpReplyTest {
   @DisplayName("an empty datagram is received and published, but its empty echo cannot be sent and is counted as such")
   void emptyDatagram(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx);
-    CompletableFuture<JsonObject> event = new CompletableFuture<>();
-    vertx.eventBus().<JsonObject>consumer(UdpBus.DATAGRAMS, m -> event.complete(m.body())).completion()
-        .await(5, TimeUnit.SECONDS);
+    CompletableFuture<JsonObject> event = firstEvent(vertx);
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), new byte[0], Duration.ofMillis(300))).isNull();
     assertThat(event.get(5, TimeUnit.SECONDS).getInteger("size")).isZero();
     assertThat(udp.counters().received()).isEqualTo(1);
@@ -107,9 +113,7 @@ class UdpReplyTest {
   @DisplayName("none: nothing is answered, but the datagram is counted and published")
   void none(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx, "replyMode", "none");
-    CompletableFuture<JsonObject> event = new CompletableFuture<>();
-    vertx.eventBus().<JsonObject>consumer(UdpBus.DATAGRAMS, m -> event.complete(m.body())).completion()
-        .await(5, TimeUnit.SECONDS);
+    CompletableFuture<JsonObject> event = firstEvent(vertx);
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), BINARY, Duration.ofMillis(300))).isNull();
     DatagramEvent received = DatagramEvent.fromJson(event.get(5, TimeUnit.SECONDS));
     assertThat(received.data().getBytes()).isEqualTo(BINARY);
@@ -124,9 +128,7 @@ class UdpReplyTest {
   @DisplayName("a datagram larger than maxDatagramBytes is counted as truncated, neither answered nor published cut")
   void truncated(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx, "maxDatagramBytes", "100");
-    CompletableFuture<JsonObject> event = new CompletableFuture<>();
-    vertx.eventBus().<JsonObject>consumer(UdpBus.DATAGRAMS, m -> event.complete(m.body())).completion()
-        .await(5, TimeUnit.SECONDS);
+    CompletableFuture<JsonObject> event = firstEvent(vertx);
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), new byte[150], Duration.ofMillis(300))).isNull();
     assertThat(udp.counters().dropped(Drop.TRUNCATED)).isEqualTo(1);
     assertThat(udp.exchange(new byte[100])).hasSize(100);
