@@ -5,6 +5,7 @@ public final class SwitchboardCounters {
 
   private final EchoCounters echo = new EchoCounters();
   private final UdpCounters udp = new UdpCounters();
+  private final GatewayCounters gateway = new GatewayCounters();
 
   public EchoCounters echo() {
     return echo;
@@ -12,5 +13,9 @@ public final class SwitchboardCounters {
 
   public UdpCounters udp() {
     return udp;
+  }
+
+  public GatewayCounters gateway() {
+    return gateway;
   }
 }

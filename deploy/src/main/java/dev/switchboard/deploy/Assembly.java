@@ -43,7 +43,7 @@ final class Assembly {
     return switch (role) {
       case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
       case UDP -> new UdpService(vertx, config.udp(), counters.udp()).deploy(config.instances());
-      case GATEWAY -> deployScaled(vertx, () -> new GatewayVerticle(config.gateway()), config.instances());
+      case GATEWAY -> deployScaled(vertx, () -> new GatewayVerticle(config.gateway(), counters.gateway()), config.instances());
     };
   }
 

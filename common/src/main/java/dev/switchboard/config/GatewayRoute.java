@@ -1,0 +1,49 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An explicit gateway route ({@code gateway.routes[i]}): requests whose path starts with {@code prefix} (on a segment
+ * boundary) go to the application at {@code address}.
+ *
+ * @param prefix       path prefix, e.g. {@code /api}; it becomes SCRIPT_NAME ({@code prefix})
+ * @param address      the application's bus address ({@code address})
+ * @param methods      allowed methods, upper case; empty allows any ({@code methods})
+ * @param timeout      how long the application may take to answer ({@code timeout})
+ * @param maxBodyBytes largest request body ({@code maxBodyBytes})
+ */
+public record GatewayRoute(String prefix, String address, Set<String> methods, Duration timeout, int maxBodyBytes) {
+
+  public GatewayRoute {
+    methods = Set.copyOf(methods);
+  }
+
+  public boolean allows(String method) {
+    return methods.isEmpty() || methods.contains(method);
+  }
+
+  static GatewayRoute read(ConfigNode node, Duration defaultTimeout, int defaultMaxBody) {
+    String prefix = node.string("prefix", "");
+    if (!prefix.matches("/[A-Za-z0-9._~!$&'()*+,;=:@/-]*") || prefix.endsWith("/") && prefix.length() > 1) {
+      throw node.conflict("prefix", "must be a path such as /api (starting with /, no trailing /, no % or ?)");
+    }
+    String address = node.string("address", "");
+    if (address.isBlank()) {
+      throw node.conflict("address", "required: the application's bus address, e.g. wsgi.shop");
+    }
+    Set<String> methods = new TreeSet<>();
+    for (String method : node.strings("methods", java.util.List.of())) {
+      if (!method.matches("[A-Za-z]+")) {
+        throw node.conflict("methods", "'" + method + "' is not an HTTP method");
+      }
+      methods.add(method.toUpperCase(Locale.ROOT));
+    }
+    GatewayRoute route = new GatewayRoute(prefix, address, methods,
+        node.duration("timeout", defaultTimeout), node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE));
+    node.finish();
+    return route;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.counters;
+
+import dev.switchboard.bus.WireName;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The HTTP gateway's counters, shared by its instances. Thread-safe. */
+public final class GatewayCounters {
+
+  /** Why a request did not get an application's answer. */
+  public enum Failure {
+    NO_APPLICATION, TIMEOUT, APPLICATION_FAILED, INVALID_REPLY, BAD_REQUEST, BODY_TOO_LARGE, NOT_FOUND, METHOD_NOT_ALLOWED,
+    STREAM_ABORTED
+  }
+
+  private final LongAdder[] responsesByClass = new LongAdder[6];
+  private final Map<Failure, LongAdder> failures = new EnumMap<>(Failure.class);
+  private final LongAdder headersDropped = new LongAdder();
+  private final AtomicInteger eventClients = new AtomicInteger();
+  private final LongAdder eventsSent = new LongAdder();
+  private final LongAdder eventsDropped = new LongAdder();
+  private final AtomicInteger activeStreams = new AtomicInteger();
+  private final AtomicLong streamPeakBufferedBytes = new AtomicLong();
+
+  public GatewayCounters() {
+    for (int i = 0; i < responsesByClass.length; i++) {
+      responsesByClass[i] = new LongAdder();
+    }
+    for (Failure failure : Failure.values()) {
+      failures.put(failure, new LongAdder());
+    }
+  }
+
+  public void onResponse(int status) {
+    responsesByClass[Math.min(5, Math.max(0, status / 100))].increment();
+  }
+
+  public void onFailure(Failure failure) {
+    failures.get(failure).increment();
+  }
+
+  public void onHeaderDropped() {
+    headersDropped.increment();
+  }
+
+  /** Admits an {@code /events} client unless {@code max} are connected. */
+  public boolean tryAddEventClient(int max) {
+    if (eventClients.incrementAndGet() > max) {
+      eventClients.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  public void onEventClientGone() {
+    eventClients.decrementAndGet();
+  }
+
+  public void onEventSent() {
+    eventsSent.increment();
+  }
+
+  public void onEventDropped() {
+    eventsDropped.increment();
+  }
+
+  public void onStreamStarted() {
+    activeStreams.incrementAndGet();
+  }
+
+  /** A stream ended; {@code peakBufferedBytes} is the most it held at once between the application and the client. */
+  public void onStreamEnded(long peakBufferedBytes) {
+    activeStreams.decrementAndGet();
+    streamPeakBufferedBytes.accumulateAndGet(peakBufferedBytes, Math::max);
+  }
+
+  public long failures(Failure failure) {
+    return failures.get(failure).sum();
+  }
+
+  public long responses(int statusClass) {
+    return responsesByClass[statusClass].sum();
+  }
+
+  public long headersDropped() {
+    return headersDropped.sum();
+  }
+
+  public int eventClients() {
+    return eventClients.get();
+  }
+
+  public long eventsDropped() {
+    return eventsDropped.sum();
+  }
+
+  public long eventsSent() {
+    return eventsSent.sum();
+  }
+
+  public int activeStreams() {
+    return activeStreams.get();
+  }
+
+  public long streamPeakBufferedBytes() {
+    return streamPeakBufferedBytes.get();
+  }
+
+  public JsonObject toJson() {
+    JsonObject byClass = new JsonObject();
+    for (int i = 1; i < responsesByClass.length; i++) {
+      byClass.put(i + "xx", responsesByClass[i].sum());
+    }
+    JsonObject byFailure = new JsonObject();
+    failures.forEach((failure, count) -> byFailure.put(WireName.of(failure), count.sum()));
+    return new JsonObject()
+        .put("responses", byClass)
+        .put("failures", byFailure)
+        .put("headersDropped", headersDropped.sum())
+        .put("eventClients", eventClients.get())
+        .put("eventsSent", eventsSent.sum())
+        .put("eventsDropped", eventsDropped.sum())
+        .put("activeStreams", activeStreams.get())
+        .put("streamPeakBufferedBytes", streamPeakBufferedBytes.get());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.switchboard.wsgi;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Messages of a streamed response body. The gateway sends {@code start} (its chunk address and the first credit),
+ * {@code credit} and {@code cancel} to the application's stream address; the application sends {@code data},
+ * {@code end} and {@code error} to the gateway's chunk address. One credit allows one {@code data} message.
+ */
+public final class StreamMessage {
+
+  public static final String START = "start";
+  public static final String CREDIT = "credit";
+  public static final String CANCEL = "cancel";
+  public static final String DATA = "data";
+  public static final String END = "end";
+  public static final String ERROR = "error";
+
+  private StreamMessage() {
+  }
+
+  public static JsonObject start(String chunkAddress, int credit) {
+    return new JsonObject().put("type", START).put("address", chunkAddress).put("credit", credit);
+  }
+
+  public static JsonObject credit(int credit) {
+    return new JsonObject().put("type", CREDIT).put("credit", credit);
+  }
+
+  public static JsonObject cancel(String reason) {
+    return new JsonObject().put("type", CANCEL).put("reason", reason);
+  }
+
+  /** @param seq 0 for the first chunk, then 1, 2, ...: the gateway checks that none is lost */
+  public static JsonObject data(long seq, Buffer chunk) {
+    return new JsonObject().put("type", DATA).put("seq", seq).put("data", Base64Body.encode(chunk));
+  }
+
+  public static JsonObject end() {
+    return new JsonObject().put("type", END);
+  }
+
+  public static JsonObject error(String message) {
+    return new JsonObject().put("type", ERROR).put("message", message);
+  }
+}

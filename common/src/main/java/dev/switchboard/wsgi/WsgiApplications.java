@@ -1,0 +1,75 @@
+package dev.switchboard.wsgi;
+
+import dev.switchboard.bus.FailureCodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Java applications behind the gateway in a few lines:
+ *
+ * <pre>{@code
+ * WsgiApplications.serve(vertx, "hello", request -> Future.succeededFuture(WsgiResponse.text("Hello, world!")));
+ * }</pre>
+ *
+ * registers the consumer at {@code wsgi.hello}, which the gateway reaches at {@code /apps/hello/}. An application that
+ * throws or fails its future answers with a failure (the gateway's 502); a message that is not a request is refused.
+ */
+public final class WsgiApplications {
+
+  private WsgiApplications() {
+  }
+
+  /** Serves a request-to-response function at {@code wsgi.<name>}. */
+  public static MessageConsumer<JsonObject> serve(Vertx vertx, String name,
+                                                  Function<WsgiRequest, Future<WsgiResponse>> application) {
+    return consume(vertx, name, (message, request) -> {
+      Future<WsgiResponse> response;
+      try {
+        response = application.apply(request);
+      } catch (RuntimeException e) {
+        response = Future.failedFuture(e);
+      }
+      response.onComplete(done -> {
+        if (done.succeeded()) {
+          message.reply(done.result().toJson());
+        } else {
+          message.fail(FailureCodes.FAILED, String.valueOf(done.cause().getMessage()));
+        }
+      });
+    });
+  }
+
+  /** Serves an application that may stream its body ({@link ResponseStarter#stream}) at {@code wsgi.<name>}. */
+  public static MessageConsumer<JsonObject> serveStreaming(Vertx vertx, String name, StreamingApplication application) {
+    return consume(vertx, name, (message, request) -> {
+      try {
+        application.handle(request, new ResponseStarter(vertx, message));
+      } catch (RuntimeException e) {
+        message.fail(FailureCodes.FAILED, String.valueOf(e.getMessage()));
+      }
+    });
+  }
+
+  private interface RequestHandler {
+    void handle(Message<JsonObject> message, WsgiRequest request);
+  }
+
+  private static MessageConsumer<JsonObject> consume(Vertx vertx, String name, RequestHandler handler) {
+    Consumer<Message<JsonObject>> dispatch = message -> {
+      WsgiRequest request;
+      try {
+        request = WsgiRequest.fromJson(message.body());
+      } catch (RuntimeException e) {
+        message.fail(FailureCodes.BAD_REQUEST, "not a WSGI request: " + e.getMessage());
+        return;
+      }
+      handler.handle(message, request);
+    };
+    return vertx.eventBus().consumer(WsgiBus.appAddress(name), dispatch::accept);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.wsgi;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One HTTP request as the gateway sends it to an application: a PEP 3333 environ and the body.
+ *
+ * <pre>{"environ": {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "/apps/hello", "PATH_INFO": "/", ...}, "body": ""}</pre>
+ *
+ * <p>Environ values are strings in PEP 3333's "bytes as latin-1" form: {@code PATH_INFO} is the percent-decoded path
+ * with one character per byte, exactly what a Python WSGI server hands an application. {@link #path()} gives the
+ * UTF-8 reading that Java code usually wants.
+ */
+public record WsgiRequest(Map<String, String> environ, Buffer body) {
+
+  public WsgiRequest {
+    environ = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environ));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("environ", new JsonObject(new LinkedHashMap<>(environ))).put("body", Base64Body.encode(body));
+  }
+
+  /** @throws IllegalArgumentException when the message is not a request */
+  public static WsgiRequest fromJson(JsonObject json) {
+    JsonObject environ = json.getJsonObject("environ");
+    if (environ == null) {
+      throw new IllegalArgumentException("no environ");
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    environ.forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
+    String body = json.getString("body", "");
+    return new WsgiRequest(values, Base64Body.decode(body));
+  }
+
+  public String method() {
+    return environ.get("REQUEST_METHOD");
+  }
+
+  /** PATH_INFO read as UTF-8 (the environ holds it byte for byte, as PEP 3333 does). */
+  public String path() {
+    return new String(environ.getOrDefault("PATH_INFO", "").getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+  }
+
+  public String queryString() {
+    return environ.getOrDefault("QUERY_STRING", "");
+  }
+
+  /** A request header by its HTTP name ({@code Content-Type}, {@code X-Trace}), or null. */
+  public String header(String name) {
+    String key = name.toUpperCase(Locale.ROOT).replace('-', '_');
+    if (key.equals("CONTENT_TYPE") || key.equals("CONTENT_LENGTH")) {
+      String value = environ.get(key);
+      return value == null || value.isEmpty() ? null : value;
+    }
+    return environ.get("HTTP_" + key);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.gateway.builtin;
+
+import dev.switchboard.bus.EchoBus;
+import dev.switchboard.gateway.http.ErrorResponses;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/** {@code POST /echo}: the body goes to {@code echo.request} and comes back as the response, with its content type. */
+public final class EchoRoute implements Handler<RoutingContext> {
+
+  private final Vertx vertx;
+  private final ErrorResponses errors;
+  private final int maxBodyBytes;
+  private final Duration timeout;
+
+  public EchoRoute(Vertx vertx, ErrorResponses errors, int maxBodyBytes, Duration timeout) {
+    this.vertx = vertx;
+    this.errors = errors;
+    this.maxBodyBytes = maxBodyBytes;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    BodyRoutes.withBody(ctx, errors, maxBodyBytes, (c, body) -> BusRequests.answer(c, errors, EchoBus.REQUEST,
+        vertx.eventBus().request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis())),
+        answer -> {
+          String type = c.request().getHeader("Content-Type");
+          c.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
+              .end((Buffer) answer.body());
+        }));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.gateway.builtin;
+
+import dev.switchboard.bus.EchoBus;
+import dev.switchboard.bus.UdpBus;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.http.ErrorResponses;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /events[?source=echo,udp]}: server-sent events of {@code echo.events} ({@code event: echo}) and
+ * {@code udp.datagrams} ({@code event: udp}). An event that would go over a slow client's queue
+ * ({@code events.queueBytes}) is dropped and counted rather than buffered; a comment every 15 s keeps proxies from
+ * closing an idle stream and finds clients that are gone.
+ */
+public final class EventsRoute implements Handler<RoutingContext> {
+
+  static final long KEEPALIVE_MS = 15_000;
+  private static final Map<String, String> SOURCES = new LinkedHashMap<>();
+
+  static {
+    SOURCES.put("echo", EchoBus.EVENTS);
+    SOURCES.put("udp", UdpBus.DATAGRAMS);
+  }
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+  private final ErrorResponses errors;
+
+  public EventsRoute(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    this.errors = errors;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    List<String> sources = Arrays.stream(ctx.request().getParam("source", String.join(",", SOURCES.keySet())).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    if (sources.isEmpty() || !SOURCES.keySet().containsAll(sources)) {
+      errors.send(ctx, 400, Failure.BAD_REQUEST, "source must be some of " + String.join(",", SOURCES.keySet()));
+      return;
+    }
+    if (!counters.tryAddEventClient(config.eventsMaxClients())) {
+      errors.send(ctx, 503, Failure.NO_APPLICATION, "too many event clients (limit " + config.eventsMaxClients() + ")");
+      return;
+    }
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .setWriteQueueMaxSize(config.eventsQueueBytes())
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+    for (String source : sources) {
+      consumers.add(vertx.eventBus().consumer(SOURCES.get(source), m -> send(response, source, m.body())));
+    }
+    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
+    response.closeHandler(v -> {
+      vertx.cancelTimer(keepalive);
+      consumers.forEach(MessageConsumer::unregister);
+      counters.onEventClientGone();
+    });
+    Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .onComplete(ready -> response.write(": connected to " + String.join(",", sources) + "\n\n"));
+  }
+
+  private void send(HttpServerResponse response, String source, JsonObject event) {
+    if (response.writeQueueFull()) {
+      counters.onEventDropped();
+      return;
+    }
+    response.write(Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"));
+    counters.onEventSent();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.switchboard.gateway.wsgi;
+
+import dev.switchboard.wsgi.Base64Body;
+import dev.switchboard.wsgi.Header;
+import dev.switchboard.wsgi.WsgiResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an application's answer and reads it into a {@link WsgiResponse}, or says exactly what is wrong with it.
+ * Refused: a status that is not {@code NNN reason} with NNN from 200 to 599 (no 1xx: an answer is final), header names
+ * that are not HTTP tokens, values with control characters, hop-by-hop headers (the gateway owns the connection),
+ * bodies that are not base64, and a Content-Length that does not match the body.
+ */
+final class ReplyParser {
+
+  private static final Pattern STATUS = Pattern.compile("([2-5][0-9][0-9]) ([\\t\\x20-\\x7e]*)");
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
+  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "proxy-connection");
+
+  private ReplyParser() {
+  }
+
+  /** @param head whether the request was HEAD, whose answer may declare a length without a body */
+  static WsgiResponse parse(Object message, boolean head) {
+    if (!(message instanceof JsonObject json)) {
+      throw new InvalidReply("the answer is not a JSON object");
+    }
+    Object status = json.getValue("status");
+    if (!(status instanceof String line) || !STATUS.matcher(line).matches()) {
+      throw new InvalidReply("bad status " + status + " (expected e.g. \"200 OK\", 200-599)");
+    }
+    List<Header> headers = headers(json.getValue("headers"));
+    Object stream = json.getValue("stream");
+    if (stream != null) {
+      if (!(stream instanceof String address) || address.isBlank()) {
+        throw new InvalidReply("stream must be a bus address");
+      }
+      return new WsgiResponse(line, headers, null, address);
+    }
+    Buffer body = body(json.getValue("body"));
+    String declared = headers.stream().filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value)
+        .findFirst().orElse(null);
+    if (declared != null && !head && !declared.equals(String.valueOf(body.length()))) {
+      throw new InvalidReply("Content-Length " + declared + " does not match the body's " + body.length() + " bytes");
+    }
+    return WsgiResponse.of(line, headers, body);
+  }
+
+  private static List<Header> headers(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray list)) {
+      throw new InvalidReply("headers must be a list of [name, value] pairs");
+    }
+    List<Header> headers = new ArrayList<>(list.size());
+    for (Object entry : list) {
+      if (!(entry instanceof JsonArray pair) || pair.size() != 2
+          || !(pair.getValue(0) instanceof String name) || !(pair.getValue(1) instanceof String text)) {
+        throw new InvalidReply("header " + entry + " is not a [name, value] pair of strings");
+      }
+      if (!TOKEN.matcher(name).matches()) {
+        throw new InvalidReply("header name '" + name + "' is not an HTTP token");
+      }
+      if (!VALUE.matcher(text).matches()) {
+        throw new InvalidReply("header " + name + " has a control character in its value");
+      }
+      if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+        throw new InvalidReply("hop-by-hop header " + name + " is not allowed");
+      }
+      headers.add(new Header(name, text));
+    }
+    return headers;
+  }
+
+  private static Buffer body(Object value) {
+    if (value == null) {
+      return Buffer.buffer();
+    }
+    if (!(value instanceof String text)) {
+      throw new InvalidReply("body must be base64 text");
+    }
+    try {
+      return Base64Body.decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidReply("body is not valid base64");
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.switchboard.gateway.wsgi;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.wsgi.Base64Body;
+import dev.switchboard.wsgi.StreamMessage;
+import dev.switchboard.wsgi.WsgiBus;
+import dev.switchboard.wsgi.WsgiResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway side of a streamed response: takes the application's chunks at its own address and writes them to the
+ * client, granting the application one credit per chunk the client has taken. With at most {@code stream.credit}
+ * chunks in flight and credit withheld while the response's write queue is full, what the gateway holds for a stream
+ * is bounded by credit x maxChunkBytes plus one write queue, however slow the client and however fast the application.
+ */
+final class StreamRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private final WsgiResponse head;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+  private final long declaredLength;
+  private final int creditBatch;
+  private MessageConsumer<JsonObject> chunks;
+  private int outstanding;
+  private int owed;
+  private boolean awaitingDrain;
+  private long nextSeq;
+  private long received;
+  private long flushed;
+  private long peakBuffered;
+  private long lastMessageAt = System.nanoTime();
+  private long idleTimer = -1;
+  private boolean done;
+
+  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayCounters counters) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.ctx = ctx;
+    this.response = ctx.response();
+    this.head = head;
+    this.config = config;
+    this.counters = counters;
+    this.declaredLength = ResponseHead.declaredLength(head);
+    this.creditBatch = Math.max(1, config.streamCredit() / 4);
+  }
+
+  void start() {
+    counters.onStreamStarted();
+    String address = WsgiBus.GATEWAY_STREAM_PREFIX + UUID.randomUUID();
+    chunks = bus.consumer(address, this::onMessage);
+    response.closeHandler(v -> clientGone());
+    chunks.completion().onComplete(registered -> {
+      if (registered.failed()) {
+        abort("stream address not registered");
+        return;
+      }
+      if (done) {
+        return;
+      }
+      ResponseHead.apply(head, response);
+      if (declaredLength < 0) {
+        response.setChunked(true);
+      }
+      // Send the head now: the client learns the status even if the first chunk is slow.
+      response.writeHead();
+      outstanding = config.streamCredit();
+      bus.send(head.stream(), StreamMessage.start(address, outstanding));
+      scheduleIdleCheck();
+    });
+  }
+
+  private void onMessage(Message<JsonObject> message) {
+    if (done) {
+      return;
+    }
+    lastMessageAt = System.nanoTime();
+    JsonObject body = message.body();
+    switch (body.getString("type", "")) {
+      case StreamMessage.DATA -> onData(body);
+      case StreamMessage.END -> onEnd();
+      case StreamMessage.ERROR -> abort("application error: " + body.getString("message", "unknown"));
+      default -> abort("unexpected stream message type " + body.getString("type"));
+    }
+  }
+
+  private void onData(JsonObject body) {
+    long seq = body.getLong("seq", -1L);
+    if (seq != nextSeq) {
+      abort("chunk " + seq + " arrived where " + nextSeq + " was expected");
+      return;
+    }
+    if (outstanding == 0) {
+      abort("chunk sent without credit");
+      return;
+    }
+    Buffer chunk;
+    try {
+      chunk = Base64Body.decode(body.getString("data", ""));
+    } catch (IllegalArgumentException e) {
+      abort("chunk is not valid base64");
+      return;
+    }
+    if (chunk.length() > config.streamMaxChunkBytes()) {
+      abort("chunk of " + chunk.length() + " bytes over stream.maxChunkBytes " + config.streamMaxChunkBytes());
+      return;
+    }
+    if (declaredLength >= 0 && received + chunk.length() > declaredLength) {
+      abort("body longer than its Content-Length " + declaredLength);
+      return;
+    }
+    nextSeq++;
+    outstanding--;
+    received += chunk.length();
+    peakBuffered = Math.max(peakBuffered, received - flushed);
+    int length = chunk.length();
+    response.write(chunk).onComplete(written -> flushed += length);
+    owed++;
+    if (!response.writeQueueFull()) {
+      grantOwed(false);
+    } else if (!awaitingDrain) {
+      // The client is slow: the credits for what it has not taken yet wait until its queue has drained.
+      awaitingDrain = true;
+      response.drainHandler(v -> {
+        awaitingDrain = false;
+        grantOwed(true);
+      });
+    }
+  }
+
+  /** Returns credit in batches, but never leaves the application with none while some is owed. */
+  private void grantOwed(boolean now) {
+    if (done || owed == 0 || awaitingDrain) {
+      return;
+    }
+    if (now || owed >= creditBatch || outstanding == 0) {
+      outstanding += owed;
+      bus.send(head.stream(), StreamMessage.credit(owed));
+      owed = 0;
+    }
+  }
+
+  private void onEnd() {
+    if (declaredLength >= 0 && received != declaredLength) {
+      abort("body of " + received + " bytes ended short of its Content-Length " + declaredLength);
+      return;
+    }
+    response.end();
+    finish();
+  }
+
+  private void clientGone() {
+    if (!done) {
+      LOG.info("request {}: client went away during a streamed response after {} bytes", RequestIds.of(ctx), received);
+      bus.send(head.stream(), StreamMessage.cancel("client-gone"));
+      finish();
+    }
+  }
+
+  /** The body cannot be completed: the application is told, and the client sees the response cut off. */
+  private void abort(String reason) {
+    if (done) {
+      return;
+    }
+    LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), received, reason);
+    counters.onFailure(Failure.STREAM_ABORTED);
+    bus.send(head.stream(), StreamMessage.cancel("aborted"));
+    finish();
+    if (!response.headWritten()) {
+      response.setStatusCode(502).putHeader("Content-Type", "text/plain; charset=utf-8").end("streamed response failed\n");
+    } else {
+      ctx.request().connection().close();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    chunks.unregister();
+    counters.onStreamEnded(peakBuffered);
+  }
+
+  /** Only waiting on the application counts as idle: with no credit out, a slow client is what holds the stream. */
+  private void scheduleIdleCheck() {
+    long idle = config.streamIdleTimeout().toMillis();
+    if (idle == 0) {
+      return;
+    }
+    long since = (System.nanoTime() - lastMessageAt) / 1_000_000;
+    idleTimer = vertx.setTimer(Math.max(1, idle - since), t -> {
+      idleTimer = -1;
+      if (done) {
+        return;
+      }
+      if (outstanding > 0 && (System.nanoTime() - lastMessageAt) / 1_000_000 >= idle) {
+        abort("no chunk from the application for " + idle + " ms");
+      } else {
+        lastMessageAt = outstanding > 0 ? lastMessageAt : System.nanoTime();
+        scheduleIdleCheck();
+      }
+    });
+  }
+}

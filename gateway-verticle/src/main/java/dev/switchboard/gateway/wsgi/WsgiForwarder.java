@@ -1,0 +1,124 @@
+package dev.switchboard.gateway.wsgi;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GatewayRoute;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.http.BodyReader;
+import dev.switchboard.gateway.http.ErrorResponses;
+import dev.switchboard.gateway.http.FailureStatus;
+import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.wsgi.WsgiRequest;
+import dev.switchboard.wsgi.WsgiResponse;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a request through a WSGI application on the bus: finds its route, reads the body within the route's limit,
+ * sends the environ and body as one request message, and turns the answer (or its absence) into the HTTP response.
+ */
+public final class WsgiForwarder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WsgiForwarder.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+  private final ErrorResponses errors;
+  private final RouteTable routes;
+
+  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    this.errors = errors;
+    this.routes = new RouteTable(config);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RouteTable.Match match = routes.find(ctx.request().path());
+    if (match == null) {
+      ctx.next();
+      return;
+    }
+    GatewayRoute route = match.route();
+    String method = ctx.request().method().name();
+    if (!route.allows(method)) {
+      ctx.response().putHeader("Allow", String.join(", ", route.methods()));
+      errors.send(ctx, 405, Failure.METHOD_NOT_ALLOWED, "method " + method + " not allowed here");
+      return;
+    }
+    BodyReader.read(ctx.request(), route.maxBodyBytes()).onComplete(body -> {
+      if (body.succeeded()) {
+        forward(ctx, match, body.result());
+      } else if (body.cause() instanceof BodyReader.TooLarge tooLarge) {
+        // The rest of the body is not read: the connection cannot be reused.
+        ctx.response().putHeader("Connection", "close");
+        errors.send(ctx, 413, Failure.BODY_TOO_LARGE, tooLarge.getMessage());
+      }
+    });
+  }
+
+  private void forward(RoutingContext ctx, RouteTable.Match match, Buffer body) {
+    Map<String, String> environ;
+    try {
+      environ = EnvironBuilder.build(ctx.request(), match, body.length(), RequestIds.of(ctx), name -> {
+        counters.onHeaderDropped();
+        LOG.debug("request {}: header {} dropped (underscore in its name)", RequestIds.of(ctx), name);
+      });
+    } catch (PercentDecoding.Malformed e) {
+      errors.send(ctx, 400, Failure.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    String address = match.route().address();
+    vertx.eventBus().request(address, new WsgiRequest(environ, body).toJson(),
+            new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()))
+        .onComplete(reply -> {
+          if (ctx.response().closed()) {
+            return;
+          }
+          if (reply.failed()) {
+            FailureStatus failure = FailureStatus.of(reply.cause(), address, false);
+            errors.send(ctx, failure.status(), failure.failure(), failure.message());
+          } else {
+            respond(ctx, address, reply.result());
+          }
+        });
+  }
+
+  private void respond(RoutingContext ctx, String address, Message<Object> reply) {
+    boolean head = ctx.request().method() == HttpMethod.HEAD;
+    WsgiResponse answer;
+    try {
+      answer = ReplyParser.parse(reply.body(), head);
+    } catch (InvalidReply e) {
+      errors.send(ctx, 502, Failure.INVALID_REPLY, "invalid answer from application at " + address);
+      LOG.warn("request {}: application at {} answered invalidly: {}", RequestIds.of(ctx), address, e.getMessage());
+      return;
+    }
+    if (answer.streamed()) {
+      new StreamRelay(vertx, ctx, answer, config, counters).start();
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    ResponseHead.apply(answer, response);
+    if (head) {
+      if (ResponseHead.declaredLength(answer) < 0) {
+        response.putHeader("Content-Length", String.valueOf(answer.body().length()));
+      }
+      response.end();
+    } else {
+      response.end(answer.body());
+    }
+  }
+}
