@@ -18,7 +18,7 @@ import java.util.TreeSet;
 public record GatewayRoute(String prefix, String address, Set<String> methods, Duration timeout, int maxBodyBytes) {
 
   public GatewayRoute {
-    methods = Set.copyOf(methods);
+    methods = java.util.Collections.unmodifiableSet(new TreeSet<>(methods));
   }
 
   public boolean allows(String method) {

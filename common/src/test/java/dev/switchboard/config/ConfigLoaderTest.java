@@ -48,7 +48,9 @@ class ConfigLoaderTest {
     assertThat(config.udp()).isEqualTo(UdpConfig.defaults());
     assertThat(config.udp().host()).isEqualTo("127.0.0.1");
     assertThat(config.udp().port()).isEqualTo(7007);
-    assertThat(config.gateway()).isEqualTo(new GatewayConfig("127.0.0.1", 8080));
+    assertThat(config.gateway()).isEqualTo(GatewayConfig.defaults());
+    assertThat(config.gateway().host()).isEqualTo("127.0.0.1");
+    assertThat(config.gateway().port()).isEqualTo(8080);
     assertThat(config).isEqualTo(SwitchboardConfig.defaults());
   }
 
@@ -273,6 +275,29 @@ class ConfigLoaderTest {
         .hasMessageContaining("'example.com' is not an address block");
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_REPLY_MODE", "shout")))
         .hasMessageContaining("expected one of echo, hello, none, upper");
+  }
+
+  @Test
+  @DisplayName("gateway routes: prefix and address required, methods upper-cased, defaults inherited; bad ones refused")
+  void gatewayRoutes() throws IOException {
+    SwitchboardConfig config = load(file("g.yaml", """
+        gateway:
+          upstreamTimeout: 5s
+          routes:
+            - {prefix: /api, address: wsgi.api, methods: [get, post]}
+            - {prefix: /slow, address: wsgi.slow, timeout: 1m, maxBodyBytes: 10}
+        """));
+    GatewayRoute api = config.gateway().routes().get(0);
+    assertThat(api.methods()).containsExactly("GET", "POST");
+    assertThat(api.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(api.maxBodyBytes()).isEqualTo(GatewayConfig.DEFAULT_MAX_BODY_BYTES);
+    assertThat(config.gateway().routes().get(1).timeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> load(file("h.yaml", "gateway: {routes: [{prefix: api, address: a}]}")))
+        .hasMessageContaining("gateway.routes.0.prefix: must be a path");
+    assertThatThrownBy(() -> load(file("i.yaml", "gateway: {routes: [{prefix: /api}]}")))
+        .hasMessageContaining("gateway.routes.0.address: required");
+    assertThatThrownBy(() -> load(file("j.yaml", "gateway: {upstreamTimeout: 0}")))
+        .hasMessageContaining("gateway.upstreamTimeout: must be more than 0");
   }
 
   @Test

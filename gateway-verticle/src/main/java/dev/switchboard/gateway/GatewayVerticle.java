@@ -50,6 +50,8 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     builtIn(router, errors, "/events", HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
     router.route().handler(new WsgiForwarder(vertx, config, counters, errors));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
+    // Vert.x Web refuses a path it cannot decode before any route runs.
+    router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));
     router.errorHandler(500, ctx -> errors.send(ctx, 500, Failure.APPLICATION_FAILED, "internal error"));
 
     List<Future<?>> ready = new ArrayList<>();
