@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway side of a streamed response: takes the application's chunks at its own address and writes them to the
- * client, granting the application one credit per chunk the client has taken. With at most {@code stream.credit}
- * chunks in flight and credit withheld while the response's write queue is full, what the gateway holds for a stream
- * is bounded by credit x maxChunkBytes plus one write queue, however slow the client and however fast the application.
+ * client, granting the application one credit per chunk the client's socket has taken. With at most
+ * {@code stream.credit} chunks in flight, and credit withheld while more than one chunk's worth is written but not yet
+ * sent, what the gateway holds for a stream is at most (credit + 1) x maxChunkBytes, however slow the client and
+ * however fast the application.
+ *
+ * <p>It counts sent bytes through write completions, not {@code writeQueueFull()}: Vert.x queues HTTP/1 writes in a
+ * chunked-write handler ahead of Netty's buffer, where about a megabyte can wait before the response reports full.
  */
 final class StreamRelay {
 
@@ -42,7 +46,7 @@ final class StreamRelay {
   private MessageConsumer<JsonObject> chunks;
   private int outstanding;
   private int owed;
-  private boolean awaitingDrain;
+  private boolean creditWithheld;
   private long nextSeq;
   private long received;
   private long flushed;
@@ -132,23 +136,25 @@ final class StreamRelay {
     received += chunk.length();
     peakBuffered = Math.max(peakBuffered, received - flushed);
     int length = chunk.length();
-    response.write(chunk).onComplete(written -> flushed += length);
-    owed++;
-    if (!response.writeQueueFull()) {
-      grantOwed(false);
-    } else if (!awaitingDrain) {
-      // The client is slow: the credits for what it has not taken yet wait until its queue has drained.
-      awaitingDrain = true;
-      response.drainHandler(v -> {
-        awaitingDrain = false;
+    response.write(chunk).onComplete(written -> {
+      flushed += length;
+      if (creditWithheld && received - flushed <= config.streamMaxChunkBytes()) {
+        creditWithheld = false;
         grantOwed(true);
-      });
+      }
+    });
+    owed++;
+    if (received - flushed <= config.streamMaxChunkBytes()) {
+      grantOwed(false);
+    } else {
+      // The client is slow: the credit for what it has not taken yet waits until the socket has taken it.
+      creditWithheld = true;
     }
   }
 
   /** Returns credit in batches, but never leaves the application with none while some is owed. */
   private void grantOwed(boolean now) {
-    if (done || owed == 0 || awaitingDrain) {
+    if (done || owed == 0 || creditWithheld) {
       return;
     }
     if (now || owed >= creditBatch || outstanding == 0) {
