@@ -6,6 +6,7 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.ErrorResponses;
+import dev.switchboard.gateway.http.PendingWrites;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -22,13 +23,14 @@ import java.util.Map;
 
 /**
  * {@code GET /events[?source=echo,udp]}: server-sent events of {@code echo.events} ({@code event: echo}) and
- * {@code udp.datagrams} ({@code event: udp}). An event that would go over a slow client's queue
- * ({@code events.queueBytes}) is dropped and counted rather than buffered; a comment every 15 s keeps proxies from
- * closing an idle stream and finds clients that are gone.
+ * {@code udp.datagrams} ({@code event: udp}). While more than {@code events.queueBytes} written to a client are not
+ * yet taken by its socket, its events are dropped and counted rather than buffered; a comment every 15 s keeps
+ * proxies from closing an idle stream and finds clients that are gone.
  */
 public final class EventsRoute implements Handler<RoutingContext> {
 
   static final long KEEPALIVE_MS = 15_000;
+  private static final Runnable NOTHING = () -> { };
   private static final Map<String, String> SOURCES = new LinkedHashMap<>();
 
   static {
@@ -62,30 +64,30 @@ public final class EventsRoute implements Handler<RoutingContext> {
     }
     HttpServerResponse response = ctx.response()
         .setChunked(true)
-        .setWriteQueueMaxSize(config.eventsQueueBytes())
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
+    PendingWrites pending = new PendingWrites(response);
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     for (String source : sources) {
-      consumers.add(vertx.eventBus().consumer(SOURCES.get(source), m -> send(response, source, m.body())));
+      consumers.add(vertx.eventBus().consumer(SOURCES.get(source), m -> send(pending, source, m.body())));
     }
-    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
+    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> pending.write(Buffer.buffer(": keepalive\n\n"), NOTHING));
     response.closeHandler(v -> {
       vertx.cancelTimer(keepalive);
       consumers.forEach(MessageConsumer::unregister);
       counters.onEventClientGone();
     });
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onComplete(ready -> response.write(": connected to " + String.join(",", sources) + "\n\n"));
+        .onComplete(ready -> pending.write(Buffer.buffer(": connected to " + String.join(",", sources) + "\n\n"), NOTHING));
   }
 
-  private void send(HttpServerResponse response, String source, JsonObject event) {
-    if (response.writeQueueFull()) {
+  private void send(PendingWrites pending, String source, JsonObject event) {
+    if (pending.pending() > config.eventsQueueBytes()) {
       counters.onEventDropped();
       return;
     }
-    response.write(Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"));
+    pending.write(Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"), NOTHING);
     counters.onEventSent();
   }
 }

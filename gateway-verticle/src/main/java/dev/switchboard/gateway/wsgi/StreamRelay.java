@@ -3,6 +3,7 @@ package dev.switchboard.gateway.wsgi;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.wsgi.Base64Body;
 import dev.switchboard.wsgi.StreamMessage;
@@ -26,9 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code stream.credit} chunks in flight, and credit withheld while more than one chunk's worth is written but not yet
  * sent, what the gateway holds for a stream is at most (credit + 1) x maxChunkBytes, however slow the client and
  * however fast the application.
- *
- * <p>It counts sent bytes through write completions, not {@code writeQueueFull()}: Vert.x queues HTTP/1 writes in a
- * chunked-write handler ahead of Netty's buffer, where about a megabyte can wait before the response reports full.
+ * Sent bytes are counted by {@link PendingWrites}.
  */
 final class StreamRelay {
 
@@ -49,8 +48,7 @@ final class StreamRelay {
   private boolean creditWithheld;
   private long nextSeq;
   private long received;
-  private long flushed;
-  private long peakBuffered;
+  private final PendingWrites pending;
   private long lastMessageAt = System.nanoTime();
   private long idleTimer = -1;
   private boolean done;
@@ -65,6 +63,7 @@ final class StreamRelay {
     this.counters = counters;
     this.declaredLength = ResponseHead.declaredLength(head);
     this.creditBatch = Math.max(1, config.streamCredit() / 4);
+    this.pending = new PendingWrites(response);
   }
 
   void start() {
@@ -134,17 +133,14 @@ final class StreamRelay {
     nextSeq++;
     outstanding--;
     received += chunk.length();
-    peakBuffered = Math.max(peakBuffered, received - flushed);
-    int length = chunk.length();
-    response.write(chunk).onComplete(written -> {
-      flushed += length;
-      if (creditWithheld && received - flushed <= config.streamMaxChunkBytes()) {
+    pending.write(chunk, () -> {
+      if (creditWithheld && pending.pending() <= config.streamMaxChunkBytes()) {
         creditWithheld = false;
         grantOwed(true);
       }
     });
     owed++;
-    if (received - flushed <= config.streamMaxChunkBytes()) {
+    if (pending.pending() <= config.streamMaxChunkBytes()) {
       grantOwed(false);
     } else {
       // The client is slow: the credit for what it has not taken yet waits until the socket has taken it.
@@ -203,7 +199,7 @@ final class StreamRelay {
       vertx.cancelTimer(idleTimer);
     }
     chunks.unregister();
-    counters.onStreamEnded(peakBuffered);
+    counters.onStreamEnded(pending.peak());
   }
 
   /** Only waiting on the application counts as idle: with no credit out, a slow client is what holds the stream. */
