@@ -1,5 +1,6 @@
 package dev.switchboard.udp;
 
+import dev.switchboard.net.SourceRateLimiter;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.BoundListener;

@@ -1,26 +1,13 @@
-package dev.switchboard.udp;
+package dev.switchboard.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.config.UdpConfig.ReplyMode;
-import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class RepliesAndLimitsTest {
+class SourceRateLimiterTest {
 
   private static final long SECOND = 1_000_000_000L;
-
-  @Test
-  @DisplayName("reply modes work on bytes: upper changes only a-z, hello prefixes, none answers nothing")
-  void replies() {
-    Buffer data = Buffer.buffer(new byte[] {'a', 'Z', (byte) 0xE9, 0, '{'});
-    assertThat(Replies.to(ReplyMode.ECHO, data)).isSameAs(data);
-    assertThat(Replies.to(ReplyMode.UPPER, data).getBytes()).containsExactly('A', 'Z', 0xE9, 0, '{');
-    assertThat(data.getBytes()).as("the original is untouched").containsExactly('a', 'Z', 0xE9, 0, '{');
-    assertThat(Replies.to(ReplyMode.HELLO, Buffer.buffer("x")).toString()).isEqualTo("Hello, x");
-    assertThat(Replies.to(ReplyMode.NONE, data)).isNull();
-  }
 
   @Test
   @DisplayName("token bucket: a burst, then the rate; sources are independent")

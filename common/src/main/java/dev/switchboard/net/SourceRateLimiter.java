@@ -1,4 +1,4 @@
-package dev.switchboard.udp;
+package dev.switchboard.net;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,9 +7,9 @@ import java.util.Map;
  * A token bucket per source address: {@code ratePerSecond} datagrams a second, up to {@code burst} at once. The
  * buckets of at most {@code maxSources} sources are kept, the least recently seen forgotten first, so a flood of
  * spoofed source addresses costs bounded memory (a forgotten source starts again with a full bucket). Thread-safe:
- * one limiter serves every instance of the service.
+ * one limiter serves every instance of a service (the UDP service per sender, the gateway per client).
  */
-final class SourceRateLimiter {
+public final class SourceRateLimiter {
 
   private static final class Bucket {
     double tokens;
@@ -20,7 +20,7 @@ final class SourceRateLimiter {
   private final double burst;
   private final Map<String, Bucket> buckets;
 
-  SourceRateLimiter(int ratePerSecond, int burst, int maxSources) {
+  public SourceRateLimiter(int ratePerSecond, int burst, int maxSources) {
     this.perNano = ratePerSecond / 1e9;
     this.burst = burst;
     this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
@@ -32,7 +32,7 @@ final class SourceRateLimiter {
   }
 
   /** Takes a token for the source at time {@code now} (nanoseconds); false when its bucket is empty. */
-  synchronized boolean allow(String source, long now) {
+  public synchronized boolean allow(String source, long now) {
     Bucket bucket = buckets.get(source);
     if (bucket == null) {
       bucket = new Bucket();
@@ -50,7 +50,7 @@ final class SourceRateLimiter {
     return false;
   }
 
-  synchronized int trackedSources() {
+  public synchronized int trackedSources() {
     return buckets.size();
   }
 }
