@@ -18,6 +18,9 @@ import java.util.List;
  * @param streamIdleTimeout  a stream with no chunk for this long is cut off ({@code stream.idleTimeout})
  * @param eventsMaxClients   {@code /events} clients at once ({@code events.maxClients})
  * @param eventsQueueBytes   unsent bytes per {@code /events} client beyond which its events are dropped ({@code events.queueBytes})
+ * @param timeouts           connection and request clocks ({@code timeouts.*})
+ * @param limits             connection, request and size limits ({@code limits.*})
+ * @param tls                TLS (with ALPN for HTTP/2), or null for cleartext ({@code tls.certPath}, {@code tls.keyPath})
  */
 public record GatewayConfig(
     String host,
@@ -30,7 +33,10 @@ public record GatewayConfig(
     int streamMaxChunkBytes,
     Duration streamIdleTimeout,
     int eventsMaxClients,
-    int eventsQueueBytes) {
+    int eventsQueueBytes,
+    GatewayTimeouts timeouts,
+    GatewayLimits limits,
+    TlsConfig tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -48,7 +54,7 @@ public record GatewayConfig(
   public static GatewayConfig defaults() {
     return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_MAX_BODY_BYTES, true, List.of(),
         DEFAULT_STREAM_CREDIT, WsgiBus.MAX_CHUNK_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_EVENTS_MAX_CLIENTS,
-        DEFAULT_EVENTS_QUEUE_BYTES);
+        DEFAULT_EVENTS_QUEUE_BYTES, GatewayTimeouts.defaults(), GatewayLimits.defaults(), null);
   }
 
   static GatewayConfig read(ConfigNode node) {
@@ -79,7 +85,10 @@ public record GatewayConfig(
         chunk,
         streamIdle,
         maxClients,
-        queueBytes);
+        queueBytes,
+        GatewayTimeouts.read(node.child("timeouts")),
+        GatewayLimits.read(node.child("limits")),
+        TlsConfig.read(node.child("tls")));
     node.finish();
     return config;
   }

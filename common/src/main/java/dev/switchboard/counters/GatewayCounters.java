@@ -17,7 +17,28 @@ public final class GatewayCounters {
     STREAM_ABORTED
   }
 
+  /** Why the gateway closed a connection on its own. */
+  public enum ConnectionClose {
+    KEEP_ALIVE, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, REQUEST_DEADLINE
+  }
+
+  /** Why a request was turned away before reaching an application. */
+  public enum Rejection {
+    /** {@code limits.maxInFlight} requests were in progress (503). */
+    IN_FLIGHT,
+    /** {@code limits.maxInFlightPerAddress} requests were in progress for its application (503). */
+    IN_FLIGHT_PER_ADDRESS,
+    /** Over its client's rate limit (429). */
+    RATE_LIMITED,
+    /** A request line or headers over the size limits (414, 431) or otherwise unreadable (400). */
+    INVALID_REQUEST
+  }
+
   private final LongAdder[] responsesByClass = new LongAdder[6];
+  private final AtomicInteger connections = new AtomicInteger();
+  private final LongAdder connectionsRefused = new LongAdder();
+  private final Map<ConnectionClose, LongAdder> connectionCloses = new EnumMap<>(ConnectionClose.class);
+  private final Map<Rejection, LongAdder> rejections = new EnumMap<>(Rejection.class);
   private final Map<Failure, LongAdder> failures = new EnumMap<>(Failure.class);
   private final LongAdder headersDropped = new LongAdder();
   private final AtomicInteger eventClients = new AtomicInteger();
@@ -33,6 +54,50 @@ public final class GatewayCounters {
     for (Failure failure : Failure.values()) {
       failures.put(failure, new LongAdder());
     }
+    for (ConnectionClose close : ConnectionClose.values()) {
+      connectionCloses.put(close, new LongAdder());
+    }
+    for (Rejection rejection : Rejection.values()) {
+      rejections.put(rejection, new LongAdder());
+    }
+  }
+
+  /** Admits a connection unless {@code max} are open; a refusal is counted. */
+  public boolean tryOpenConnection(int max) {
+    if (connections.incrementAndGet() > max) {
+      connections.decrementAndGet();
+      connectionsRefused.increment();
+      return false;
+    }
+    return true;
+  }
+
+  public void onConnectionGone() {
+    connections.decrementAndGet();
+  }
+
+  public void onConnectionClosed(ConnectionClose why) {
+    connectionCloses.get(why).increment();
+  }
+
+  public void onRejected(Rejection why) {
+    rejections.get(why).increment();
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  public long connectionsRefused() {
+    return connectionsRefused.sum();
+  }
+
+  public long connectionsClosed(ConnectionClose why) {
+    return connectionCloses.get(why).sum();
+  }
+
+  public long rejected(Rejection why) {
+    return rejections.get(why).sum();
   }
 
   public void onResponse(int status) {
@@ -117,7 +182,15 @@ public final class GatewayCounters {
     }
     JsonObject byFailure = new JsonObject();
     failures.forEach((failure, count) -> byFailure.put(WireName.of(failure), count.sum()));
+    JsonObject closes = new JsonObject();
+    connectionCloses.forEach((why, count) -> closes.put(WireName.of(why), count.sum()));
+    JsonObject rejected = new JsonObject();
+    rejections.forEach((why, count) -> rejected.put(WireName.of(why), count.sum()));
     return new JsonObject()
+        .put("connections", connections.get())
+        .put("connectionsRefused", connectionsRefused.sum())
+        .put("connectionsClosed", closes)
+        .put("rejected", rejected)
         .put("responses", byClass)
         .put("failures", byFailure)
         .put("headersDropped", headersDropped.sum())

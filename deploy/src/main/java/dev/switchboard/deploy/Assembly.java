@@ -4,7 +4,7 @@ import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.echo.EchoVerticle;
-import dev.switchboard.gateway.GatewayVerticle;
+import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.udp.UdpService;
@@ -43,7 +43,7 @@ final class Assembly {
     return switch (role) {
       case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
       case UDP -> new UdpService(vertx, config.udp(), counters.udp()).deploy(config.instances());
-      case GATEWAY -> deployScaled(vertx, () -> new GatewayVerticle(config.gateway(), counters.gateway()), config.instances());
+      case GATEWAY -> new GatewayService(vertx, config.gateway(), counters.gateway()).deploy(config.instances());
     };
   }
 

@@ -3,27 +3,38 @@ package dev.switchboard.gateway;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.gateway.apps.BuiltinApps;
 import dev.switchboard.gateway.builtin.EchoRoute;
 import dev.switchboard.gateway.builtin.EventsRoute;
 import dev.switchboard.gateway.builtin.UdpSendRoute;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.protect.ConnectionGuards;
+import dev.switchboard.gateway.protect.InFlightLimits;
+import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.SourceRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP gateway: built-in routes ({@code POST /echo}, {@code POST /udp/send}, {@code GET /events}), then WSGI
@@ -33,22 +44,34 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
 
   private final GatewayConfig config;
   private final GatewayCounters counters;
+  private final InFlightLimits inFlight;
+  private final SourceRateLimiter rateLimiter;
+  private final AtomicBoolean draining;
   private volatile List<BoundListener> bound = List.of();
+  private HttpServer server;
 
-  public GatewayVerticle(GatewayConfig config, GatewayCounters counters) {
+  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, SourceRateLimiter rateLimiter,
+                  AtomicBoolean draining) {
     this.config = config;
     this.counters = counters;
+    this.inFlight = inFlight;
+    this.rateLimiter = rateLimiter;
+    this.draining = draining;
   }
 
   @Override
   public Future<?> start() {
     ErrorResponses errors = new ErrorResponses(counters);
+    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters);
+    RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get);
     Router router = Router.router(vertx);
-    router.route().handler(this::countResponse).handler(RequestIds::assign);
-    builtIn(router, errors, "/echo", HttpMethod.POST, new EchoRoute(vertx, errors, config.maxBodyBytes(), config.upstreamTimeout()));
-    builtIn(router, errors, "/udp/send", HttpMethod.POST, new UdpSendRoute(vertx, errors));
+    router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest)
+        .handler(admission::handle);
+    builtIn(router, errors, "/echo", HttpMethod.POST,
+        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
+    builtIn(router, errors, "/udp/send", HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
     builtIn(router, errors, "/events", HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors));
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));
@@ -59,13 +82,44 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       BuiltinApps.register(vertx).stream().map(MessageConsumer::completion).forEach(ready::add);
     }
     String configured = Addresses.hostPort(config.host(), config.port());
-    ready.add(vertx.createHttpServer(new HttpServerOptions())
-        .requestHandler(router)
-        .listen(config.port(), config.host())
+    server = vertx.createHttpServer(serverOptions())
+        .connectionHandler(guards::onConnection)
+        .invalidRequestHandler(request -> {
+          counters.onRejected(Rejection.INVALID_REQUEST);
+          HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+        })
+        .requestHandler(router);
+    ready.add(server.listen(config.port(), config.host())
         .onSuccess(server -> bound = List.of(new BoundListener("gateway", "http", "http",
             Addresses.hostPort(config.host(), server.actualPort()), server.actualPort())))
         .recover(err -> Future.failedFuture(new ListenFailure("gateway", "http", configured, err))));
     return Future.all(ready);
+  }
+
+  /** Size limits, HTTP/2 and TLS as configured; the clocks are the connection guards', not Vert.x's idle timeout. */
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxInitialLineLength(config.limits().maxInitialLineBytes())
+        .setMaxHeaderSize(config.limits().maxHeaderBytes())
+        .setHttp2ClearTextEnabled(config.limits().http2())
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.limits().maxConcurrentStreams()));
+    if (config.tls() != null) {
+      options.setSsl(true)
+          .setUseAlpn(config.limits().http2())
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls().certPath()).setKeyPath(config.tls().keyPath()));
+    }
+    return options;
+  }
+
+  /**
+   * Drains: new connections are refused, idle ones closed, responses in progress finish (with
+   * {@code Connection: close}) for up to {@code timeouts.drain}, then the rest are closed.
+   */
+  @Override
+  public Future<?> stop() {
+    draining.set(true);
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.timeouts().drain().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A built-in route on one path and method; another method there is 405 with Allow, not a fall-through to 404. */
@@ -82,7 +136,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   private void countResponse(RoutingContext ctx) {
-    ctx.response().endHandler(v -> counters.onResponse(ctx.response().getStatusCode()));
+    ctx.addEndHandler(done -> counters.onResponse(ctx.response().getStatusCode()));
     ctx.next();
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A gateway deployed for one test on an ephemeral port, with its counters and a plain JDK HTTP client. */
-record RunningGateway(int port, GatewayCounters counters, HttpClient client) {
+record RunningGateway(int port, GatewayCounters counters, GatewayService service, HttpClient client) {
 
   /** Configured as a user would, from YAML under {@code gateway:} (may be empty); the port is always 0. */
   static RunningGateway start(Vertx vertx, Path dir, String gatewayYaml) throws Exception {
@@ -28,11 +28,11 @@ record RunningGateway(int port, GatewayCounters counters, HttpClient client) {
     Files.writeString(file, "gateway:\n  port: 0\n" + gatewayYaml.indent(2));
     GatewayConfig config = ConfigLoader.load(file, new OverrideSource(Map.of(), Map.of(), Map.of())).gateway();
     GatewayCounters counters = new GatewayCounters();
-    GatewayVerticle verticle = new GatewayVerticle(config, counters);
-    vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
+    GatewayService service = new GatewayService(vertx, config, counters);
+    int port = service.deploy(1).await(10, TimeUnit.SECONDS).get(0).port();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
-    return new RunningGateway(verticle.boundListeners().get(0).port(), counters, client);
+    return new RunningGateway(port, counters, service, client);
   }
 
   URI uri(String pathAndQuery) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.builtin;
 
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.gateway.http.ErrorResponses;
+import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,18 +15,23 @@ public final class EchoRoute implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final ErrorResponses errors;
+  private final RequestAdmission admission;
   private final int maxBodyBytes;
   private final Duration timeout;
 
-  public EchoRoute(Vertx vertx, ErrorResponses errors, int maxBodyBytes, Duration timeout) {
+  public EchoRoute(Vertx vertx, ErrorResponses errors, RequestAdmission admission, int maxBodyBytes, Duration timeout) {
     this.vertx = vertx;
     this.errors = errors;
+    this.admission = admission;
     this.maxBodyBytes = maxBodyBytes;
     this.timeout = timeout;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (!admission.admitTo(ctx, EchoBus.REQUEST)) {
+      return;
+    }
     BodyRoutes.withBody(ctx, errors, maxBodyBytes, (c, body) -> BusRequests.answer(c, errors, EchoBus.REQUEST,
         vertx.eventBus().request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis())),
         answer -> {

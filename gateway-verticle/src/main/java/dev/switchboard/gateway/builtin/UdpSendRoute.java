@@ -4,6 +4,7 @@ import dev.switchboard.bus.UdpBus;
 import dev.switchboard.bus.UdpSendRequest;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.ErrorResponses;
+import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,10 +27,12 @@ public final class UdpSendRoute implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final ErrorResponses errors;
+  private final RequestAdmission admission;
 
-  public UdpSendRoute(Vertx vertx, ErrorResponses errors) {
+  public UdpSendRoute(Vertx vertx, ErrorResponses errors, RequestAdmission admission) {
     this.vertx = vertx;
     this.errors = errors;
+    this.admission = admission;
   }
 
   @Override
@@ -42,6 +45,9 @@ public final class UdpSendRoute implements Handler<RoutingContext> {
         || !timeout.matches("\\d{1,9}")) {
       errors.send(ctx, 400, Failure.BAD_REQUEST,
           "expected ?host=ADDRESS&port=1-65535[&await=true|false][&timeoutMs=N]");
+      return;
+    }
+    if (!admission.admitTo(ctx, UdpBus.SEND)) {
       return;
     }
     BodyRoutes.withBody(ctx, errors, MAX_BODY, (c, body) -> send(c, host, Integer.parseInt(port),

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.FailureStatus;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.wsgi.WsgiRequest;
 import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Handler;
@@ -34,13 +35,16 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final ErrorResponses errors;
+  private final RequestAdmission admission;
   private final RouteTable routes;
 
-  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors) {
+  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
+                       RequestAdmission admission) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
     this.errors = errors;
+    this.admission = admission;
     this.routes = new RouteTable(config);
   }
 
@@ -56,6 +60,9 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
     if (!route.allows(method)) {
       ctx.response().putHeader("Allow", String.join(", ", route.methods()));
       errors.send(ctx, 405, Failure.METHOD_NOT_ALLOWED, "method " + method + " not allowed here");
+      return;
+    }
+    if (!admission.admitTo(ctx, route.address())) {
       return;
     }
     BodyReader.read(ctx.request(), route.maxBodyBytes()).onComplete(body -> {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GatewayLimits;
+import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.config.GatewayRoute;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,8 @@ class RouteTableTest {
   }
 
   private static final GatewayConfig CONFIG = new GatewayConfig("127.0.0.1", 0, Duration.ofSeconds(30), 100, true,
-      List.of(route("/api", "wsgi.api"), route("/api/v2", "wsgi.v2")), 16, 65536, Duration.ofSeconds(30), 10, 65536);
+      List.of(route("/api", "wsgi.api"), route("/api/v2", "wsgi.v2")), 16, 65536, Duration.ofSeconds(30), 10, 65536,
+      GatewayTimeouts.defaults(), GatewayLimits.defaults(), null);
 
   @Test
   @DisplayName("prefixes match whole segments, the longest wins, and the rest becomes PATH_INFO")

@@ -1,0 +1,42 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+
+/**
+ * The gateway's per-connection and per-request clocks ({@code gateway.timeouts.*}); 0 turns one off.
+ *
+ * @param keepAlive no request in progress for this long closes the connection ({@code keepAlive})
+ * @param header    the request line and headers must arrive within this of the connection's (or the request's)
+ *                  first byte, else 408 ({@code header})
+ * @param body      no body bytes for this long while a body is expected: 408 ({@code body})
+ * @param request   whole-request deadline, from the headers to the end of the response ({@code request})
+ * @param write     a response the client has stopped reading for this long is cut off ({@code write})
+ * @param drain     on stop, in-flight requests get this long to finish ({@code drain})
+ */
+public record GatewayTimeouts(Duration keepAlive, Duration header, Duration body, Duration request, Duration write,
+                              Duration drain) {
+
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_HEADER = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_BODY = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_REQUEST = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_WRITE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(3);
+
+  public static GatewayTimeouts defaults() {
+    return new GatewayTimeouts(DEFAULT_KEEP_ALIVE, DEFAULT_HEADER, DEFAULT_BODY, DEFAULT_REQUEST, DEFAULT_WRITE,
+        DEFAULT_DRAIN);
+  }
+
+  static GatewayTimeouts read(ConfigNode node) {
+    GatewayTimeouts timeouts = new GatewayTimeouts(
+        node.duration("keepAlive", DEFAULT_KEEP_ALIVE),
+        node.duration("header", DEFAULT_HEADER),
+        node.duration("body", DEFAULT_BODY),
+        node.duration("request", DEFAULT_REQUEST),
+        node.duration("write", DEFAULT_WRITE),
+        node.duration("drain", DEFAULT_DRAIN));
+    node.finish();
+    return timeouts;
+  }
+}

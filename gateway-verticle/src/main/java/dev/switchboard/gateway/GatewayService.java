@@ -1,0 +1,53 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.config.GatewayLimits;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.protect.InFlightLimits;
+import dev.switchboard.listen.BoundListener;
+import dev.switchboard.net.SourceRateLimiter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gateway as a whole: what its instances share (counters, in-flight limits, the client rate limiter, the
+ * draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over the instances.
+ */
+public final class GatewayService {
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+  private final InFlightLimits inFlight;
+  private final SourceRateLimiter rateLimiter;
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    GatewayLimits limits = config.limits();
+    this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
+    this.rateLimiter = limits.ratePerSecond() > 0
+        ? new SourceRateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateMaxClients())
+        : null;
+  }
+
+  public Future<List<BoundListener>> deploy(int instances) {
+    AtomicReference<GatewayVerticle> first = new AtomicReference<>();
+    return vertx.deployVerticle(() -> {
+      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, rateLimiter, draining);
+      first.compareAndSet(null, verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(instances)).map(id -> first.get().boundListeners());
+  }
+
+  /** The in-flight counts, for tests and metrics. */
+  public InFlightLimits inFlight() {
+    return inFlight;
+  }
+}

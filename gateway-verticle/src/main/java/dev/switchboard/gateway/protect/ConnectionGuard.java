@@ -1,0 +1,246 @@
+package dev.switchboard.gateway.protect;
+
+import dev.switchboard.config.GatewayTimeouts;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clocks of one gateway connection, which Vert.x does not have: the time to send a request's headers (from the
+ * connection's or request's first byte: slowloris), the gap between body bytes, the keep-alive wait between requests,
+ * and how long a client may leave a response unread. It sits first in the Netty pipeline, so it sees every byte in
+ * and every write the socket completes, whatever the HTTP layer above does.
+ *
+ * <p>Like the echo service's clock, one timer serves all deadlines and activity only stores a timestamp. All state is
+ * touched on the connection's event loop.
+ */
+final class ConnectionGuard extends ChannelDuplexHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+
+  /** Where the connection is between requests. */
+  private enum Phase {
+    /** Waiting for the first byte of a request. */
+    IDLE,
+    /** A request has begun; its headers are not complete. */
+    HEADERS,
+    /** The headers are in; the body is still arriving. */
+    BODY,
+    /** The request is in; the response is being made. */
+    WAITING
+  }
+
+  private final Vertx vertx;
+  private final GatewayTimeouts timeouts;
+  private final GatewayCounters counters;
+  private final String remote;
+  private ChannelHandlerContext ctx;
+  private Phase phase = Phase.HEADERS;
+  private long phaseSince = System.nanoTime();
+  private long lastReadAt = phaseSince;
+  private long writeProgressAt = phaseSince;
+  private long pendingOut;
+  private boolean pipelined;
+  private boolean multiplexed;
+  private int active;
+  private int requests;
+  private boolean closed;
+  private long timerId = -1;
+
+  ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, String remote) {
+    this.vertx = vertx;
+    this.timeouts = timeouts;
+    this.counters = counters;
+    this.remote = remote;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext context) {
+    this.ctx = context;
+    reschedule();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    long now = System.nanoTime();
+    lastReadAt = now;
+    if (multiplexed) {
+      // HTTP/2: frames between streams (pings, settings) are activity, not a request that has begun.
+      if (phase == Phase.IDLE) {
+        phaseSince = now;
+      }
+    } else if (phase == Phase.IDLE) {
+      enter(Phase.HEADERS, now);
+    } else if (phase == Phase.WAITING) {
+      pipelined = true;
+    }
+    context.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+    if (msg instanceof ByteBuf buf && buf.isReadable()) {
+      int bytes = buf.readableBytes();
+      boolean wasIdle = pendingOut == 0;
+      if (wasIdle) {
+        writeProgressAt = System.nanoTime();
+      }
+      pendingOut += bytes;
+      ChannelPromise tracked = promise.unvoid();
+      tracked.addListener(done -> {
+        pendingOut -= bytes;
+        writeProgressAt = System.nanoTime();
+      });
+      context.write(msg, tracked);
+      if (wasIdle && phase == Phase.WAITING && !timeouts.write().isZero()) {
+        reschedule();
+      }
+    } else {
+      context.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) {
+    closed = true;
+    cancelTimer();
+    context.fireChannelInactive();
+  }
+
+  /**
+   * The request's headers are in.
+   *
+   * @return how many requests this connection has carried, this one included
+   */
+  int requestStarted(HttpServerRequest request) {
+    requests++;
+    active++;
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      multiplexed = true;
+      enter(Phase.WAITING, System.nanoTime());
+      return requests;
+    }
+    enter(Phase.BODY, System.nanoTime());
+    request.end().onComplete(done -> {
+      if (phase == Phase.BODY) {
+        enter(Phase.WAITING, System.nanoTime());
+      }
+    });
+    return requests;
+  }
+
+  /** The response has been handed to the connection; the next request may begin. */
+  void responseEnded() {
+    active--;
+    long now = System.nanoTime();
+    if (multiplexed) {
+      if (active == 0) {
+        enter(Phase.IDLE, now);
+      }
+      return;
+    }
+    enter(pipelined ? Phase.HEADERS : Phase.IDLE, now);
+    pipelined = false;
+  }
+
+  private void enter(Phase next, long now) {
+    phase = next;
+    phaseSince = now;
+    reschedule();
+  }
+
+  private void reschedule() {
+    cancelTimer();
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long due = Long.MAX_VALUE;
+    due = Math.min(due, deadline(timeouts.write(), pendingOut > 0 ? writeProgressAt : -1, now));
+    if (phase == Phase.WAITING && due == Long.MAX_VALUE) {
+      // Waiting on the application, nothing unsent: the route's timeout and the request deadline watch this.
+      return;
+    }
+    due = Math.min(due, deadline(switch (phase) {
+      case IDLE -> timeouts.keepAlive();
+      case HEADERS -> timeouts.header();
+      case BODY -> timeouts.body();
+      case WAITING -> Duration.ZERO;
+    }, switch (phase) {
+      case IDLE -> Math.max(phaseSince, writeProgressAt);
+      case BODY -> Math.max(phaseSince, lastReadAt);
+      default -> phaseSince;
+    }, now));
+    if (due == Long.MAX_VALUE) {
+      return;
+    }
+    timerId = vertx.setTimer(Math.max(1, (due - now) / 1_000_000 + 1), id -> {
+      timerId = -1;
+      check();
+    });
+  }
+
+  /** When a clock that started at {@code since} runs out, or MAX_VALUE when it does not apply. */
+  private static long deadline(Duration timeout, long since, long now) {
+    return timeout.isZero() || since < 0 ? Long.MAX_VALUE : since + timeout.toNanos();
+  }
+
+  private void check() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (!timeouts.write().isZero() && pendingOut > 0 && now - writeProgressAt >= timeouts.write().toNanos()) {
+      close(ConnectionClose.WRITE_TIMEOUT, "client stopped reading (" + pendingOut + " bytes unsent)", null);
+    } else if (phase == Phase.HEADERS && expired(timeouts.header(), phaseSince, now)) {
+      close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
+    } else if (phase == Phase.BODY && expired(timeouts.body(), Math.max(phaseSince, lastReadAt), now)) {
+      close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
+    } else if (phase == Phase.IDLE && pendingOut == 0 && expired(timeouts.keepAlive(), Math.max(phaseSince, writeProgressAt), now)) {
+      close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);
+    } else {
+      reschedule();
+    }
+  }
+
+  private static boolean expired(Duration timeout, long since, long now) {
+    return !timeout.isZero() && now - since >= timeout.toNanos();
+  }
+
+  /**
+   * Closes the connection; with a 408 first when the client is owed an answer and none has begun. The 408 is written
+   * below the HTTP layer (there may be no request object yet), so it goes out as raw bytes.
+   */
+  private void close(ConnectionClose why, String reason, String status408) {
+    counters.onConnectionClosed(why);
+    LOG.info("gateway connection from {}: {}, closing", remote, reason);
+    closed = true;
+    if (status408 != null && phase != Phase.WAITING) {
+      byte[] body = (status408 + "\n").getBytes(StandardCharsets.US_ASCII);
+      String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n";
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  private void cancelTimer() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+  }
+}

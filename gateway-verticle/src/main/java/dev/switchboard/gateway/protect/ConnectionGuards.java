@@ -1,0 +1,73 @@
+package dev.switchboard.gateway.protect;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.listen.Addresses;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits connections against {@code limits.maxConnections}, puts a {@link ConnectionGuard} first in each one's Netty
+ * pipeline, and tells it where each request is. The last request a connection may carry
+ * ({@code limits.maxRequestsPerConnection}) is answered with {@code Connection: close}.
+ */
+public final class ConnectionGuards {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuards.class);
+  private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+
+  public ConnectionGuards(Vertx vertx, GatewayConfig config, GatewayCounters counters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+  }
+
+  /** The server's connection handler. */
+  public void onConnection(HttpConnection connection) {
+    if (!counters.tryOpenConnection(config.limits().maxConnections())) {
+      LOG.debug("gateway connection from {} refused: {} open", remote(connection), config.limits().maxConnections());
+      connection.close();
+      return;
+    }
+    connection.closeHandler(v -> counters.onConnectionGone());
+    ChannelHandlerContext channel = ((ConnectionBase) connection).channelHandlerContext();
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.timeouts(), counters, remote(connection));
+    channel.channel().attr(GUARD).set(guard);
+    channel.pipeline().addFirst("switchboard-guard", guard);
+  }
+
+  /** A router handler, run first for every request. */
+  public void onRequest(RoutingContext ctx) {
+    ConnectionGuard guard = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel().attr(GUARD).get();
+    if (guard != null) {
+      int carried = guard.requestStarted(ctx.request());
+      boolean last = carried >= config.limits().maxRequestsPerConnection();
+      if (last) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      ctx.addEndHandler(done -> {
+        guard.responseEnded();
+        if (last) {
+          ctx.request().connection().close();
+        }
+      });
+    }
+    ctx.next();
+  }
+
+  private static String remote(HttpConnection connection) {
+    SocketAddress address = connection.remoteAddress();
+    return address == null ? "unknown" : Addresses.hostPort(address.hostAddress(), address.port());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.switchboard.gateway.protect;
+
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.http.ErrorResponses;
+import dev.switchboard.net.SourceRateLimiter;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every request passes before any route: the client's rate limit (429), the gateway-wide in-flight limit (503
+ * with {@code Retry-After}), the whole-request deadline, and, while the gateway drains, {@code Connection: close}.
+ */
+public final class RequestAdmission {
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final GatewayCounters counters;
+  private final ErrorResponses errors;
+  private final InFlightLimits inFlight;
+  private final SourceRateLimiter rateLimiter;
+  private final BooleanSupplier draining;
+
+  /** @param rateLimiter null when clients are not rate-limited */
+  public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
+                          InFlightLimits inFlight, SourceRateLimiter rateLimiter, BooleanSupplier draining) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
+    this.errors = errors;
+    this.inFlight = inFlight;
+    this.rateLimiter = rateLimiter;
+    this.draining = draining;
+  }
+
+  public void handle(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      ctx.response().putHeader("Connection", "close");
+    }
+    if (rateLimiter != null && !rateLimiter.allow(ctx.request().remoteAddress().hostAddress(), System.nanoTime())) {
+      refuse(ctx, 429, Rejection.RATE_LIMITED, "too many requests from this client");
+      return;
+    }
+    if (!inFlight.tryEnter()) {
+      refuse(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity (" + config.limits().maxInFlight() + " requests in progress)");
+      return;
+    }
+    long deadline = config.timeouts().request().isZero() ? -1
+        : vertx.setTimer(config.timeouts().request().toMillis(), t -> deadlinePassed(ctx));
+    ctx.addEndHandler(done -> {
+      inFlight.exit();
+      if (deadline >= 0) {
+        vertx.cancelTimer(deadline);
+      }
+    });
+    ctx.next();
+  }
+
+  /** A per-address bulkhead check for a route about to send to {@code address}; false when it answered 503. */
+  public boolean admitTo(RoutingContext ctx, String address) {
+    if (!inFlight.tryEnter(address)) {
+      refuse(ctx, 503, Rejection.IN_FLIGHT_PER_ADDRESS, "application at " + address + " at capacity ("
+          + config.limits().maxInFlightPerAddress() + " requests in progress)");
+      return false;
+    }
+    ctx.addEndHandler(done -> inFlight.exit(address));
+    return true;
+  }
+
+  private void refuse(RoutingContext ctx, int status, Rejection why, String message) {
+    counters.onRejected(why);
+    ctx.response().putHeader("Retry-After", "1");
+    errors.send(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
+  }
+
+  private void deadlinePassed(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    counters.onConnectionClosed(ConnectionClose.REQUEST_DEADLINE);
+    ctx.response().putHeader("Connection", "close");
+    errors.send(ctx, 504, Failure.TIMEOUT, "request deadline of " + config.timeouts().request().toMillis() + " ms passed");
+    ctx.request().connection().close();
+  }
+}
