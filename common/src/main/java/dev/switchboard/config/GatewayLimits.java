@@ -13,12 +13,15 @@ package dev.switchboard.config;
  * @param rateMaxClients           clients tracked at most ({@code rateLimit.maxClients})
  * @param maxInitialLineBytes      request line; longer gets 414 ({@code maxInitialLineBytes})
  * @param maxHeaderBytes           all headers together; more gets 431 ({@code maxHeaderBytes})
- * @param http2                    accept HTTP/2 over cleartext (h2c, prior knowledge and upgrade) and, with TLS, ALPN ({@code http2})
+ * @param h2c                      accept HTTP/2 over cleartext, by prior knowledge and by upgrade ({@code h2c}). Off by
+ *                                 default: Vert.x tells h2c from HTTP/1 before the gateway sees the connection, so a
+ *                                 connection that sends nothing, or half an HTTP/2 preface, escapes the header timeout
+ *                                 and the connection cap. With TLS, HTTP/2 is offered through ALPN whatever this says.
  * @param maxConcurrentStreams     HTTP/2 streams per connection ({@code maxConcurrentStreams})
  */
 public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, int maxInFlight, int maxInFlightPerAddress,
                             int ratePerSecond, int rateBurst, int rateMaxClients, int maxInitialLineBytes,
-                            int maxHeaderBytes, boolean http2, int maxConcurrentStreams) {
+                            int maxHeaderBytes, boolean h2c, int maxConcurrentStreams) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 1000;
@@ -32,7 +35,7 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
   public static GatewayLimits defaults() {
     return new GatewayLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS_PER_CONNECTION, DEFAULT_MAX_IN_FLIGHT,
         DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, 0, 0, DEFAULT_RATE_MAX_CLIENTS, DEFAULT_MAX_INITIAL_LINE_BYTES,
-        DEFAULT_MAX_HEADER_BYTES, true, DEFAULT_MAX_CONCURRENT_STREAMS);
+        DEFAULT_MAX_HEADER_BYTES, false, DEFAULT_MAX_CONCURRENT_STREAMS);
   }
 
   static GatewayLimits read(ConfigNode node) {
@@ -52,7 +55,7 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
         perSecond, burst, maxClients,
         node.integer("maxInitialLineBytes", DEFAULT_MAX_INITIAL_LINE_BYTES, 256, 1 << 20),
         node.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20),
-        node.bool("http2", true),
+        node.bool("h2c", false),
         node.integer("maxConcurrentStreams", DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000));
     node.finish();
     return limits;

@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
 /**
  * The application side of a streamed response body, as a {@link WriteStream}: {@code source.pipeTo(stream)} just
  * works. A chunk goes to the gateway only against a credit; the gateway grants credit as its client reads, so a slow
- * client slows the writer here ({@link #writeQueueFull()}) instead of filling the gateway. Writes larger than
- * {@link WsgiBus#MAX_CHUNK_BYTES} are cut into chunks of that size.
+ * client slows the writer here ({@link #writeQueueFull()}) instead of filling the gateway. Writes larger than the
+ * gateway's chunk limit (told in its {@code start} message) are cut into chunks of that size.
  *
  * <p>Use it from the context that received the request.
  */
@@ -35,6 +35,7 @@ public final class ResponseStream implements WriteStream<Buffer> {
   private long seq;
   private long queuedBytes;
   private int writeQueueMaxSize = WsgiBus.MAX_CHUNK_BYTES;
+  private int maxChunkBytes = WsgiBus.MAX_CHUNK_BYTES;
   private boolean ending;
   private String closedBecause;
   private Handler<Void> drainHandler;
@@ -65,18 +66,12 @@ public final class ResponseStream implements WriteStream<Buffer> {
     if (closedBecause != null || ending) {
       return Future.failedFuture(closedBecause != null ? closedBecause : "stream already ended");
     }
-    Promise<Void> last = Promise.promise();
-    for (int from = 0; from < data.length() || from == 0; from += WsgiBus.MAX_CHUNK_BYTES) {
-      int to = Math.min(data.length(), from + WsgiBus.MAX_CHUNK_BYTES);
-      boolean isLast = to == data.length();
-      queue.add(new Pending(data.slice(from, to), isLast ? last : Promise.promise()));
-      queuedBytes += to - from;
-      if (isLast) {
-        break;
-      }
-    }
+    Promise<Void> written = Promise.promise();
+    // Cut when sent, not here: the gateway's chunk limit is known only once it has started the stream.
+    queue.add(new Pending(data, written));
+    queuedBytes += data.length();
     flush();
-    return last.future();
+    return written.future();
   }
 
   /** Ends the body once everything written has been sent. */
@@ -124,6 +119,7 @@ public final class ResponseStream implements WriteStream<Buffer> {
         vertx.cancelTimer(startTimer);
         gateway = body.getString("address");
         credit += body.getInteger("credit", 0);
+        maxChunkBytes = Math.max(1, body.getInteger("maxChunkBytes", WsgiBus.MAX_CHUNK_BYTES));
         flush();
       }
       case StreamMessage.CREDIT -> {
@@ -160,11 +156,18 @@ public final class ResponseStream implements WriteStream<Buffer> {
       if (credit == 0) {
         break;
       }
-      queue.poll();
       credit--;
-      queuedBytes -= next.chunk().length();
-      vertx.eventBus().send(gateway, StreamMessage.data(seq++, next.chunk()));
-      next.written().complete();
+      queue.poll();
+      Buffer chunk = next.chunk();
+      if (chunk.length() > maxChunkBytes) {
+        // Send the first part now; the rest goes back to the head of the queue for the next credit.
+        queue.addFirst(new Pending(chunk.slice(maxChunkBytes, chunk.length()), next.written()));
+        chunk = chunk.slice(0, maxChunkBytes);
+      } else {
+        next.written().complete();
+      }
+      queuedBytes -= chunk.length();
+      vertx.eventBus().send(gateway, StreamMessage.data(seq++, chunk));
     }
     if (wasFull && queuedBytes <= writeQueueMaxSize / 2 && drainHandler != null) {
       drainHandler.handle(null);

@@ -20,8 +20,10 @@ public final class StreamMessage {
   private StreamMessage() {
   }
 
-  public static JsonObject start(String chunkAddress, int credit) {
-    return new JsonObject().put("type", START).put("address", chunkAddress).put("credit", credit);
+  /** @param maxChunkBytes the largest chunk the gateway accepts (decoded) */
+  public static JsonObject start(String chunkAddress, int credit, int maxChunkBytes) {
+    return new JsonObject().put("type", START).put("address", chunkAddress).put("credit", credit)
+        .put("maxChunkBytes", maxChunkBytes);
   }
 
   public static JsonObject credit(int credit) {

@@ -25,6 +25,7 @@ public final class GatewayService {
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile String deploymentId;
 
   public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters) {
     this.vertx = vertx;
@@ -43,7 +44,15 @@ public final class GatewayService {
       GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, rateLimiter, draining);
       first.compareAndSet(null, verticle);
       return verticle;
-    }, new DeploymentOptions().setInstances(instances)).map(id -> first.get().boundListeners());
+    }, new DeploymentOptions().setInstances(instances)).map(id -> {
+      deploymentId = id;
+      return first.get().boundListeners();
+    });
+  }
+
+  /** Stops the gateway with a drain (see {@link GatewayVerticle#stop()}); the rest of Vert.x keeps running. */
+  public Future<Void> undeploy() {
+    return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
   }
 
   /** The in-flight counts, for tests and metrics. */

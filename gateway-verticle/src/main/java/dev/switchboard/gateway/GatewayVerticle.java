@@ -101,11 +101,11 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(config.limits().maxInitialLineBytes())
         .setMaxHeaderSize(config.limits().maxHeaderBytes())
-        .setHttp2ClearTextEnabled(config.limits().http2())
+        .setHttp2ClearTextEnabled(config.limits().h2c())
         .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(config.limits().maxConcurrentStreams()));
     if (config.tls() != null) {
       options.setSsl(true)
-          .setUseAlpn(config.limits().http2())
+          .setUseAlpn(true)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls().certPath()).setKeyPath(config.tls().keyPath()));
     }
     return options;

@@ -66,13 +66,17 @@ class GatewayErrorsTest {
     rawApp(vertx, "b1", reply("200 OK", new JsonArray(), "***"));
     rawApp(vertx, "b2", reply("200 OK", new JsonArray().add(new JsonArray().add("Content-Length").add("10")), "YWJj"));
     rawApp(vertx, "j1", "just a string");
-    for (String app : List.of("s1", "s2", "h1", "h2", "h3", "h4", "b1", "b2", "j1")) {
+    rawApp(vertx, "l1", reply("200 OK", new JsonArray().add(new JsonArray().add("Content-Length").add("3"))
+        .add(new JsonArray().add("content-length").add("3")), "YWJj"));
+    rawApp(vertx, "l2", new JsonObject().put("status", "200 OK").put("stream", "wsgi.stream.x")
+        .put("headers", new JsonArray().add(new JsonArray().add("Content-Length").add("abc"))));
+    for (String app : List.of("s1", "s2", "h1", "h2", "h3", "h4", "b1", "b2", "j1", "l1", "l2")) {
       HttpResponse<String> response = gateway.get("/apps/" + app + "/");
       assertThat(response.statusCode()).as(app).isEqualTo(502);
       assertThat(response.body()).as(app).isEqualTo("invalid answer from application at wsgi." + app + "\n");
       assertThat(response.headers().firstValue("Injected")).isEmpty();
     }
-    assertThat(gateway.counters().failures(Failure.INVALID_REPLY)).isEqualTo(9);
+    assertThat(gateway.counters().failures(Failure.INVALID_REPLY)).isEqualTo(11);
   }
 
   @Test
@@ -133,6 +137,15 @@ class GatewayErrorsTest {
     assertThat(large.statusCode()).isEqualTo(413);
     assertThat(large.body()).isEqualTo("request body over 8 bytes\n");
     assertThat(gateway.counters().failures(Failure.BODY_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("after a 413 the HTTP/1.1 connection closes instead of reading the rest of the body")
+  void tooLargeCloses(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "maxBodyBytes: 10\n");
+    String response = gateway.raw("POST /apps/echo/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "14\r\n01234567890123456789\r\n");
+    assertThat(response).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
   }
 
   @Test

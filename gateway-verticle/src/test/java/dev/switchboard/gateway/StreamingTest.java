@@ -131,6 +131,56 @@ class StreamingTest {
   }
 
   @Test
+  @DisplayName("a client that stops reading a 100 MB stream is cut off by the write timeout, and the application is cancelled")
+  void nonReadingClientWriteTimeout(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {write: 500ms}\n");
+    CompletableFuture<String> cancelled = new CompletableFuture<>();
+    AtomicLong written = new AtomicLong();
+    patternApp(vertx, "huge", 100L << 20, true, written, cancelled);
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(16 * 1024);
+      socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()), 5000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /apps/huge/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(cancelled.get(20, TimeUnit.SECONDS)).isEqualTo("client-gone");
+    }
+    assertThat(written.get()).as("the application was held back, not drained into the gateway").isLessThan(16L << 20);
+    assertThat(gateway.counters().connectionsClosed(dev.switchboard.counters.GatewayCounters.ConnectionClose.WRITE_TIMEOUT))
+        .isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("HEAD to a streaming application: the head only, the application's stream cancelled, the connection still in step")
+  void headToStreamingApp(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "");
+    CompletableFuture<String> cancelled = new CompletableFuture<>();
+    patternApp(vertx, "heady", 1000, true, new AtomicLong(), cancelled);
+    String both = gateway.raw("HEAD /apps/heady/ HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(both).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 1000");
+    String second = both.substring(both.indexOf("\r\n\r\n") + 4);
+    assertThat(second).as("nothing between the HEAD answer and the next response").startsWith("HTTP/1.1 200 OK")
+        .endsWith("Hello, world!");
+    assertThat(cancelled.get(10, TimeUnit.SECONDS)).isEqualTo("head");
+  }
+
+  @Test
+  @DisplayName("HTTP/1.0 has no chunked encoding: a stream without a length is sent raw and ends with the connection")
+  void http10Stream(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "");
+    patternApp(vertx, "old", 200_000, false, new AtomicLong(), new CompletableFuture<>());
+    String raw = gateway.raw("GET /apps/old/ HTTP/1.0\r\n\r\n");
+    assertThat(raw).startsWith("HTTP/1.0 200 OK").doesNotContainIgnoringCase("transfer-encoding");
+    byte[] body = raw.substring(raw.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(body).hasSize(200_000);
+    for (int i = 0; i < body.length; i++) {
+      if (body[i] != patternAt(i)) {
+        throw new AssertionError("byte " + i + " differs");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a client that goes away mid-stream cancels the application's stream")
   void clientGoneCancels(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");

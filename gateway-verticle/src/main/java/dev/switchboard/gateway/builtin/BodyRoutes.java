@@ -2,6 +2,7 @@ package dev.switchboard.gateway.builtin;
 
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.BodyReader;
+import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +19,8 @@ final class BodyRoutes {
       if (body.succeeded()) {
         handler.accept(ctx, body.result());
       } else if (body.cause() instanceof BodyReader.TooLarge tooLarge) {
-        ctx.response().putHeader("Connection", "close");
+        // The rest of the body is not read: an HTTP/1.x connection cannot be reused.
+        ConnectionEnd.afterResponse(ctx);
         errors.send(ctx, 413, Failure.BODY_TOO_LARGE, tooLarge.getMessage());
       }
     });

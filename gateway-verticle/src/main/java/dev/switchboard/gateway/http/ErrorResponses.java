@@ -25,9 +25,12 @@ public final class ErrorResponses {
     counters.onFailure(failure);
     HttpServerResponse response = ctx.response();
     LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
-    if (response.headWritten() || response.ended() || response.closed()) {
-      // Too late for a status: the client sees the connection cut instead of a complete response.
-      ctx.request().connection().close();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      // Too late for a status: the client sees the response cut off instead of complete.
+      ConnectionEnd.cut(ctx);
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");

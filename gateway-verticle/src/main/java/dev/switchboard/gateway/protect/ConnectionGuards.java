@@ -2,6 +2,7 @@ package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.listen.Addresses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
@@ -52,16 +53,10 @@ public final class ConnectionGuards {
     ConnectionGuard guard = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel().attr(GUARD).get();
     if (guard != null) {
       int carried = guard.requestStarted(ctx.request());
-      boolean last = carried >= config.limits().maxRequestsPerConnection();
-      if (last) {
-        ctx.response().putHeader("Connection", "close");
+      if (carried >= config.limits().maxRequestsPerConnection()) {
+        ConnectionEnd.afterResponse(ctx);
       }
-      ctx.addEndHandler(done -> {
-        guard.responseEnded();
-        if (last) {
-          ctx.request().connection().close();
-        }
-      });
+      ctx.addEndHandler(done -> guard.responseEnded());
     }
     ctx.next();
   }

@@ -5,15 +5,18 @@ import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.net.SourceRateLimiter;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
 /**
  * What every request passes before any route: the client's rate limit (429), the gateway-wide in-flight limit (503
- * with {@code Retry-After}), the whole-request deadline, and, while the gateway drains, {@code Connection: close}.
+ * with {@code Retry-After}), the whole-request deadline, and, while the gateway drains, {@code Connection: close}
+ * (Vert.x then closes the connection after the response).
  */
 public final class RequestAdmission {
 
@@ -38,9 +41,12 @@ public final class RequestAdmission {
   }
 
   public void handle(RoutingContext ctx) {
-    if (draining.getAsBoolean()) {
-      ctx.response().putHeader("Connection", "close");
-    }
+    // Checked as the head goes out, so that requests already in flight when the drain begins say it too.
+    ctx.addHeadersEndHandler(v -> {
+      if (draining.getAsBoolean() && ctx.request().version() != HttpVersion.HTTP_2) {
+        ctx.response().putHeader("Connection", "close");
+      }
+    });
     if (rateLimiter != null && !rateLimiter.allow(ctx.request().remoteAddress().hostAddress(), System.nanoTime())) {
       refuse(ctx, 429, Rejection.RATE_LIMITED, "too many requests from this client");
       return;
@@ -82,8 +88,7 @@ public final class RequestAdmission {
       return;
     }
     counters.onConnectionClosed(ConnectionClose.REQUEST_DEADLINE);
-    ctx.response().putHeader("Connection", "close");
+    ConnectionEnd.afterResponse(ctx);
     errors.send(ctx, 504, Failure.TIMEOUT, "request deadline of " + config.timeouts().request().toMillis() + " ms passed");
-    ctx.request().connection().close();
   }
 }

@@ -57,6 +57,10 @@ final class EnvironBuilder {
       String separator = key.equals("COOKIE") ? "; " : ", ";
       environ.put("HTTP_" + key.replace('-', '_'), String.join(separator, request.headers().getAll(name)));
     });
+    if (!environ.containsKey("HTTP_HOST") && authority != null) {
+      // HTTP/2 carries the host in :authority, not in a Host header; WSGI applications expect HTTP_HOST.
+      environ.put("HTTP_HOST", authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
+    }
     environ.put("wsgi.url_scheme", request.isSSL() ? "https" : "http");
     environ.put("switchboard.request_id", requestId);
     return environ;

@@ -39,6 +39,11 @@ final class ReplyParser {
       throw new InvalidReply("bad status " + status + " (expected e.g. \"200 OK\", 200-599)");
     }
     List<Header> headers = headers(json.getValue("headers"));
+    List<String> lengths = headers.stream().filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList();
+    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !v.matches("\\d{1,18}"))) {
+      // Two lengths, or one that is not a number, would let a proxy read the response differently than its client.
+      throw new InvalidReply("Content-Length must appear once, as a number: " + lengths);
+    }
     Object stream = json.getValue("stream");
     if (stream != null) {
       if (!(stream instanceof String address) || address.isBlank()) {
@@ -47,9 +52,8 @@ final class ReplyParser {
       return new WsgiResponse(line, headers, null, address);
     }
     Buffer body = body(json.getValue("body"));
-    String declared = headers.stream().filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value)
-        .findFirst().orElse(null);
-    if (declared != null && !head && !declared.equals(String.valueOf(body.length()))) {
+    String declared = lengths.isEmpty() ? null : lengths.get(0);
+    if (declared != null && !head && Long.parseLong(declared) != body.length()) {
       throw new InvalidReply("Content-Length " + declared + " does not match the body's " + body.length() + " bytes");
     }
     return WsgiResponse.of(line, headers, body);

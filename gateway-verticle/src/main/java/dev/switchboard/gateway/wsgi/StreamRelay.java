@@ -3,6 +3,7 @@ package dev.switchboard.gateway.wsgi;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.wsgi.Base64Body;
@@ -52,6 +53,8 @@ final class StreamRelay {
   private long lastMessageAt = System.nanoTime();
   private long idleTimer = -1;
   private boolean done;
+  private boolean closeAtEnd;
+  private final boolean http10;
 
   StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayCounters counters) {
     this.vertx = vertx;
@@ -64,6 +67,7 @@ final class StreamRelay {
     this.declaredLength = ResponseHead.declaredLength(head);
     this.creditBatch = Math.max(1, config.streamCredit() / 4);
     this.pending = new PendingWrites(response);
+    this.http10 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
   }
 
   void start() {
@@ -80,13 +84,16 @@ final class StreamRelay {
         return;
       }
       ResponseHead.apply(head, response);
-      if (declaredLength < 0) {
+      if (declaredLength >= 0 || http10) {
+        // HTTP/1.0 has no chunked encoding: without a length the body ends when the connection does.
+        closeAtEnd = http10 && declaredLength < 0;
+      } else {
         response.setChunked(true);
+        // Send the head now: the client learns the status even if the first chunk is slow.
+        response.writeHead();
       }
-      // Send the head now: the client learns the status even if the first chunk is slow.
-      response.writeHead();
       outstanding = config.streamCredit();
-      bus.send(head.stream(), StreamMessage.start(address, outstanding));
+      bus.send(head.stream(), StreamMessage.start(address, outstanding, config.streamMaxChunkBytes()));
       scheduleIdleCheck();
     });
   }
@@ -166,6 +173,9 @@ final class StreamRelay {
       return;
     }
     response.end();
+    if (closeAtEnd) {
+      ctx.request().connection().close();
+    }
     finish();
   }
 
@@ -189,7 +199,7 @@ final class StreamRelay {
     if (!response.headWritten()) {
       response.setStatusCode(502).putHeader("Content-Type", "text/plain; charset=utf-8").end("streamed response failed\n");
     } else {
-      ctx.request().connection().close();
+      ConnectionEnd.cut(ctx);
     }
   }
 

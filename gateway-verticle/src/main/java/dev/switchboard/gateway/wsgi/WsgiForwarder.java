@@ -5,10 +5,12 @@ import dev.switchboard.config.GatewayRoute;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.BodyReader;
+import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.FailureStatus;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.gateway.protect.RequestAdmission;
+import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiRequest;
 import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Handler;
@@ -18,6 +20,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -69,8 +72,8 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       if (body.succeeded()) {
         forward(ctx, match, body.result());
       } else if (body.cause() instanceof BodyReader.TooLarge tooLarge) {
-        // The rest of the body is not read: the connection cannot be reused.
-        ctx.response().putHeader("Connection", "close");
+        // The rest of the body is not read: an HTTP/1.x connection cannot be reused.
+        ConnectionEnd.afterResponse(ctx);
         errors.send(ctx, 413, Failure.BODY_TOO_LARGE, tooLarge.getMessage());
       }
     });
@@ -92,6 +95,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
             new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()))
         .onComplete(reply -> {
           if (ctx.response().closed()) {
+            cancelUnwantedStream(reply.succeeded() ? reply.result().body() : null, "client-gone");
             return;
           }
           if (reply.failed()) {
@@ -101,6 +105,13 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
             respond(ctx, address, reply.result());
           }
         });
+  }
+
+  /** A streamed answer nobody will read still holds the application's stream open: tell it. */
+  private void cancelUnwantedStream(Object reply, String reason) {
+    if (reply instanceof JsonObject json && json.getValue("stream") instanceof String address) {
+      vertx.eventBus().send(address, StreamMessage.cancel(reason));
+    }
   }
 
   private void respond(RoutingContext ctx, String address, Message<Object> reply) {
@@ -113,13 +124,17 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       LOG.warn("request {}: application at {} answered invalidly: {}", RequestIds.of(ctx), address, e.getMessage());
       return;
     }
-    if (answer.streamed()) {
+    HttpServerResponse response = ctx.response();
+    if (answer.streamed() && !head) {
       new StreamRelay(vertx, ctx, answer, config, counters).start();
       return;
     }
-    HttpServerResponse response = ctx.response();
     ResponseHead.apply(answer, response);
-    if (head) {
+    if (answer.streamed()) {
+      // HEAD: the head is the whole answer; the application need not produce the body.
+      vertx.eventBus().send(answer.stream(), StreamMessage.cancel("head"));
+      response.end();
+    } else if (head) {
       if (ResponseHead.declaredLength(answer) < 0) {
         response.putHeader("Content-Length", String.valueOf(answer.body().length()));
       }
