@@ -74,6 +74,11 @@ public record SwitchboardConfig(
         GatewayConfig.read(root.child("gateway")));
     root.finish();
     new TcpPortClash(config).check();
+    if (config.runs(Role.GATEWAY) && !config.shutdownTimeout().isZero()
+        && config.gateway().timeouts().drain().compareTo(config.shutdownTimeout()) >= 0) {
+      throw root.conflict("gateway.timeouts.drain", "must be shorter than shutdownTimeout ("
+          + config.shutdownTimeout().toMillis() + " ms), which bounds the whole stop");
+    }
     return config;
   }
 }

@@ -19,31 +19,57 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Deploys the services of the configured roles into one Vert.x instance, one role after the other, and reports the
- * listeners they opened. The returned future fails with the first service that could not start.
+ * The services of the configured roles in one Vert.x instance: started one role after the other (the future fails
+ * with the first that could not start), and stopped gateway first, so that requests it is draining can still reach
+ * the services behind it.
  */
 final class Assembly {
 
-  private Assembly() {
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final SwitchboardCounters counters;
+  private UdpService udp;
+  private GatewayService gateway;
+
+  Assembly(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.counters = counters;
   }
 
-  static Future<List<BoundListener>> start(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
+  Future<List<BoundListener>> start() {
     List<BoundListener> listeners = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Role role : Role.values()) {
       if (config.runs(role)) {
-        chain = chain.compose(v -> deploy(vertx, role, config, counters).map(listeners::addAll).mapEmpty());
+        chain = chain.compose(v -> deploy(role).map(listeners::addAll).mapEmpty());
       }
     }
     return chain.map(v -> List.copyOf(listeners));
   }
 
-  private static Future<List<BoundListener>> deploy(Vertx vertx, Role role, SwitchboardConfig config,
-                                                     SwitchboardCounters counters) {
+  /** Drains and stops the gateway, then closes Vert.x with every other service. */
+  Future<Void> stop() {
+    Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.undeploy();
+    return drained.eventually(() -> {
+      if (udp != null) {
+        udp.close();
+      }
+      return vertx.close();
+    });
+  }
+
+  private Future<List<BoundListener>> deploy(Role role) {
     return switch (role) {
       case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
-      case UDP -> new UdpService(vertx, config.udp(), counters.udp()).deploy(config.instances());
-      case GATEWAY -> new GatewayService(vertx, config.gateway(), counters.gateway()).deploy(config.instances());
+      case UDP -> {
+        udp = new UdpService(vertx, config.udp(), counters.udp());
+        yield udp.deploy(config.instances());
+      }
+      case GATEWAY -> {
+        gateway = new GatewayService(vertx, config.gateway(), counters.gateway());
+        yield gateway.deploy(config.instances());
+      }
     };
   }
 

@@ -62,27 +62,28 @@ public final class Main {
   private static void run(SwitchboardConfig config) {
     LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Assembly assembly = new Assembly(vertx, config, new SwitchboardCounters());
     try {
-      List<BoundListener> listeners = Assembly.start(vertx, config, new SwitchboardCounters()).await(30, TimeUnit.SECONDS);
+      List<BoundListener> listeners = assembly.start().await(30, TimeUnit.SECONDS);
       listeners.forEach(l -> LOG.info("{}", l.describe()));
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage());
-      stop(vertx, config);
+      stop(assembly, config);
       System.exit(EXIT_START_FAILED);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
-      stop(vertx, config);
+      stop(assembly, config);
       LOG.info("stopped");
     }, "switchboard-shutdown"));
     LOG.info("started");
   }
 
   /** Closes every listener and connection; gives up after the shutdown timeout so that a stop is always bounded. */
-  private static void stop(Vertx vertx, SwitchboardConfig config) {
+  private static void stop(Assembly assembly, SwitchboardConfig config) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture()
+      assembly.stop().toCompletionStage().toCompletableFuture()
           .get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       LOG.warn("stop took longer than shutdownTimeout {}; exiting anyway", config.shutdownTimeout());

@@ -70,7 +70,7 @@ class AssemblyTest {
   @Test
   @DisplayName("the whole assembly starts on free ports, every service answers, and it stops cleanly")
   void startsAndStops(VertxTestContext ctx) throws Exception {
-    List<BoundListener> listeners = Assembly.start(vertx, onPorts(0, 0, 0), new SwitchboardCounters()).await(20, TimeUnit.SECONDS);
+    List<BoundListener> listeners = new Assembly(vertx, onPorts(0, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
     assertThat(listeners).extracting(BoundListener::service).containsExactly("echo", "udp", "gateway");
     assertThat(listeners).allSatisfy(l -> {
       assertThat(l.port()).isPositive();
@@ -114,7 +114,7 @@ class AssemblyTest {
   void portInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThatThrownBy(() -> Assembly.start(vertx, onPorts(port, 0, 0), new SwitchboardCounters()).await(20, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> new Assembly(vertx, onPorts(port, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS))
           .isInstanceOf(ListenFailure.class)
           .hasMessage("echo listener raw cannot listen on 127.0.0.1:" + port
               + ": address already in use (another process or listener holds the port)");

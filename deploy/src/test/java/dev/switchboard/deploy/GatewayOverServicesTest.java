@@ -48,8 +48,8 @@ class GatewayOverServicesTest {
         "instances", "1", "gateway.events.queueBytes", "1024"));
     vertx = Vertx.vertx();
     counters = new SwitchboardCounters();
-    List<BoundListener> listeners = Assembly.start(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        counters).await(20, TimeUnit.SECONDS);
+    List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
+        counters).start().await(20, TimeUnit.SECONDS);
     http = port(listeners, "gateway");
     echo = port(listeners, "echo");
     udp = port(listeners, "udp");
