@@ -271,7 +271,7 @@ class ProtectionTest {
   @Test
   @DisplayName("drain: a request in flight when the gateway stops still completes, with Connection: close; new connections are refused")
   void drain(Vertx vertx) throws Exception {
-    RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {drain: 5s}\n");
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {drain: 3s}\n");
     List<Promise<WsgiResponse>> held = holdingApp(vertx, "slow");
     try (Socket socket = connect(gateway.port())) {
       socket.getOutputStream().write("GET /apps/slow/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
