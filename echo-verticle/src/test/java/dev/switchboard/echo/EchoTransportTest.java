@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.TestCertificates;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
@@ -49,14 +50,9 @@ class EchoTransportTest {
   @Test
   @DisplayName("TLS: a listener with a PEM certificate made at test time echoes over TLS to a client that trusts it")
   void tls(Vertx vertx) throws Exception {
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
-    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-    String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(openssl.exitValue()).as(output).isZero();
+    TestCertificates certificates = TestCertificates.selfSigned(dir);
+    Path cert = certificates.cert();
+    Path key = certificates.key();
 
     RunningEcho echo = RunningEcho.start(vertx,
         listener("name", "secure", "tls.certPath", cert.toString(), "tls.keyPath", key.toString()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.TestCertificates;
 import dev.switchboard.wsgi.WsgiApplications;
 import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Future;
@@ -265,6 +266,21 @@ class ProtectionTest {
       String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(out).as(mode).isEqualTo("Hello, world! 2");
+    }
+  }
+
+  @Test
+  @DisplayName("TLS: HTTPS with HTTP/2 offered through ALPN, and HTTP/1.1 for clients that want it")
+  void tlsWithAlpn(Vertx vertx) throws Exception {
+    TestCertificates certificates = TestCertificates.selfSigned(dir);
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "tls: {certPath: " + certificates.cert()
+        + ", keyPath: " + certificates.key() + "}\n");
+    for (String mode : List.of("--http2", "--http1.1")) {
+      Process curl = new ProcessBuilder("curl", "-sS", mode, "--cacert", certificates.cert().toString(), "-w", " %{http_version}",
+          "https://localhost:" + gateway.port() + "/apps/hello/").redirectErrorStream(true).start();
+      String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(out).as(mode).isEqualTo("Hello, world! " + (mode.equals("--http2") ? "2" : "1.1"));
     }
   }
 
