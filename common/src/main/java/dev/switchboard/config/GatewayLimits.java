@@ -8,9 +8,8 @@ package dev.switchboard.config;
  * @param maxInFlight              requests in progress in the whole gateway; more get 503 ({@code maxInFlight})
  * @param maxInFlightPerAddress    requests in progress per application address; more get 503. Keep it below the
  *                                 consumers' buffer (Vert.x's default: 1000 messages) ({@code maxInFlightPerAddress})
- * @param ratePerSecond            requests per second per client address; 0 = no limit; more get 429 ({@code rateLimit.perSecond})
- * @param rateBurst                requests a client may send at once above its rate ({@code rateLimit.burst})
- * @param rateMaxClients           clients tracked at most ({@code rateLimit.maxClients})
+ * @param rateLimit                requests per second per client address; more get 429 ({@code rateLimit.perSecond},
+ *                                 {@code .burst}, {@code .maxClients}); off by default
  * @param maxInitialLineBytes      request line; longer gets 414 ({@code maxInitialLineBytes})
  * @param maxHeaderBytes           all headers together; more gets 431 ({@code maxHeaderBytes})
  * @param h2c                      accept HTTP/2 over cleartext, by prior knowledge and by upgrade ({@code h2c}). Off by
@@ -20,39 +19,31 @@ package dev.switchboard.config;
  * @param maxConcurrentStreams     HTTP/2 streams per connection ({@code maxConcurrentStreams})
  */
 public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, int maxInFlight, int maxInFlightPerAddress,
-                            int ratePerSecond, int rateBurst, int rateMaxClients, int maxInitialLineBytes,
+                            RateLimitConfig rateLimit, int maxInitialLineBytes,
                             int maxHeaderBytes, boolean h2c, int maxConcurrentStreams) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 1000;
   public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
   public static final int DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS = 500;
-  public static final int DEFAULT_RATE_MAX_CLIENTS = 10_000;
   public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 4096;
   public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
 
   public static GatewayLimits defaults() {
     return new GatewayLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS_PER_CONNECTION, DEFAULT_MAX_IN_FLIGHT,
-        DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, 0, 0, DEFAULT_RATE_MAX_CLIENTS, DEFAULT_MAX_INITIAL_LINE_BYTES,
+        DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, RateLimitConfig.off(), DEFAULT_MAX_INITIAL_LINE_BYTES,
         DEFAULT_MAX_HEADER_BYTES, false, DEFAULT_MAX_CONCURRENT_STREAMS);
   }
 
   static GatewayLimits read(ConfigNode node) {
-    ConfigNode rate = node.child("rateLimit");
-    int perSecond = rate.integer("perSecond", 0, 0, 10_000_000);
-    int burst = rate.integer("burst", perSecond, 0, 10_000_000);
-    int maxClients = rate.integer("maxClients", DEFAULT_RATE_MAX_CLIENTS, 1, 10_000_000);
-    rate.finish();
-    if (perSecond > 0 && burst < 1) {
-      throw rate.conflict("burst", "must be at least 1 when perSecond is set");
-    }
+    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit"), "maxClients");
     GatewayLimits limits = new GatewayLimits(
         node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
         node.integer("maxRequestsPerConnection", DEFAULT_MAX_REQUESTS_PER_CONNECTION, 1, Integer.MAX_VALUE),
         node.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 10_000_000),
         node.integer("maxInFlightPerAddress", DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, 1, 10_000_000),
-        perSecond, burst, maxClients,
+        rateLimit,
         node.integer("maxInitialLineBytes", DEFAULT_MAX_INITIAL_LINE_BYTES, 256, 1 << 20),
         node.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20),
         node.bool("h2c", false),

@@ -20,9 +20,8 @@ import java.util.Map;
  * @param publishQueue       events waiting to be published at most; more are dropped and counted ({@code publishQueue})
  * @param publishMaxLag      when local consumers fall this far behind, new events are dropped and counted until they
  *                           catch up ({@code publishMaxLag})
- * @param ratePerSecond      datagrams per second allowed from one source address; 0 = no limit ({@code rateLimit.perSecond})
- * @param rateBurst          datagrams a source may send at once above its rate ({@code rateLimit.burst})
- * @param rateMaxSources     sources tracked at most; the least recent is forgotten first ({@code rateLimit.maxSources})
+ * @param rateLimit          datagrams per second per source address ({@code rateLimit.perSecond}, {@code .burst},
+ *                           {@code .maxSources}); off by default
  * @param sendAllow          destinations {@code udp.send} may reach, as CIDR blocks ({@code send.allow})
  * @param sendMaxInFlight    {@code udp.send} requests in progress at most ({@code send.maxInFlight})
  * @param sendMaxTimeout     longest reply wait a {@code udp.send} request may ask for ({@code send.maxTimeout})
@@ -40,9 +39,7 @@ public record UdpConfig(
     boolean publish,
     int publishQueue,
     Duration publishMaxLag,
-    int ratePerSecond,
-    int rateBurst,
-    int rateMaxSources,
+    RateLimitConfig rateLimit,
     CidrAllowList sendAllow,
     int sendMaxInFlight,
     Duration sendMaxTimeout,
@@ -69,14 +66,13 @@ public record UdpConfig(
   public static final int DEFAULT_MAX_DATAGRAM_BYTES = MAX_UDP_PAYLOAD;
   public static final int DEFAULT_PUBLISH_QUEUE = 4096;
   public static final Duration DEFAULT_PUBLISH_MAX_LAG = Duration.ofMillis(250);
-  public static final int DEFAULT_RATE_MAX_SOURCES = 10_000;
   public static final List<String> DEFAULT_SEND_ALLOW = List.of("127.0.0.0/8", "::1/128");
   public static final int DEFAULT_SEND_MAX_IN_FLIGHT = 256;
   public static final Duration DEFAULT_SEND_MAX_TIMEOUT = Duration.ofSeconds(30);
 
   public static UdpConfig defaults() {
     return new UdpConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_MODE, DEFAULT_MAX_DATAGRAM_BYTES, 0, 0, true,
-        true, DEFAULT_PUBLISH_QUEUE, DEFAULT_PUBLISH_MAX_LAG, 0, 0, DEFAULT_RATE_MAX_SOURCES,
+        true, DEFAULT_PUBLISH_QUEUE, DEFAULT_PUBLISH_MAX_LAG, RateLimitConfig.off(),
         CidrAllowList.parse(DEFAULT_SEND_ALLOW), DEFAULT_SEND_MAX_IN_FLIGHT, DEFAULT_SEND_MAX_TIMEOUT, "", "");
   }
 
@@ -86,19 +82,12 @@ public record UdpConfig(
 
   public UdpConfig withPort(int newPort) {
     return new UdpConfig(host, newPort, replyMode, maxDatagramBytes, receiveBufferBytes, sendBufferBytes, reusePort,
-        publish, publishQueue, publishMaxLag, ratePerSecond, rateBurst, rateMaxSources, sendAllow, sendMaxInFlight,
+        publish, publishQueue, publishMaxLag, rateLimit, sendAllow, sendMaxInFlight,
         sendMaxTimeout, multicastGroup, multicastInterface);
   }
 
   static UdpConfig read(ConfigNode node) {
-    ConfigNode rate = node.child("rateLimit");
-    int perSecond = rate.integer("perSecond", 0, 0, 10_000_000);
-    int burst = rate.integer("burst", perSecond, 0, 10_000_000);
-    int maxSources = rate.integer("maxSources", DEFAULT_RATE_MAX_SOURCES, 1, 10_000_000);
-    rate.finish();
-    if (perSecond > 0 && burst < 1) {
-      throw rate.conflict("burst", "must be at least 1 when perSecond is set");
-    }
+    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit"), "maxSources");
     ConfigNode send = node.child("send");
     List<String> allow = send.strings("allow", DEFAULT_SEND_ALLOW);
     CidrAllowList allowList;
@@ -126,7 +115,7 @@ public record UdpConfig(
         node.bool("publish", true),
         node.integer("publishQueue", DEFAULT_PUBLISH_QUEUE, 1, 10_000_000),
         node.duration("publishMaxLag", DEFAULT_PUBLISH_MAX_LAG),
-        perSecond, burst, maxSources, allowList, maxInFlight, maxTimeout, group, iface);
+        rateLimit, allowList, maxInFlight, maxTimeout, group, iface);
     node.finish();
     return config;
   }

@@ -266,8 +266,8 @@ class ConfigLoaderTest {
           send: {allow: ["10.0.0.0/8", "::1"]}
         """));
     assertThat(config.udp().replyMode()).isEqualTo(UdpConfig.ReplyMode.HELLO);
-    assertThat(config.udp().ratePerSecond()).isEqualTo(100);
-    assertThat(config.udp().rateBurst()).as("burst defaults to the rate").isEqualTo(100);
+    assertThat(config.udp().rateLimit().perSecond()).isEqualTo(100);
+    assertThat(config.udp().rateLimit().burst()).as("burst defaults to the rate").isEqualTo(100);
     assertThat(config.udp().sendAllow().toString()).isEqualTo("10.0.0.0/8, ::1");
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_UDP_SEND_ALLOW", "10.0.0.0/33")))
         .hasMessageContaining("config key udp.send.allow: '10.0.0.0/33' has a prefix length outside 0-32");

@@ -33,9 +33,7 @@ public final class GatewayService {
     this.counters = counters;
     GatewayLimits limits = config.limits();
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
-    this.rateLimiter = limits.ratePerSecond() > 0
-        ? new SourceRateLimiter(limits.ratePerSecond(), limits.rateBurst(), limits.rateMaxClients())
-        : null;
+    this.rateLimiter = limits.rateLimit().newLimiter();
   }
 
   public Future<List<BoundListener>> deploy(int instances) {

@@ -26,9 +26,7 @@ public final class UdpService {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
-    this.limiter = config.ratePerSecond() > 0
-        ? new SourceRateLimiter(config.ratePerSecond(), config.rateBurst(), config.rateMaxSources())
-        : null;
+    this.limiter = config.rateLimit().newLimiter();
     this.events = config.publish()
         ? new EventHandOff(vertx, counters, config.publishQueue(), config.publishMaxLag())
         : null;
