@@ -14,8 +14,11 @@ import java.util.TreeSet;
  * @param methods      allowed methods, upper case; empty allows any ({@code methods})
  * @param timeout      how long the application may take to answer ({@code timeout})
  * @param maxBodyBytes largest request body ({@code maxBodyBytes})
+ * @param streamBody   stream the request body to the application with credit instead of sending it in the request
+ *                     message ({@code streamBody}); see docs/wsgi-over-bus.md
  */
-public record GatewayRoute(String prefix, String address, Set<String> methods, Duration timeout, int maxBodyBytes) {
+public record GatewayRoute(String prefix, String address, Set<String> methods, Duration timeout, int maxBodyBytes,
+                           boolean streamBody) {
 
   public GatewayRoute {
     methods = java.util.Collections.unmodifiableSet(new TreeSet<>(methods));
@@ -42,7 +45,8 @@ public record GatewayRoute(String prefix, String address, Set<String> methods, D
       methods.add(method.toUpperCase(Locale.ROOT));
     }
     GatewayRoute route = new GatewayRoute(prefix, address, methods,
-        node.duration("timeout", defaultTimeout), node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE));
+        node.duration("timeout", defaultTimeout), node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE),
+        node.bool("streamBody", false));
     node.finish();
     return route;
   }

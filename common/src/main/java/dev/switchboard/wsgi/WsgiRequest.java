@@ -8,22 +8,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP request as the gateway sends it to an application: a PEP 3333 environ and the body.
+ * One HTTP request as the gateway sends it to an application: a PEP 3333 environ and the body, or, on a route with
+ * {@code streamBody}, the address from which the application takes the body with credit ({@link RequestBody}).
  *
- * <pre>{"environ": {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "/apps/hello", "PATH_INFO": "/", ...}, "body": ""}</pre>
+ * <pre>{"environ": {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "/apps/hello", "PATH_INFO": "/", ...}, "body": ""}
+ * {"environ": {...}, "bodyStream": "gateway.body.9c1e..."}</pre>
+ *
+ * @param bodyStream null when the body is in the message
  *
  * <p>Environ values are strings in PEP 3333's "bytes as latin-1" form: {@code PATH_INFO} is the percent-decoded path
  * with one character per byte, exactly what a Python WSGI server hands an application. {@link #path()} gives the
  * UTF-8 reading that Java code usually wants.
  */
-public record WsgiRequest(Map<String, String> environ, Buffer body) {
+public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyStream) {
 
   public WsgiRequest {
     environ = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environ));
   }
 
+  /** A request with its whole body. */
+  public WsgiRequest(Map<String, String> environ, Buffer body) {
+    this(environ, body, null);
+  }
+
   public JsonObject toJson() {
-    return new JsonObject().put("environ", new JsonObject(new LinkedHashMap<>(environ))).put("body", Base64Body.encode(body));
+    JsonObject json = new JsonObject().put("environ", new JsonObject(new LinkedHashMap<>(environ)));
+    return bodyStream != null ? json.put("bodyStream", bodyStream) : json.put("body", Base64Body.encode(body));
   }
 
   /** @throws IllegalArgumentException when the message is not a request */
@@ -34,8 +44,7 @@ public record WsgiRequest(Map<String, String> environ, Buffer body) {
     }
     Map<String, String> values = new LinkedHashMap<>();
     environ.forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
-    String body = json.getString("body", "");
-    return new WsgiRequest(values, Base64Body.decode(body));
+    return new WsgiRequest(values, Base64Body.decode(json.getString("body", "")), json.getString("bodyStream"));
   }
 
   public String method() {

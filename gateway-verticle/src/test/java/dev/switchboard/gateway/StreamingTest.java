@@ -181,6 +181,82 @@ class StreamingTest {
   }
 
   @Test
+  @DisplayName("a streamed request body: read only as the application asks, byte-exact, and no body timeout while it waits")
+  void streamedRequestBody(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, """
+        timeouts: {body: 500ms}
+        routes:
+          - {prefix: /upload, address: wsgi.upload, streamBody: true, maxBodyBytes: 50000000}
+        """);
+    long total = 20L << 20;
+    WsgiApplications.serve(vertx, "upload", request -> {
+      assertThat(request.body().length()).isZero();
+      assertThat(request.environ().get("CONTENT_LENGTH")).isEqualTo(String.valueOf(total));
+      io.vertx.core.Promise<dev.switchboard.wsgi.WsgiResponse> answer = io.vertx.core.Promise.promise();
+      // A slow application: it starts reading only after twice the body timeout; the client must not be cut off.
+      vertx.setTimer(1000, t -> {
+        AtomicLong received = new AtomicLong();
+        io.vertx.core.streams.ReadStream<Buffer> body = dev.switchboard.wsgi.RequestBody.of(vertx, request);
+        body.handler(chunk -> {
+          long at = received.getAndAdd(chunk.length());
+          for (int i = 0; i < chunk.length(); i++) {
+            if (chunk.getByte(i) != patternAt(at + i)) {
+              answer.tryFail("byte " + (at + i) + " differs");
+            }
+          }
+        });
+        body.endHandler(v -> answer.tryComplete(dev.switchboard.wsgi.WsgiResponse.text("received " + received.get())));
+      });
+      return answer.future();
+    }).completion().await(5, TimeUnit.SECONDS);
+
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      socket.setSoTimeout(20_000);
+      CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+        try {
+          socket.getOutputStream().write(("POST /upload/file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+              + "Content-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          for (long sent = 0; sent < total; sent += 65536) {
+            byte[] chunk = new byte[65536];
+            for (int i = 0; i < chunk.length; i++) {
+              chunk[i] = patternAt(sent + i);
+            }
+            socket.getOutputStream().write(chunk);
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      upload.get(10, TimeUnit.SECONDS);
+      assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("received " + total);
+    }
+    assertThat(gateway.counters().connectionsClosed(dev.switchboard.counters.GatewayCounters.ConnectionClose.BODY_TIMEOUT))
+        .isZero();
+  }
+
+  @Test
+  @DisplayName("a streamed request body over the route's limit: 413 for the client, an error for the application")
+  void streamedRequestBodyTooLarge(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, """
+        routes:
+          - {prefix: /upload, address: wsgi.upload, streamBody: true, maxBodyBytes: 100000}
+        """);
+    CompletableFuture<String> failure = new CompletableFuture<>();
+    WsgiApplications.serve(vertx, "upload", request -> {
+      io.vertx.core.streams.ReadStream<Buffer> body = dev.switchboard.wsgi.RequestBody.of(vertx, request);
+      body.exceptionHandler(e -> failure.complete(e.getMessage()));
+      body.handler(chunk -> { });
+      body.endHandler(v -> failure.complete("ended"));
+      return io.vertx.core.Promise.<dev.switchboard.wsgi.WsgiResponse>promise().future();
+    }).completion().await(5, TimeUnit.SECONDS);
+    String response = gateway.raw("POST /upload/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + ("8000\r\n" + "z".repeat(0x8000) + "\r\n").repeat(4));
+    assertThat(response).startsWith("HTTP/1.1 413 ");
+    assertThat(failure.get(10, TimeUnit.SECONDS)).isEqualTo("request body over 100000 bytes");
+  }
+
+  @Test
   @DisplayName("a client that goes away mid-stream cancels the application's stream")
   void clientGoneCancels(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");

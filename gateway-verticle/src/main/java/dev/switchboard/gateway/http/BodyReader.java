@@ -21,9 +21,14 @@ public final class BodyReader {
   private BodyReader() {
   }
 
-  public static Future<Buffer> read(HttpServerRequest request, int limit) {
+  /** Whether the request declares a body over the limit, so that it can be refused before any of it is read. */
+  public static boolean declaredOver(HttpServerRequest request, int limit) {
     String declared = request.getHeader("Content-Length");
-    if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit) {
+    return declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit;
+  }
+
+  public static Future<Buffer> read(HttpServerRequest request, int limit) {
+    if (declaredOver(request, limit)) {
       return Future.failedFuture(new TooLarge(limit));
     }
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {

@@ -24,6 +24,13 @@ public final class ConnectionEnd {
     ctx.addEndHandler(done -> ctx.request().connection().close());
   }
 
+  /** Closes an HTTP/1.x connection once what is written has been sent; an HTTP/2 connection is left alone. */
+  public static void closeHttp1(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      ctx.request().connection().close();
+    }
+  }
+
   /** Cuts a response off mid-body, so the client sees it incomplete: HTTP/1.x closes the connection, HTTP/2 resets the stream. */
   public static void cut(RoutingContext ctx) {
     ctx.response().reset();

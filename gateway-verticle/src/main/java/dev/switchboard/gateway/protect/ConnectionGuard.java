@@ -56,6 +56,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private int active;
   private int requests;
   private boolean closed;
+  private boolean bodyClockStopped;
   private long timerId = -1;
 
   ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, String remote) {
@@ -131,6 +132,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       enter(Phase.WAITING, System.nanoTime());
       return requests;
     }
+    bodyClockStopped = false;
     enter(Phase.BODY, System.nanoTime());
     request.end().onComplete(done -> {
       if (phase == Phase.BODY) {
@@ -138,6 +140,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       }
     });
     return requests;
+  }
+
+  /** Stops the body clock while nobody asks for the body (a streamed body without credit), or restarts it. */
+  void bodyClock(boolean running) {
+    bodyClockStopped = !running;
+    if (running) {
+      lastReadAt = System.nanoTime();
+    }
+    reschedule();
   }
 
   /** The response has been handed to the connection; the next request may begin. */
@@ -175,7 +186,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     due = Math.min(due, deadline(switch (phase) {
       case IDLE -> timeouts.keepAlive();
       case HEADERS -> timeouts.header();
-      case BODY -> timeouts.body();
+      case BODY -> bodyClockStopped ? Duration.ZERO : timeouts.body();
       case WAITING -> Duration.ZERO;
     }, switch (phase) {
       case IDLE -> Math.max(phaseSince, writeProgressAt);
@@ -205,7 +216,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       close(ConnectionClose.WRITE_TIMEOUT, "client stopped reading (" + pendingOut + " bytes unsent)", null);
     } else if (phase == Phase.HEADERS && expired(timeouts.header(), phaseSince, now)) {
       close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
-    } else if (phase == Phase.BODY && expired(timeouts.body(), Math.max(phaseSince, lastReadAt), now)) {
+    } else if (phase == Phase.BODY && !bodyClockStopped && expired(timeouts.body(), Math.max(phaseSince, lastReadAt), now)) {
       close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
     } else if (phase == Phase.IDLE && pendingOut == 0 && expired(timeouts.keepAlive(), Math.max(phaseSince, writeProgressAt), now)) {
       close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);

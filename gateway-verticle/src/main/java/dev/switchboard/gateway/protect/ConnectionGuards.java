@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +51,7 @@ public final class ConnectionGuards {
 
   /** A router handler, run first for every request. */
   public void onRequest(RoutingContext ctx) {
-    ConnectionGuard guard = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel().attr(GUARD).get();
+    ConnectionGuard guard = guardOf(ctx.request());
     if (guard != null) {
       int carried = guard.requestStarted(ctx.request());
       if (carried >= config.limits().maxRequestsPerConnection()) {
@@ -59,6 +60,21 @@ public final class ConnectionGuards {
       ctx.addEndHandler(done -> guard.responseEnded());
     }
     ctx.next();
+  }
+
+  /**
+   * Stops or restarts the body clock of the request's connection: a streamed request body is read only as the
+   * application grants credit, and while it grants none the client is not the one stalling.
+   */
+  public static void bodyClock(HttpServerRequest request, boolean running) {
+    ConnectionGuard guard = guardOf(request);
+    if (guard != null) {
+      guard.bodyClock(running);
+    }
+  }
+
+  private static ConnectionGuard guardOf(HttpServerRequest request) {
+    return ((ConnectionBase) request.connection()).channelHandlerContext().channel().attr(GUARD).get();
   }
 
   private static String remote(HttpConnection connection) {

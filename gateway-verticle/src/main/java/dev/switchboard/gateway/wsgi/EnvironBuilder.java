@@ -26,6 +26,7 @@ final class EnvironBuilder {
    * @param onDroppedHeader told of each header dropped for its name
    * @throws PercentDecoding.Malformed when the path is not validly percent-encoded
    */
+  /** @param bodyLength the body's length, or -1 when it is streamed (CONTENT_LENGTH is then as the client declared) */
   static Map<String, String> build(HttpServerRequest request, RouteTable.Match match, int bodyLength, String requestId,
                                    Consumer<String> onDroppedHeader) {
     Map<String, String> environ = new LinkedHashMap<>();
@@ -36,7 +37,9 @@ final class EnvironBuilder {
     environ.put("QUERY_STRING", query == null ? "" : query);
     String contentType = request.getHeader("Content-Type");
     environ.put("CONTENT_TYPE", contentType == null ? "" : contentType);
-    environ.put("CONTENT_LENGTH", bodyLength > 0 || request.headers().contains("Content-Length") ? String.valueOf(bodyLength) : "");
+    String declaredLength = request.getHeader("Content-Length");
+    environ.put("CONTENT_LENGTH", bodyLength < 0 ? (declaredLength == null ? "" : declaredLength)
+        : bodyLength > 0 || declaredLength != null ? String.valueOf(bodyLength) : "");
     SocketAddress local = request.localAddress();
     HostAndPort authority = request.authority();
     environ.put("SERVER_NAME", authority != null ? authority.host() : local.hostAddress());

@@ -68,21 +68,54 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
     if (!admission.admitTo(ctx, route.address())) {
       return;
     }
+    if (route.streamBody()) {
+      forwardStreaming(ctx, match);
+      return;
+    }
     BodyReader.read(ctx.request(), route.maxBodyBytes()).onComplete(body -> {
       if (body.succeeded()) {
-        forward(ctx, match, body.result());
-      } else if (body.cause() instanceof BodyReader.TooLarge tooLarge) {
-        // The rest of the body is not read: an HTTP/1.x connection cannot be reused.
-        ConnectionEnd.afterResponse(ctx);
-        errors.send(ctx, 413, Failure.BODY_TOO_LARGE, tooLarge.getMessage());
+        forward(ctx, match, body.result(), null);
+      } else if (body.cause() instanceof BodyReader.TooLarge) {
+        tooLarge(ctx, route.maxBodyBytes());
       }
     });
   }
 
-  private void forward(RoutingContext ctx, RouteTable.Match match, Buffer body) {
+  /** The body follows the request message through a {@link RequestBodyRelay}, as the application asks for it. */
+  private void forwardStreaming(RoutingContext ctx, RouteTable.Match match) {
+    int limit = match.route().maxBodyBytes();
+    if (BodyReader.declaredOver(ctx.request(), limit)) {
+      tooLarge(ctx, limit);
+      return;
+    }
+    RequestBodyRelay relay = new RequestBodyRelay(vertx, ctx.request(), limit, () -> tooLarge(ctx, limit));
+    ctx.addEndHandler(done -> {
+      relay.clientGone();
+      if (!ctx.request().isEnded()) {
+        // Answered before the body was read to its end: the rest cannot be skipped on an HTTP/1.x connection.
+        ConnectionEnd.closeHttp1(ctx);
+      }
+    });
+    relay.open().onComplete(opened -> {
+      if (opened.succeeded()) {
+        forward(ctx, match, null, opened.result());
+      } else {
+        errors.send(ctx, 502, Failure.APPLICATION_FAILED, "request body stream could not open");
+      }
+    });
+  }
+
+  private void tooLarge(RoutingContext ctx, int limit) {
+    // The rest of the body is not read: an HTTP/1.x connection cannot be reused.
+    ConnectionEnd.afterResponse(ctx);
+    errors.send(ctx, 413, Failure.BODY_TOO_LARGE, "request body over " + limit + " bytes");
+  }
+
+  /** @param body the whole body, or null when it streams from {@code bodyStream} */
+  private void forward(RoutingContext ctx, RouteTable.Match match, Buffer body, String bodyStream) {
     Map<String, String> environ;
     try {
-      environ = EnvironBuilder.build(ctx.request(), match, body.length(), RequestIds.of(ctx), name -> {
+      environ = EnvironBuilder.build(ctx.request(), match, body == null ? -1 : body.length(), RequestIds.of(ctx), name -> {
         counters.onHeaderDropped();
         LOG.debug("request {}: header {} dropped (underscore in its name)", RequestIds.of(ctx), name);
       });
@@ -91,7 +124,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     String address = match.route().address();
-    vertx.eventBus().request(address, new WsgiRequest(environ, body).toJson(),
+    vertx.eventBus().request(address, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream).toJson(),
             new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()))
         .onComplete(reply -> {
           if (ctx.response().closed()) {
