@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** A service that a Switchboard process can run; {@code --roles} picks a subset. */
 public enum Role {
-  ECHO, UDP, GATEWAY;
+  ECHO, UDP, GATEWAY, BRIDGE;
 
   /** The name used in configuration and on the command line. */
   public String wireName() {

@@ -20,7 +20,8 @@ public record SwitchboardConfig(
     Duration shutdownTimeout,
     EchoConfig echo,
     UdpConfig udp,
-    GatewayConfig gateway) {
+    GatewayConfig gateway,
+    BridgeConfig bridge) {
 
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
 
@@ -32,7 +33,7 @@ public record SwitchboardConfig(
   /** Every service with its defaults, on the default ports. */
   public static SwitchboardConfig defaults() {
     return new SwitchboardConfig(EnumSet.allOf(Role.class), cores(), DEFAULT_SHUTDOWN_TIMEOUT,
-        EchoConfig.defaults(), UdpConfig.defaults(), GatewayConfig.defaults());
+        EchoConfig.defaults(), UdpConfig.defaults(), GatewayConfig.defaults(), BridgeConfig.defaults());
   }
 
   public boolean runs(Role role) {
@@ -40,11 +41,11 @@ public record SwitchboardConfig(
   }
 
   public SwitchboardConfig withEcho(EchoConfig newEcho) {
-    return new SwitchboardConfig(roles, instances, shutdownTimeout, newEcho, udp, gateway);
+    return new SwitchboardConfig(roles, instances, shutdownTimeout, newEcho, udp, gateway, bridge);
   }
 
   public SwitchboardConfig withRoles(Set<Role> newRoles) {
-    return new SwitchboardConfig(newRoles, instances, shutdownTimeout, echo, udp, gateway);
+    return new SwitchboardConfig(newRoles, instances, shutdownTimeout, echo, udp, gateway, bridge);
   }
 
   static int cores() {
@@ -71,7 +72,8 @@ public record SwitchboardConfig(
         root.duration("shutdownTimeout", DEFAULT_SHUTDOWN_TIMEOUT),
         EchoConfig.read(root.child("echo")),
         UdpConfig.read(root.child("udp")),
-        GatewayConfig.read(root.child("gateway")));
+        GatewayConfig.read(root.child("gateway")),
+        BridgeConfig.read(root.child("bridge")));
     root.finish();
     new TcpPortClash(config).check();
     if (config.runs(Role.GATEWAY) && !config.shutdownTimeout().isZero()

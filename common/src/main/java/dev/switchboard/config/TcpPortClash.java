@@ -28,6 +28,9 @@ final class TcpPortClash {
     if (config.runs(Role.GATEWAY)) {
       claim("gateway.port", config.gateway().host(), config.gateway().port(), "the gateway");
     }
+    if (config.runs(Role.BRIDGE)) {
+      claim("bridge.port", config.bridge().host(), config.bridge().port(), "the bridge");
+    }
   }
 
   private void claim(String key, String host, int port, String owner) {

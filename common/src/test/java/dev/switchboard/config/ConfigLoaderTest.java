@@ -37,7 +37,8 @@ class ConfigLoaderTest {
   @DisplayName("with no file and no overrides every service runs on loopback on its default port")
   void defaults() {
     SwitchboardConfig config = load(null);
-    assertThat(config.roles()).containsExactly(Role.ECHO, Role.UDP, Role.GATEWAY);
+    assertThat(config.roles()).containsExactly(Role.ECHO, Role.UDP, Role.GATEWAY, Role.BRIDGE);
+    assertThat(config.bridge().port()).isEqualTo(7070);
     assertThat(config.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(config.echo().listeners()).singleElement().satisfies(l -> {
       assertThat(l.host()).isEqualTo("127.0.0.1");

@@ -5,6 +5,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.echo.EchoVerticle;
 import dev.switchboard.gateway.GatewayService;
+import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.udp.UdpService;
@@ -70,6 +71,7 @@ final class Assembly {
         gateway = new GatewayService(vertx, config.gateway(), counters.gateway());
         yield gateway.deploy(config.instances());
       }
+      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge()), config.instances());
     };
   }
 

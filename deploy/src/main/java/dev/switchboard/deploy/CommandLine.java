@@ -18,11 +18,11 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
   static final String USAGE = """
       Usage: java -jar switchboard.jar [options]
 
-      Starts the Switchboard services (TCP echo, UDP, HTTP gateway) in one JVM.
+      Starts the Switchboard services (TCP echo, UDP, HTTP gateway, event-bus bridge) in one JVM.
 
       Options:
         --config FILE     YAML (.yaml, .yml) or JSON (.json) configuration file
-        --roles LIST      services to run, comma-separated: echo,udp,gateway (default: all)
+        --roles LIST      services to run, comma-separated: echo,udp,gateway,bridge (default: all)
         --instances N     verticle instances per service; 0 = one per CPU core (default)
         --help            print this help and exit
         --version         print the version and exit

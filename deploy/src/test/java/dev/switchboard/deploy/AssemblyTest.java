@@ -59,6 +59,7 @@ class AssemblyTest {
     ports.put("echo.listeners.0.port", String.valueOf(echo));
     ports.put("udp.port", String.valueOf(udp));
     ports.put("gateway.port", String.valueOf(gateway));
+    ports.put("bridge.port", "0");
     ports.put("instances", "2");
     return ConfigLoader.load(null, new OverrideSource(ports, Map.of(), Map.of()));
   }
@@ -71,7 +72,7 @@ class AssemblyTest {
   @DisplayName("the whole assembly starts on free ports, every service answers, and it stops cleanly")
   void startsAndStops(VertxTestContext ctx) throws Exception {
     List<BoundListener> listeners = new Assembly(vertx, onPorts(0, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
-    assertThat(listeners).extracting(BoundListener::service).containsExactly("echo", "udp", "gateway");
+    assertThat(listeners).extracting(BoundListener::service).containsExactly("echo", "udp", "gateway", "bridge");
     assertThat(listeners).allSatisfy(l -> {
       assertThat(l.port()).isPositive();
       assertThat(l.address()).isEqualTo("127.0.0.1:" + l.port());

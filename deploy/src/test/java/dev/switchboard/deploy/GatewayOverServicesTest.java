@@ -45,7 +45,7 @@ class GatewayOverServicesTest {
   @BeforeEach
   void start() throws Exception {
     Map<String, String> keys = new HashMap<>(Map.of("echo.listeners.0.port", "0", "udp.port", "0", "gateway.port", "0",
-        "instances", "1", "gateway.events.queueBytes", "1024"));
+        "instances", "1", "gateway.events.queueBytes", "1024", "roles", "echo,udp,gateway"));
     vertx = Vertx.vertx();
     counters = new SwitchboardCounters();
     List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),

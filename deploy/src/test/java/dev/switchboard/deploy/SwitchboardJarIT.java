@@ -27,7 +27,8 @@ class SwitchboardJarIT {
 
   private static final Duration START = Duration.ofSeconds(30);
   private static final Map<String, String> FREE_PORTS = Map.of(
-      "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0", "SWITCHBOARD_GATEWAY_PORT", "0");
+      "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0", "SWITCHBOARD_GATEWAY_PORT", "0",
+      "SWITCHBOARD_BRIDGE_PORT", "0");
 
   @TempDir
   Path dir;
@@ -39,6 +40,7 @@ class SwitchboardJarIT {
       Matcher echo = jar.awaitLine("echo listener raw \\(tcp\\) on 127\\.0\\.0\\.1:(\\d+)$", START);
       jar.awaitLine("udp listener udp \\(udp\\) on 127\\.0\\.0\\.1:\\d+$", START);
       jar.awaitLine("gateway listener http \\(http\\) on 127\\.0\\.0\\.1:\\d+$", START);
+      jar.awaitLine("bridge listener eventbus \\(tcp\\) on 127\\.0\\.0\\.1:\\d+$", START);
       jar.awaitLine(" started$", START);
 
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(echo.group(1)))) {
@@ -80,7 +82,7 @@ class SwitchboardJarIT {
   void portInUse() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
          RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", String.valueOf(taken.getLocalPort()),
-             "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0"))) {
+             "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_UDP_PORT", "0", "SWITCHBOARD_BRIDGE_PORT", "0"))) {
       jar.awaitLine("ERROR .*start-up failed: gateway listener http cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort()
           + ": address already in use", START);
       assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
@@ -131,7 +133,7 @@ class SwitchboardJarIT {
   @DisplayName("the framing example starts one echo listener per framing, and each echoes in its own framing")
   void framingExample() throws Exception {
     Path example = Path.of("config", "echo-framings.yaml").toAbsolutePath();
-    Map<String, String> freePorts = new java.util.HashMap<>();
+    Map<String, String> freePorts = new java.util.HashMap<>(Map.of("SWITCHBOARD_BRIDGE_PORT", "0"));
     for (int i = 0; i < 5; i++) {
       freePorts.put("SWITCHBOARD_ECHO_LISTENERS_" + i + "_PORT", "0");
     }

@@ -1,0 +1,61 @@
+package dev.switchboard.config;
+
+import dev.switchboard.net.AddressPatterns;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The TCP event-bus bridge ({@code bridge.*}), through which programs in any language reach the bus.
+ *
+ * @param host            bind address ({@code host})
+ * @param port            bind port ({@code port})
+ * @param register        addresses clients may register consumers on to serve them ({@code allow.register})
+ * @param send            addresses clients may send to, request-reply included ({@code allow.send})
+ * @param publish         addresses clients may publish to ({@code allow.publish})
+ * @param receive         addresses clients may register on to receive events ({@code allow.receive})
+ * @param token           when set, every register frame must carry it in {@code headers.token} ({@code token})
+ * @param idleTimeout     a connection with no traffic for this long is closed; clients ping ({@code idleTimeout})
+ * @param maxFrameBytes   largest frame a client may send; a larger declared length closes the connection ({@code maxFrameBytes})
+ * @param maxPendingBytes unsent bytes to a client beyond which it is disconnected as too slow ({@code maxPendingBytes})
+ * @param tls             TLS, or null ({@code tls.certPath}, {@code tls.keyPath})
+ */
+public record BridgeConfig(String host, int port, AddressPatterns register, AddressPatterns send, AddressPatterns publish,
+                           AddressPatterns receive, String token, Duration idleTimeout, int maxFrameBytes,
+                           int maxPendingBytes, TlsConfig tls) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 7070;
+  public static final List<String> DEFAULT_REGISTER = List.of("wsgi.*");
+  /** Besides the services, the gateway's stream addresses, which WSGI applications answer on. */
+  public static final List<String> DEFAULT_SEND = List.of("echo.request", "udp.send", "gateway.stream.*", "gateway.body.*");
+  public static final List<String> DEFAULT_RECEIVE = List.of("echo.events", "udp.datagrams");
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
+
+  public static BridgeConfig defaults() {
+    return new BridgeConfig(DEFAULT_HOST, DEFAULT_PORT, new AddressPatterns(DEFAULT_REGISTER),
+        new AddressPatterns(DEFAULT_SEND), new AddressPatterns(List.of()), new AddressPatterns(DEFAULT_RECEIVE), "",
+        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_PENDING_BYTES, null);
+  }
+
+  static BridgeConfig read(ConfigNode node) {
+    ConfigNode allow = node.child("allow");
+    AddressPatterns register = new AddressPatterns(allow.strings("register", DEFAULT_REGISTER));
+    AddressPatterns send = new AddressPatterns(allow.strings("send", DEFAULT_SEND));
+    AddressPatterns publish = new AddressPatterns(allow.strings("publish", List.of()));
+    AddressPatterns receive = new AddressPatterns(allow.strings("receive", DEFAULT_RECEIVE));
+    allow.finish();
+    BridgeConfig config = new BridgeConfig(
+        node.string("host", DEFAULT_HOST),
+        node.port("port", DEFAULT_PORT),
+        register, send, publish, receive,
+        node.string("token", ""),
+        node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT),
+        node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
+        node.integer("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES, 64 * 1024, 1 << 30),
+        TlsConfig.read(node.child("tls")));
+    node.finish();
+    return config;
+  }
+}

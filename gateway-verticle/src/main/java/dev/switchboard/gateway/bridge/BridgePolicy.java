@@ -1,0 +1,53 @@
+package dev.switchboard.gateway.bridge;
+
+import dev.switchboard.config.BridgeConfig;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides each bridge frame: send, publish and register are allowed only on their own lists (the Vert.x bridge alone
+ * knows just "inbound" and "outbound"), replies to messages a client received are always allowed, and when a token is
+ * configured a register frame must carry it in {@code headers.token}. A refused frame gets the bridge's error frame.
+ */
+final class BridgePolicy {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgePolicy.class);
+  /** Vert.x's reply addresses; the bridge itself checks that the client really received the message. */
+  private static final String REPLY_PREFIX = "__vertx.reply.";
+
+  private final BridgeConfig config;
+
+  BridgePolicy(BridgeConfig config) {
+    this.config = config;
+  }
+
+  void handle(BridgeEvent event) {
+    JsonObject frame = event.getRawMessage();
+    String address = frame == null ? null : frame.getString("address");
+    boolean allowed = switch (event.type()) {
+      case SEND -> config.send().matches(address) || (address != null && address.startsWith(REPLY_PREFIX));
+      case PUBLISH -> config.publish().matches(address);
+      case REGISTER -> (config.register().matches(address) || config.receive().matches(address)) && tokenOk(frame);
+      default -> true;
+    };
+    if (!allowed) {
+      LOG.info("bridge client {}: {} {} refused", event.socket().remoteAddress(), type(event.type()), address);
+    }
+    event.complete(allowed);
+  }
+
+  private boolean tokenOk(JsonObject frame) {
+    if (config.token().isEmpty()) {
+      return true;
+    }
+    JsonObject headers = frame.getJsonObject("headers");
+    return headers != null && config.token().equals(headers.getString("token"));
+  }
+
+  private static String type(BridgeEventType type) {
+    return type.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

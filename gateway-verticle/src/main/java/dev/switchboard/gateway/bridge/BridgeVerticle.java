@@ -1,0 +1,95 @@
+package dev.switchboard.gateway.bridge;
+
+import dev.switchboard.config.BridgeConfig;
+import dev.switchboard.listen.Addresses;
+import dev.switchboard.listen.BoundListener;
+import dev.switchboard.listen.ListenFailure;
+import dev.switchboard.listen.ListeningVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TCP event-bus bridge (protocol: docs/bridge-protocol.md). The protocol is Vert.x's own bridge; this verticle
+ * owns the listening socket so that a {@link BridgeSocketGuard} is in each connection before the bridge reads a byte,
+ * and a {@link BridgePolicy} decides each frame.
+ */
+public final class BridgeVerticle extends VerticleBase implements ListeningVerticle {
+
+  private final BridgeConfig config;
+  private volatile List<BoundListener> bound = List.of();
+
+  public BridgeVerticle(BridgeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    BridgeOptions permitted = new BridgeOptions();
+    config.send().regexes().forEach(r -> permitted.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    config.publish().regexes().forEach(r -> permitted.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    config.register().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    config.receive().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
+    BridgePolicy policy = new BridgePolicy(config);
+    Handler<NetSocket> protocol = protocolOf(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), policy::handle));
+
+    NetServerOptions options = new NetServerOptions()
+        .setIdleTimeout((int) config.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    String transport = "tcp";
+    if (config.tls() != null) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tls().certPath()).setKeyPath(config.tls().keyPath()));
+      transport = "tls";
+    }
+    String boundTransport = transport;
+    String configured = Addresses.hostPort(config.host(), config.port());
+    return vertx.createNetServer(options)
+        .connectHandler(socket -> {
+          String remote = Addresses.hostPort(socket.remoteAddress().hostAddress(), socket.remoteAddress().port());
+          ((NetSocketInternal) socket).channelHandlerContext().pipeline()
+              .addFirst("switchboard-bridge-guard", new BridgeSocketGuard(config.maxFrameBytes(), config.maxPendingBytes(), remote));
+          protocol.handle(socket);
+        })
+        .listen(config.port(), config.host())
+        .onSuccess(server -> bound = List.of(new BoundListener("bridge", "eventbus", boundTransport,
+            Addresses.hostPort(config.host(), server.actualPort()), server.actualPort())))
+        .recover(err -> Future.failedFuture(new ListenFailure("bridge", "eventbus", configured, err)));
+  }
+
+  /**
+   * The Vert.x bridge's per-connection protocol handler. It is private: the bridge only serves sockets of a server it
+   * creates itself, with no hook before its parser. One reflective call here, failing loudly if a Vert.x upgrade moves it.
+   */
+  private static Handler<NetSocket> protocolOf(TcpEventBusBridge bridge) {
+    try {
+      Method handler = bridge.getClass().getDeclaredMethod("handler", NetSocket.class);
+      handler.setAccessible(true);
+      return socket -> {
+        try {
+          handler.invoke(bridge, socket);
+        } catch (ReflectiveOperationException e) {
+          socket.close();
+          throw new IllegalStateException("bridge protocol handler failed", e);
+        }
+      };
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("the Vert.x TCP bridge has no handler(NetSocket) (internals changed?)", e);
+    }
+  }
+
+  @Override
+  public List<BoundListener> boundListeners() {
+    return bound;
+  }
+}
