@@ -20,7 +20,10 @@ public record FailureStatus(int status, Failure failure, String message) {
     return switch (reply.failureType()) {
       case NO_HANDLERS -> new FailureStatus(503, Failure.NO_APPLICATION, "no application at " + address);
       case TIMEOUT -> new FailureStatus(504, Failure.TIMEOUT, "application at " + address + " did not answer in time");
-      default -> passCodes && reply.failureCode() >= 400 && reply.failureCode() < 500
+      // An application that turns a request away because it is saturated says so with 503: passed on, to be retried.
+      default -> reply.failureCode() == 503
+          ? new FailureStatus(503, Failure.NO_APPLICATION, "application at " + address + " is busy")
+          : passCodes && reply.failureCode() >= 400 && reply.failureCode() < 500
           ? new FailureStatus(reply.failureCode(), Failure.BAD_REQUEST, String.valueOf(reply.getMessage()))
           : new FailureStatus(502, Failure.APPLICATION_FAILED,
               "application at " + address + " failed (code " + reply.failureCode() + ")");

@@ -133,6 +133,9 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
           }
           if (reply.failed()) {
             FailureStatus failure = FailureStatus.of(reply.cause(), address, false);
+            if (failure.status() == 503) {
+              ctx.response().putHeader("Retry-After", "1");
+            }
             errors.send(ctx, failure.status(), failure.failure(), failure.message());
           } else {
             respond(ctx, address, reply.result());

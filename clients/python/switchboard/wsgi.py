@@ -1,0 +1,350 @@
+"""Serves a PEP 3333 application behind the Switchboard gateway, through the TCP event-bus bridge.
+
+    from switchboard.wsgi import serve_wsgi
+    serve_wsgi(app, "shop", bridge=("127.0.0.1", 7070))      # GET http://gateway/apps/shop/... now reaches app
+
+or from the command line:
+
+    python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --workers 2
+
+Each request runs on a bounded thread pool. When every thread is busy the request is failed back at once with code
+503, which the gateway answers as 503: nothing queues for ever. A body larger than the stream threshold goes back
+through the gateway's streaming contract with credit, so a slow HTTP client slows the application's iteration.
+"""
+
+import argparse
+import base64
+import importlib
+import io
+import logging
+import multiprocessing
+import queue
+import signal
+import sys
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from .bus import BusClient
+
+log = logging.getLogger("switchboard.wsgi")
+
+STREAM_THRESHOLD = 64 * 1024
+START_TIMEOUT = 30.0
+BODY_WINDOW = 4
+
+
+class Cancelled(Exception):
+    """The gateway cancelled the response: its client went away, or it was a HEAD request."""
+
+
+class WsgiServer:
+    def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
+                 stream_threshold=STREAM_THRESHOLD):
+        self.app = app
+        self.address = "wsgi." + name
+        self.bus = BusClient(host, port, token=token)
+        self._threads = threads
+        self._slots = threading.BoundedSemaphore(threads)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
+        self._multiprocess = multiprocess
+        self._stream_threshold = stream_threshold
+
+    def start(self):
+        self.bus.connect()
+        self.bus.register(self.address, self._on_request)
+        log.info("serving %s through the bridge at %s:%s with %d threads", self.address, self.bus.host,
+                 self.bus.port, self._threads)
+        return self
+
+    def stop(self):
+        self.bus.unregister(self.address)
+        self._pool.shutdown(wait=True)
+        self.bus.close()
+
+    def _on_request(self, message):
+        if not self._slots.acquire(blocking=False):
+            message.fail(503, "all %d threads of %s are busy" % (self._threads, self.address))
+            return
+        self._pool.submit(self._run, message)
+
+    def _run(self, message):
+        try:
+            self._handle(message)
+        finally:
+            self._slots.release()
+
+    def _handle(self, message):
+        request = message.body or {}
+        body_input = StreamingInput(self.bus, request["bodyStream"]) if request.get("bodyStream") \
+            else io.BytesIO(base64.b64decode(request.get("body") or ""))
+        environ = dict(request.get("environ") or {})
+        environ.update({
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": environ.get("wsgi.url_scheme", "http"),
+            "wsgi.input": body_input,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": self._threads > 1,
+            "wsgi.multiprocess": self._multiprocess,
+            "wsgi.run_once": False,
+        })
+        response = Response(self.bus, message, self._stream_threshold)
+        try:
+            result = self.app(environ, response.start_response)
+            try:
+                for data in result:
+                    response.write(data)
+                response.finish()
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except Cancelled as e:
+            log.info("%s: response cancelled (%s)", self.address, e)
+        except Exception as e:
+            log.exception("%s: application failed", self.address)
+            response.abort("application error: %s" % type(e).__name__)
+
+
+class Response:
+    """start_response, write() and the reply: whole when the body is small, streamed with credit when it is not."""
+
+    def __init__(self, bus, message, stream_threshold):
+        self._bus = bus
+        self._message = message
+        self._threshold = stream_threshold
+        self._status = None
+        self._headers = None
+        self._sent = False          # the status and headers have left for the gateway
+        self._buffer = []
+        self._buffered = 0
+        self._stream = None
+
+    def start_response(self, status, headers, exc_info=None):
+        if exc_info:
+            try:
+                if self._sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        elif self._status is not None:
+            raise AssertionError("start_response called a second time without exc_info")
+        if not isinstance(status, str) or not isinstance(headers, list):
+            raise TypeError("status must be a str and headers a list of (name, value) tuples")
+        self._status = status
+        self._headers = [[str(name), str(value)] for name, value in headers]
+        return self.write
+
+    def write(self, data):
+        if self._status is None:
+            raise AssertionError("write() before start_response()")
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("the body must be bytes, not %s" % type(data).__name__)
+        if not data:
+            return
+        if self._stream is not None:
+            self._stream.write(bytes(data))
+            return
+        self._buffer.append(bytes(data))
+        self._buffered += len(data)
+        if self._buffered > self._threshold:
+            self._begin_stream()
+
+    def finish(self):
+        if self._status is None:
+            raise AssertionError("the application returned without calling start_response()")
+        if self._stream is not None:
+            self._stream.end()
+            return
+        self._sent = True
+        self._message.reply({"status": self._status, "headers": self._headers,
+                             "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
+
+    def abort(self, reason):
+        if self._stream is not None:
+            self._stream.error(reason)
+        elif not self._sent:
+            self._sent = True
+            self._message.fail(500, reason)
+
+    def _begin_stream(self):
+        self._stream = OutgoingStream(self._bus)
+        self._sent = True
+        self._message.reply({"status": self._status, "headers": self._headers, "stream": self._stream.address})
+        pending, self._buffer = self._buffer, []
+        for data in pending:
+            self._stream.write(data)
+
+
+class OutgoingStream:
+    """The application side of a streamed response (docs/wsgi-over-bus.md): one data message per credit."""
+
+    def __init__(self, bus):
+        self._bus = bus
+        self.address = "wsgi.stream." + uuid.uuid4().hex
+        self._lock = threading.Condition()
+        self._gateway = None
+        self._credit = 0
+        self._max_chunk = 64 * 1024
+        self._seq = 0
+        self._cancelled = None
+        bus.register(self.address, self._on_control)
+
+    def _on_control(self, message):
+        body = message.body or {}
+        with self._lock:
+            kind = body.get("type")
+            if kind == "start":
+                self._gateway = body.get("address")
+                self._credit += int(body.get("credit", 0))
+                self._max_chunk = int(body.get("maxChunkBytes", self._max_chunk))
+            elif kind == "credit":
+                self._credit += int(body.get("credit", 0))
+            elif kind == "cancel":
+                self._cancelled = body.get("reason", "cancelled")
+            self._lock.notify_all()
+
+    def write(self, data):
+        for start in range(0, len(data), self._max_chunk):
+            with self._lock:
+                if not self._lock.wait_for(lambda: self._cancelled or (self._gateway and self._credit > 0),
+                                           timeout=START_TIMEOUT):
+                    self._close()
+                    raise Cancelled("no credit from the gateway within %s s" % START_TIMEOUT)
+                if self._cancelled:
+                    self._close()
+                    raise Cancelled(self._cancelled)
+                self._credit -= 1
+                chunk = data[start:start + self._max_chunk]
+                seq, self._seq = self._seq, self._seq + 1
+            self._bus.send(self._gateway, {"type": "data", "seq": seq,
+                                           "data": base64.b64encode(chunk).decode("ascii")})
+
+    def end(self):
+        with self._lock:
+            self._lock.wait_for(lambda: self._cancelled or self._gateway, timeout=START_TIMEOUT)
+            gateway, cancelled = self._gateway, self._cancelled
+        if gateway and not cancelled:
+            self._bus.send(gateway, {"type": "end"})
+        self._close()
+
+    def error(self, reason):
+        if self._gateway:
+            self._bus.send(self._gateway, {"type": "error", "message": reason})
+        self._close()
+
+    def _close(self):
+        self._bus.unregister(self.address)
+
+
+class StreamingInput(io.RawIOBase):
+    """wsgi.input for a streamed request body: reads it from the gateway with credit, a few chunks ahead."""
+
+    def __init__(self, bus, body_stream):
+        super().__init__()
+        self._bus = bus
+        self._stream = body_stream
+        self.address = "wsgi.body." + uuid.uuid4().hex
+        self._chunks = queue.Queue()
+        self._current = b""
+        self._done = False
+        bus.register(self.address, self._on_message)
+        bus.send(body_stream, {"type": "credit", "credit": BODY_WINDOW, "address": self.address})
+
+    def _on_message(self, message):
+        body = message.body or {}
+        kind = body.get("type")
+        if kind == "data":
+            self._chunks.put(base64.b64decode(body.get("data", "")))
+        elif kind == "end":
+            self._chunks.put(None)
+        elif kind == "error":
+            self._chunks.put(IOError(body.get("message", "request body failed")))
+
+    def readable(self):
+        return True
+
+    def readinto(self, target):
+        if not self._current and not self._done:
+            item = self._chunks.get(timeout=START_TIMEOUT)
+            if item is None:
+                self._done = True
+                self._bus.unregister(self.address)
+            elif isinstance(item, Exception):
+                self._done = True
+                self._bus.unregister(self.address)
+                raise item
+            else:
+                self._current = item
+                self._bus.send(self._stream, {"type": "credit", "credit": 1})
+        n = min(len(target), len(self._current))
+        target[:n] = self._current[:n]
+        self._current = self._current[n:]
+        return n
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            return self.readall()
+        return super().read(size)
+
+    def readline(self, size=-1):
+        return super().readline(size)
+
+    def readlines(self, hint=-1):
+        return super().readlines(hint)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
+def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False):
+    """Serves the application as wsgi.<name> until the process is stopped."""
+    server = WsgiServer(app, name, bridge[0], bridge[1], threads=threads, token=token, multiprocess=multiprocess)
+    server.start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
+def _load(spec):
+    module_name, _, attribute = spec.partition(":")
+    return getattr(importlib.import_module(module_name), attribute or "application")
+
+
+def _worker(spec, name, host, port, threads, token, multiprocess):
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s")
+    serve_wsgi(_load(spec), name, (host, port), threads, token, multiprocess)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m switchboard.wsgi",
+                                     description="Serve a WSGI application behind the Switchboard gateway.")
+    parser.add_argument("app", help="module:callable, e.g. myapp:application")
+    parser.add_argument("--name", required=True, help="served at /apps/NAME/ (bus address wsgi.NAME)")
+    parser.add_argument("--bridge", default="127.0.0.1:7070", help="the event-bus bridge, HOST:PORT")
+    parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
+    parser.add_argument("--token", default=None, help="the bridge's register token, if it has one")
+    args = parser.parse_args(argv)
+    host, _, port = args.bridge.rpartition(":")
+    options = (args.app, args.name, host or "127.0.0.1", int(port), args.threads, args.token, args.workers > 1)
+    if args.workers <= 1:
+        _worker(*options)
+        return
+    workers = [multiprocessing.Process(target=_worker, args=options, name="worker-%d" % i) for i in range(args.workers)]
+    for worker in workers:
+        worker.start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.OverrideSource;
+import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.listen.BoundListener;
+import dev.switchboard.testing.Await;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real PEP 3333 application (wrapped in wsgiref.validate) served by the Python adapter, a separate process, through
+ * the TCP bridge, driven over HTTP through the gateway.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PythonWsgiTest {
+
+  private static final Path PYTHON_CLIENT = Path.of("..", "clients", "python").toAbsolutePath().normalize();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private Vertx vertx;
+  private int http;
+  private int bridge;
+  private Process adapter;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void startSuite() throws Exception {
+    vertx = Vertx.vertx();
+    Map<String, String> keys = Map.of("roles", "gateway,bridge", "instances", "1",
+        "gateway.port", String.valueOf(http), "bridge.port", String.valueOf(bridge));
+    List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
+        new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+    assertThat(listeners).hasSize(2);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    http = freePort();
+    bridge = freePort();
+    startSuite();
+    adapter = new ProcessBuilder("python3", "-m", "switchboard.wsgi", "tests.apps:application", "--name", "py",
+        "--bridge", "127.0.0.1:" + bridge, "--threads", "2")
+        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "python-adapter.log").toFile()).start();
+    awaitServing();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    adapter.destroy();
+    adapter.waitFor(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private void awaitServing() throws InterruptedException {
+    Await.condition("the Python application to be registered", WAIT, () -> {
+      try {
+        return get("/apps/py/ping").statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
+        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @DisplayName("GET with a query, POST with a body, repeated headers, two Set-Cookie, an app 404 and an app exception")
+  void requests() throws Exception {
+    HttpResponse<String> echo = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http
+            + "/apps/py/echo?a=1&b=%20"))
+        .header("X-Repeat", "one").header("X-Repeat", "two")
+        .POST(HttpRequest.BodyPublishers.ofString("hello python")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(echo.statusCode()).isEqualTo(200);
+    assertThat(echo.body()).isEqualTo("method=POST\nquery=a=1&b=%20\nrepeat=one, two\nlength=12\nhello python");
+
+    HttpResponse<String> cookies = get("/apps/py/cookies");
+    assertThat(cookies.headers().allValues("Set-Cookie")).containsExactly("a=1", "b=2");
+    assertThat(get("/apps/py/nothing-here").statusCode()).isEqualTo(404);
+    HttpResponse<String> boom = get("/apps/py/boom");
+    assertThat(boom.statusCode()).isEqualTo(502);
+    assertThat(boom.body()).isEqualTo("application at wsgi.py failed (code 500)\n");
+  }
+
+  @Test
+  @DisplayName("a 50 MB response streams from the Python iterable with credit, read slowly, byte-exact")
+  void bigStreamedResponse() throws Exception {
+    long total = 50L << 20;
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), http)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET /apps/py/big?" + total + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.read());
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + total);
+      byte[] buffer = new byte[16 * 1024];
+      long offset = 0;
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        for (int i = 0; i < n; i++, offset++) {
+          int expected = (int) ((offset / 65536 + offset % 256) & 0xFF);
+          if ((buffer[i] & 0xFF) != expected) {
+            throw new AssertionError("byte " + offset + " differs");
+          }
+        }
+        if (offset < 4L << 20) {
+          Thread.sleep(1);  // a slow reader for the first megabytes
+        }
+      }
+      assertThat(offset).isEqualTo(total);
+    }
+  }
+
+  @Test
+  @DisplayName("saturation: with both threads busy, a request is refused at once with 503, and the busy ones finish")
+  void saturation() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      slow.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/apps/py/slow?3"))
+          .GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    Await.condition("a request to be refused while both threads are busy", Duration.ofSeconds(3), () -> {
+      try {
+        HttpResponse<String> response = get("/apps/py/ping");
+        return response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+            && response.body().equals("application at wsgi.py is busy\n");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    for (CompletableFuture<HttpResponse<String>> response : slow) {
+      assertThat(response.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @DisplayName("the bridge refuses a register outside its allow-list with an error frame")
+  void allowList() throws Exception {
+    String script = """
+        import sys, time
+        from switchboard.bus import BusClient
+        bus = BusClient("127.0.0.1", int(sys.argv[1])).connect()
+        bus.register("secret.admin", lambda m: None)
+        deadline = time.time() + 10
+        while not bus.errors and time.time() < deadline:
+            time.sleep(0.05)
+        print(bus.errors)
+        """;
+    Process python = new ProcessBuilder("python3", "-c", script, String.valueOf(bridge))
+        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true).start();
+    String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).contains("['blocked by bridgeEvent handler']");
+  }
+
+  @Test
+  @DisplayName("the adapter survives the suite restarting: it reconnects and registers again")
+  void survivesRestart() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    startSuite();
+    awaitServing();
+    assertThat(get("/apps/py/ping").body()).isEqualTo("pong");
+  }
+}
