@@ -169,6 +169,29 @@ class PythonWsgiTest {
   }
 
   @Test
+  @DisplayName("--workers 2 --threads 1: two worker processes serve one name, so two slow requests run at once")
+  void workers() throws Exception {
+    Process workers = new ProcessBuilder("python3", "-m", "switchboard.wsgi", "tests.apps:application", "--name", "pw",
+        "--bridge", "127.0.0.1:" + bridge, "--threads", "1", "--workers", "2")
+        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "python-workers.log").toFile()).start();
+    try {
+      // Each worker registers on its own; with one of them up, a second slow request would get 503.
+      Await.condition("both workers to serve", WAIT, () -> {
+        List<CompletableFuture<HttpResponse<String>>> pair = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          pair.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/apps/pw/slow?0.5"))
+              .GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        return pair.stream().allMatch(r -> r.join().statusCode() == 200);
+      });
+    } finally {
+      workers.destroy();
+      workers.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("the bridge refuses a register outside its allow-list with an error frame")
   void allowList() throws Exception {
     String script = """
