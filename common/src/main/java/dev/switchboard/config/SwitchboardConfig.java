@@ -21,7 +21,8 @@ public record SwitchboardConfig(
     EchoConfig echo,
     UdpConfig udp,
     GatewayConfig gateway,
-    BridgeConfig bridge) {
+    BridgeConfig bridge,
+    ClusterConfig cluster) {
 
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
 
@@ -33,7 +34,8 @@ public record SwitchboardConfig(
   /** Every service with its defaults, on the default ports. */
   public static SwitchboardConfig defaults() {
     return new SwitchboardConfig(EnumSet.allOf(Role.class), cores(), DEFAULT_SHUTDOWN_TIMEOUT,
-        EchoConfig.defaults(), UdpConfig.defaults(), GatewayConfig.defaults(), BridgeConfig.defaults());
+        EchoConfig.defaults(), UdpConfig.defaults(), GatewayConfig.defaults(), BridgeConfig.defaults(),
+        ClusterConfig.defaults());
   }
 
   public boolean runs(Role role) {
@@ -41,11 +43,11 @@ public record SwitchboardConfig(
   }
 
   public SwitchboardConfig withEcho(EchoConfig newEcho) {
-    return new SwitchboardConfig(roles, instances, shutdownTimeout, newEcho, udp, gateway, bridge);
+    return new SwitchboardConfig(roles, instances, shutdownTimeout, newEcho, udp, gateway, bridge, cluster);
   }
 
   public SwitchboardConfig withRoles(Set<Role> newRoles) {
-    return new SwitchboardConfig(newRoles, instances, shutdownTimeout, echo, udp, gateway, bridge);
+    return new SwitchboardConfig(newRoles, instances, shutdownTimeout, echo, udp, gateway, bridge, cluster);
   }
 
   static int cores() {
@@ -73,7 +75,8 @@ public record SwitchboardConfig(
         EchoConfig.read(root.child("echo")),
         UdpConfig.read(root.child("udp")),
         GatewayConfig.read(root.child("gateway")),
-        BridgeConfig.read(root.child("bridge")));
+        BridgeConfig.read(root.child("bridge")),
+        ClusterConfig.read(root.child("cluster")));
     root.finish();
     new TcpPortClash(config).check();
     if (config.runs(Role.GATEWAY) && !config.shutdownTimeout().isZero()

@@ -24,6 +24,7 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
         --config FILE     YAML (.yaml, .yml) or JSON (.json) configuration file
         --roles LIST      services to run, comma-separated: echo,udp,gateway,bridge (default: all)
         --instances N     verticle instances per service; 0 = one per CPU core (default)
+        --cluster         join the other nodes' event bus through Hazelcast (keys cluster.*)
         --help            print this help and exit
         --version         print the version and exit
 
@@ -56,6 +57,7 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
       }
       switch (name) {
         case "--help", "-h" -> help = true;
+        case "--cluster" -> keys.put("cluster.enabled", "true");
         case "--version", "-V" -> version = true;
         case "--config", "--roles", "--instances" -> {
           if (value == null) {

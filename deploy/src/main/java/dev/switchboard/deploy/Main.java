@@ -1,5 +1,6 @@
 package dev.switchboard.deploy;
 
+import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
@@ -8,6 +9,7 @@ import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -61,7 +63,14 @@ public final class Main {
 
   private static void run(SwitchboardConfig config) {
     LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Vertx vertx;
+    try {
+      vertx = vertx(config);
+    } catch (Exception e) {
+      LOG.error("start-up failed: {}", e.getMessage());
+      System.exit(EXIT_START_FAILED);
+      return;
+    }
     Assembly assembly = new Assembly(vertx, config, new SwitchboardCounters());
     try {
       List<BoundListener> listeners = assembly.start().await(30, TimeUnit.SECONDS);
@@ -78,6 +87,29 @@ public final class Main {
       LOG.info("stopped");
     }, "switchboard-shutdown"));
     LOG.info("started");
+  }
+
+  /** A plain Vert.x, or a clustered one that has joined within {@code cluster.joinTimeout}. */
+  private static Vertx vertx(SwitchboardConfig config) throws Exception {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    ClusterConfig cluster = config.cluster();
+    if (!cluster.enabled()) {
+      return Vertx.builder().with(options).build();
+    }
+    long started = System.nanoTime();
+    Vertx vertx;
+    try {
+      vertx = ClusteredVertx.start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not join cluster '" + cluster.name() + "' within " + cluster.joinTimeout()
+          + " (members " + cluster.members() + ")");
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the cluster member on " + cluster.host() + ":" + cluster.port()
+          + "+" + cluster.portCount() + ": " + e.getMessage());
+    }
+    int members = ((VertxInternal) vertx).clusterManager().getNodes().size();
+    LOG.info("joined cluster '{}' in {} ms: {} member(s)", cluster.name(), (System.nanoTime() - started) / 1_000_000, members);
+    return vertx;
   }
 
   /** Closes every listener and connection; gives up after the shutdown timeout so that a stop is always bounded. */

@@ -1,12 +1,14 @@
 package dev.switchboard.echo;
 
 import dev.switchboard.bus.EchoBus;
+import dev.switchboard.bus.NodeId;
 import dev.switchboard.config.EchoConfig;
 import dev.switchboard.counters.EchoCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
 
@@ -29,7 +31,9 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
 
   @Override
   public Future<?> start() {
-    MessageConsumer<Object> requests = vertx.eventBus().consumer(EchoBus.REQUEST, message -> message.reply(message.body()));
+    DeliveryOptions fromThisNode = new DeliveryOptions().addHeader(NodeId.HEADER, NodeId.ID);
+    MessageConsumer<Object> requests = vertx.eventBus().consumer(EchoBus.REQUEST,
+        message -> message.reply(message.body(), fromThisNode));
     List<Future<BoundListener>> listening = config.listeners().stream()
         .map(listener -> new EchoListener(vertx, listener, counters.listener(listener.name()),
             event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping).listen())

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.builtin;
 
 import dev.switchboard.bus.EchoBus;
+import dev.switchboard.bus.NodeId;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;
@@ -35,6 +36,10 @@ public final class EchoRoute implements Handler<RoutingContext> {
     BodyRoutes.withBody(ctx, errors, maxBodyBytes, (c, body) -> BusRequests.answer(c, errors, EchoBus.REQUEST,
         vertx.eventBus().request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis())),
         answer -> {
+          String node = answer.headers().get(NodeId.HEADER);
+          if (node != null) {
+            c.response().putHeader("X-Switchboard-Node", node);
+          }
           String type = c.request().getHeader("Content-Type");
           c.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
               .end((Buffer) answer.body());

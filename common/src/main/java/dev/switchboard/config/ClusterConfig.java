@@ -1,0 +1,77 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Clustered mode ({@code cluster.*}, flag {@code --cluster}): one event bus across JVMs through Hazelcast. The defaults
+ * bind and join on loopback only (TCP-IP join, multicast off), so trying it on one machine is safe.
+ *
+ * @param enabled           run clustered ({@code enabled}, flag {@code --cluster})
+ * @param name              cluster name; only nodes with the same name join ({@code name})
+ * @param host              interface Hazelcast binds and announces ({@code host})
+ * @param port              first Hazelcast port ({@code port}); the next free one of {@code portCount} is taken
+ * @param portCount         ports tried from {@code port} ({@code portCount})
+ * @param members           where to look for the cluster, {@code host:port} each ({@code members})
+ * @param eventBusHost      the clustered event bus's bind address ({@code eventBusHost})
+ * @param eventBusPort      its port, 0 for an ephemeral one ({@code eventBusPort})
+ * @param publicHost        the address other nodes use to reach this one (NAT, containers); empty = eventBusHost ({@code publicHost})
+ * @param publicPort        the port they use; 0 = the real one ({@code publicPort})
+ * @param joinTimeout       start-up fails when the node has not joined within this ({@code joinTimeout})
+ * @param heartbeatInterval how often members send heartbeats ({@code heartbeatInterval})
+ * @param maxNoHeartbeat    a member silent for this long is removed and its consumers forgotten ({@code maxNoHeartbeat})
+ */
+public record ClusterConfig(boolean enabled, String name, String host, int port, int portCount, List<String> members,
+                            String eventBusHost, int eventBusPort, String publicHost, int publicPort,
+                            Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat) {
+
+  public static final String DEFAULT_NAME = "switchboard";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5701;
+  public static final int DEFAULT_PORT_COUNT = 10;
+  public static final List<String> DEFAULT_MEMBERS = List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703",
+      "127.0.0.1:5704", "127.0.0.1:5705");
+  public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MAX_NO_HEARTBEAT = Duration.ofSeconds(5);
+
+  public ClusterConfig {
+    members = List.copyOf(members);
+  }
+
+  public static ClusterConfig defaults() {
+    return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, DEFAULT_MEMBERS,
+        DEFAULT_HOST, 0, "", 0, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT);
+  }
+
+  static ClusterConfig read(ConfigNode node) {
+    List<String> members = node.strings("members", DEFAULT_MEMBERS);
+    for (String member : members) {
+      // Hazelcast 5.3 refuses a port range inside one member entry; list each member.
+      if (!member.matches("[^\\s:]+(:\\d{1,5})?|\\[[0-9a-fA-F:]+\\](:\\d{1,5})?")) {
+        throw node.conflict("members", "'" + member + "' is not host or host:port (list each member, no port ranges)");
+      }
+    }
+    Duration heartbeat = node.duration("heartbeatInterval", DEFAULT_HEARTBEAT_INTERVAL);
+    Duration noHeartbeat = node.duration("maxNoHeartbeat", DEFAULT_MAX_NO_HEARTBEAT);
+    if (heartbeat.toSeconds() < 1 || noHeartbeat.compareTo(heartbeat.multipliedBy(2)) < 0) {
+      throw node.conflict("maxNoHeartbeat", "must be at least twice heartbeatInterval, which is at least 1s");
+    }
+    ClusterConfig config = new ClusterConfig(
+        node.bool("enabled", false),
+        node.string("name", DEFAULT_NAME),
+        node.string("host", DEFAULT_HOST),
+        node.port("port", DEFAULT_PORT),
+        node.integer("portCount", DEFAULT_PORT_COUNT, 1, 1000),
+        members,
+        node.string("eventBusHost", DEFAULT_HOST),
+        node.port("eventBusPort", 0),
+        node.string("publicHost", ""),
+        node.port("publicPort", 0),
+        node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
+        heartbeat,
+        noHeartbeat);
+    node.finish();
+    return config;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.switchboard.deploy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.switchboard.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Builds a clustered Vert.x from {@link ClusterConfig}: Hazelcast configured in code (no XML to keep in step), TCP-IP
+ * join on the configured members, multicast and auto-detection off, bound to the configured interface only, and the
+ * structures Vert.x keeps in Hazelcast with one backup each.
+ */
+final class ClusteredVertx {
+
+  private ClusteredVertx() {
+  }
+
+  static Future<Vertx> start(VertxOptions options, ClusterConfig cluster) {
+    EventBusOptions bus = options.getEventBusOptions().setHost(cluster.eventBusHost()).setPort(cluster.eventBusPort());
+    if (!cluster.publicHost().isEmpty()) {
+      bus.setClusterPublicHost(cluster.publicHost());
+    }
+    if (cluster.publicPort() > 0) {
+      bus.setClusterPublicPort(cluster.publicPort());
+    }
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(cluster))).buildClustered();
+  }
+
+  static Config hazelcast(ClusterConfig cluster) {
+    Config config = new Config();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    // Switchboard leaves the cluster in its own ordered stop; Hazelcast's hook would race it.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // The default waits 5 s before joining; a second is enough for members started together on one network.
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cluster.heartbeatInterval().toSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.maxNoHeartbeat().toSeconds()));
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    return config;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.OverrideSource;
+import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.listen.BoundListener;
+import dev.switchboard.testing.Await;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two clustered nodes in one JVM, each with its own Hazelcast member on loopback. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterTest {
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static SwitchboardConfig node(String roles, int hazelcastPort, String members) {
+    Map<String, String> keys = new HashMap<>(Map.of("roles", roles, "instances", "1", "gateway.port", "0",
+        "echo.listeners.0.port", "0", "udp.port", "0", "cluster.enabled", "true",
+        "cluster.port", String.valueOf(hazelcastPort), "cluster.portCount", "1", "cluster.members", members));
+    return ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of()));
+  }
+
+  private HttpResponse<String> postEcho(int port) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("across")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @DisplayName("a request to the gateway on node A reaches the echo service on node B; with B gone, 503 at once")
+  void gatewayReachesAnotherNode() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    SwitchboardConfig configA = node("gateway", portA, members);
+    SwitchboardConfig configB = node("echo", portB, members);
+    long started = System.nanoTime();
+    Vertx a = ClusteredVertx.start(new VertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
+    Vertx b = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
+    System.out.printf("two-node cluster formed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    try {
+      List<BoundListener> gateway = new Assembly(a, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      new Assembly(b, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      int http = gateway.get(0).port();
+      Await.condition("the echo consumer of node B to be known on node A", Duration.ofSeconds(30), () -> {
+        try {
+          return postEcho(http).statusCode() == 200;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      assertThat(postEcho(http).body()).isEqualTo("across");
+
+      b.close().await(30, TimeUnit.SECONDS);
+      Await.condition("node B's consumers to be forgotten", Duration.ofSeconds(30), () -> {
+        try {
+          return postEcho(http).statusCode() == 503;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      long asked = System.nanoTime();
+      HttpResponse<String> none = postEcho(http);
+      assertThat(none.statusCode()).isEqualTo(503);
+      assertThat(none.body()).isEqualTo("no application at echo.request\n");
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("at once, not after the upstream timeout")
+          .isLessThan(Duration.ofSeconds(5));
+    } finally {
+      a.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+}
