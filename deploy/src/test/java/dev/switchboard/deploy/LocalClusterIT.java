@@ -1,0 +1,178 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.testing.Await;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A cluster of separate JVMs started by deploy/local-cluster.sh: a gateway node and two service nodes on loopback.
+ * Kill -9, failover, rejoin, and a Python application attached to another node's bridge.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class LocalClusterIT {
+
+  private static final Path SCRIPT = Path.of("local-cluster.sh").toAbsolutePath();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final Map<String, String> env = new HashMap<>();
+  private Process python;
+
+  private static int freeBase(int span) throws IOException {
+    // A base port with span free ports above it, on loopback.
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base;
+      try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        base = probe.getLocalPort();
+      }
+      if (base + span > 65535) {
+        continue;
+      }
+      boolean free = true;
+      for (int p = base; p < base + span && free; p++) {
+        try (ServerSocket s = new ServerSocket(p, 50, InetAddress.getLoopbackAddress())) {
+          free = s.isBound();
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free port range");
+  }
+
+  private String script(String... args) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true);
+    builder.command().addAll(java.util.List.of(args));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    int base = freeBase(20);
+    env.put("HTTP_PORT", String.valueOf(base));
+    env.put("BRIDGE_PORT", String.valueOf(base + 1));
+    env.put("HZ_BASE_PORT", String.valueOf(base + 5));
+    env.put("ECHO_BASE_PORT", String.valueOf(base + 10));
+    env.put("UDP_BASE_PORT", String.valueOf(base + 15));
+    env.put("CLUSTER_DIR", Path.of("target", "local-cluster-it").toAbsolutePath().toString());
+    long started = System.nanoTime();
+    script("start", "2");
+    System.out.printf("cluster of 3 JVMs started in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (python != null) {
+      python.destroy();
+      python.waitFor(10, TimeUnit.SECONDS);
+    }
+    script("stop");
+    assertThat(script("status")).contains("no nodes");
+  }
+
+  private int http() {
+    return Integer.parseInt(env.get("HTTP_PORT"));
+  }
+
+  /** The node that answered, or null when the request failed. */
+  private String echoNode() {
+    try {
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http() + "/echo"))
+          .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.headers().firstValue("X-Switchboard-Node").orElse("?") : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private Set<String> nodesSeen(int requests) {
+    Set<String> nodes = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      String node = echoNode();
+      if (node != null) {
+        nodes.add(node);
+      }
+    }
+    return nodes;
+  }
+
+  @Test
+  @DisplayName("requests spread over both echo nodes; kill -9 of one: errors counted, then every request succeeds; the node rejoins")
+  void failoverAndRejoin() throws Exception {
+    Await.condition("both echo nodes to serve", Duration.ofSeconds(60), () -> nodesSeen(10).size() == 2);
+
+    script("kill", "2");
+    long killedAt = System.nanoTime();
+    int errors = 0;
+    int streak = 0;
+    int sent = 0;
+    while (streak < 100) {
+      assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("recovery").isLessThan(Duration.ofSeconds(60));
+      sent++;
+      if (echoNode() == null) {
+        errors++;
+        streak = 0;
+      } else {
+        streak++;
+      }
+    }
+    long recoveredMs = (System.nanoTime() - killedAt) / 1_000_000;
+    System.out.printf("kill -9 of an echo node: %d of %d requests failed; 100 in a row succeeded %d ms after the kill%n",
+        errors, sent, recoveredMs);
+    Files.writeString(Path.of("target", "local-cluster-it", "failover.txt"),
+        "errors=" + errors + " sent=" + sent + " recoveredMs=" + recoveredMs + "\n");
+    assertThat(nodesSeen(10)).hasSize(1);
+
+    script("start-node", "2");
+    Await.condition("the restarted node to serve again", Duration.ofSeconds(60), () -> nodesSeen(10).size() == 2);
+  }
+
+  @Test
+  @DisplayName("a request to the gateway node reaches a Python WSGI application attached to another node's bridge")
+  void pythonOnAnotherNode() throws Exception {
+    int bridgeOfNode2 = Integer.parseInt(env.get("BRIDGE_PORT")) + 2;
+    python = new ProcessBuilder("python3", "-m", "switchboard.wsgi", "tests.apps:application", "--name", "remote",
+        "--bridge", "127.0.0.1:" + bridgeOfNode2, "--threads", "2")
+        .directory(Path.of("..", "clients", "python").toFile()).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "local-cluster-it", "python.log").toFile()).start();
+    Await.condition("the Python application on node 2 to answer through node 0", Duration.ofSeconds(60), () -> {
+      try {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + http() + "/apps/remote/ping")).timeout(Duration.ofSeconds(2)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 && response.body().equals("pong");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+}
