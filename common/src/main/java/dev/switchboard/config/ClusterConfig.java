@@ -17,13 +17,15 @@ import java.util.List;
  * @param eventBusPort      its port, 0 for an ephemeral one ({@code eventBusPort})
  * @param publicHost        the address other nodes use to reach this one (NAT, containers); empty = eventBusHost ({@code publicHost})
  * @param publicPort        the port they use; 0 = the real one ({@code publicPort})
+ * @param minMembers        start-up waits until the cluster has this many members, and fails when it has not within
+ *                          {@code joinTimeout}: a node given wrong members then stops instead of serving alone ({@code minMembers})
  * @param joinTimeout       start-up fails when the node has not joined within this ({@code joinTimeout})
  * @param heartbeatInterval how often members send heartbeats ({@code heartbeatInterval})
  * @param maxNoHeartbeat    a member silent for this long is removed and its consumers forgotten ({@code maxNoHeartbeat})
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, int portCount, List<String> members,
                             String eventBusHost, int eventBusPort, String publicHost, int publicPort,
-                            Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat) {
+                            int minMembers, Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat) {
 
   public static final String DEFAULT_NAME = "switchboard";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -41,7 +43,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
 
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, DEFAULT_MEMBERS,
-        DEFAULT_HOST, 0, "", 0, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT);
+        DEFAULT_HOST, 0, "", 0, 1, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT);
   }
 
   static ClusterConfig read(ConfigNode node) {
@@ -68,6 +70,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
         node.port("eventBusPort", 0),
         node.string("publicHost", ""),
         node.port("publicPort", 0),
+        node.integer("minMembers", 1, 1, 1000),
         node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
         heartbeat,
         noHeartbeat);

@@ -10,6 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -20,6 +24,36 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 final class ClusteredVertx {
 
   private ClusteredVertx() {
+  }
+
+  /**
+   * Joins the cluster, blocking: returns once this node is a member of a cluster of at least {@code minMembers}, or
+   * fails with one clear line within {@code joinTimeout}.
+   */
+  static Vertx join(VertxOptions options, ClusterConfig cluster) throws InterruptedException {
+    long deadline = System.nanoTime() + cluster.joinTimeout().toNanos();
+    Vertx vertx;
+    try {
+      vertx = start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not join cluster '" + cluster.name() + "' within " + cluster.joinTimeout()
+          + " (members " + cluster.members() + ")");
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the cluster member on " + cluster.host() + ":" + cluster.port()
+          + " (" + cluster.portCount() + " port(s) tried): " + e.getMessage());
+    }
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    while (manager.getNodes().size() < cluster.minMembers()) {
+      if (System.nanoTime() > deadline) {
+        int size = manager.getNodes().size();
+        vertx.close();
+        throw new IllegalStateException("cluster '" + cluster.name() + "' has " + size + " member(s), fewer than "
+            + "cluster.minMembers " + cluster.minMembers() + " after " + cluster.joinTimeout() + " (members "
+            + cluster.members() + ")");
+      }
+      Thread.sleep(100);
+    }
+    return vertx;
   }
 
   static Future<Vertx> start(VertxOptions options, ClusterConfig cluster) {

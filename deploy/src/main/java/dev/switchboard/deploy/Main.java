@@ -97,16 +97,7 @@ public final class Main {
       return Vertx.builder().with(options).build();
     }
     long started = System.nanoTime();
-    Vertx vertx;
-    try {
-      vertx = ClusteredVertx.start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("could not join cluster '" + cluster.name() + "' within " + cluster.joinTimeout()
-          + " (members " + cluster.members() + ")");
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start the cluster member on " + cluster.host() + ":" + cluster.port()
-          + "+" + cluster.portCount() + ": " + e.getMessage());
-    }
+    Vertx vertx = ClusteredVertx.join(options, cluster);
     int members = ((VertxInternal) vertx).clusterManager().getNodes().size();
     LOG.info("joined cluster '{}' in {} ms: {} member(s)", cluster.name(), (System.nanoTime() - started) / 1_000_000, members);
     return vertx;

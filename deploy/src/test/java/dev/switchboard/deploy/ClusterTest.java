@@ -1,6 +1,7 @@
 package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
@@ -49,6 +50,34 @@ class ClusterTest {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
         .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("across")).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @DisplayName("a node that finds fewer members than cluster.minMembers fails start-up with one line, within joinTimeout")
+  void tooFewMembers() throws Exception {
+    int port = freePort();
+    Map<String, String> keys = Map.of("cluster.enabled", "true", "cluster.port", String.valueOf(port),
+        "cluster.portCount", "1", "cluster.members", "127.0.0.1:" + port, "cluster.minMembers", "2",
+        "cluster.joinTimeout", "3s");
+    SwitchboardConfig config = ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of()));
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> ClusteredVertx.join(new VertxOptions(), config.cluster()))
+        .hasMessage("cluster 'switchboard' has 1 member(s), fewer than cluster.minMembers 2 after PT3S (members [127.0.0.1:"
+            + port + "])");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  @DisplayName("a node whose Hazelcast port is taken fails start-up with one line naming it")
+  void portTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Map<String, String> keys = Map.of("cluster.enabled", "true", "cluster.port", String.valueOf(port),
+          "cluster.portCount", "1", "cluster.members", "127.0.0.1:" + port, "cluster.joinTimeout", "20s");
+      SwitchboardConfig config = ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of()));
+      assertThatThrownBy(() -> ClusteredVertx.join(new VertxOptions(), config.cluster()))
+          .hasMessageStartingWith("could not start the cluster member on 127.0.0.1:" + port + " (1 port(s) tried): ");
+    }
   }
 
   @Test
