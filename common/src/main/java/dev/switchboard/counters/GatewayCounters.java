@@ -34,6 +34,8 @@ public final class GatewayCounters {
     INVALID_REQUEST
   }
 
+  /** Responses by route label (a bounded set: see {@code RouteLabels}) and status class, 1xx..5xx at index 1..5. */
+  private final Map<String, LongAdder[]> responsesByRoute = new java.util.concurrent.ConcurrentHashMap<>();
   private final LongAdder[] responsesByClass = new LongAdder[6];
   private final AtomicInteger connections = new AtomicInteger();
   private final LongAdder connectionsRefused = new LongAdder();
@@ -100,8 +102,22 @@ public final class GatewayCounters {
     return rejections.get(why).sum();
   }
 
-  public void onResponse(int status) {
-    responsesByClass[Math.min(5, Math.max(0, status / 100))].increment();
+  /** @param route one of a bounded set of labels: never a raw path */
+  public void onResponse(String route, int status) {
+    int statusClass = Math.min(5, Math.max(0, status / 100));
+    responsesByClass[statusClass].increment();
+    responsesOf(route)[statusClass].increment();
+  }
+
+  /** The counts of one route label, by status class; created at first use, so meters can be bound up front. */
+  public LongAdder[] responsesOf(String route) {
+    return responsesByRoute.computeIfAbsent(route, r -> {
+      LongAdder[] byClass = new LongAdder[6];
+      for (int i = 0; i < byClass.length; i++) {
+        byClass[i] = new LongAdder();
+      }
+      return byClass;
+    });
   }
 
   public void onFailure(Failure failure) {

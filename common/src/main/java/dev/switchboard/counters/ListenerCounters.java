@@ -70,6 +70,10 @@ public final class ListenerCounters {
     return closed.get(reason).sum();
   }
 
+  public long accepted() {
+    return accepted.sum();
+  }
+
   public long readPauses() {
     return readPauses.sum();
   }

@@ -29,6 +29,7 @@ final class Assembly {
   private final Vertx vertx;
   private final SwitchboardConfig config;
   private final SwitchboardCounters counters;
+  private final Readiness readiness;
   private UdpService udp;
   private GatewayService gateway;
 
@@ -36,6 +37,7 @@ final class Assembly {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
+    this.readiness = new Readiness(vertx, config.roles(), config.cluster());
   }
 
   Future<List<BoundListener>> start() {
@@ -43,10 +45,16 @@ final class Assembly {
     Future<Void> chain = Future.succeededFuture();
     for (Role role : Role.values()) {
       if (config.runs(role)) {
-        chain = chain.compose(v -> deploy(role).map(listeners::addAll).mapEmpty());
+        chain = chain.compose(v -> deploy(role).map(bound -> {
+          readiness.listening(role, bound);
+          return listeners.addAll(bound);
+        }).mapEmpty());
       }
     }
-    return chain.map(v -> List.copyOf(listeners));
+    return chain.map(v -> {
+      CounterMeters.bind(config, counters);
+      return List.copyOf(listeners);
+    });
   }
 
   /** Drains and stops the gateway, then closes Vert.x with every other service. */
@@ -68,7 +76,7 @@ final class Assembly {
         yield udp.deploy(config.instances());
       }
       case GATEWAY -> {
-        gateway = new GatewayService(vertx, config.gateway(), counters.gateway());
+        gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks());
         yield gateway.deploy(config.instances());
       }
       case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge()), config.instances());

@@ -10,6 +10,8 @@ import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -91,7 +93,8 @@ public final class Main {
 
   /** A plain Vert.x, or a clustered one that has joined within {@code cluster.joinTimeout}. */
   private static Vertx vertx(SwitchboardConfig config) throws Exception {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled()) {
       return Vertx.builder().with(options).build();

@@ -9,6 +9,7 @@ import dev.switchboard.net.SourceRateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,10 +26,13 @@ public final class GatewayService {
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final HealthChecks readiness;
   private volatile String deploymentId;
 
-  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters) {
+  /** @param readiness the checks {@code /health/ready} reports: every service of the process, and the cluster */
+  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters, HealthChecks readiness) {
     this.vertx = vertx;
+    this.readiness = readiness;
     this.config = config;
     this.counters = counters;
     GatewayLimits limits = config.limits();
@@ -39,7 +43,7 @@ public final class GatewayService {
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
-      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, rateLimiter, draining);
+      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, rateLimiter, draining, readiness);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

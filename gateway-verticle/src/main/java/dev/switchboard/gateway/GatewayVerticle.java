@@ -10,6 +10,7 @@ import dev.switchboard.gateway.builtin.EventsRoute;
 import dev.switchboard.gateway.builtin.UdpSendRoute;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
@@ -29,7 +30,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,16 +52,18 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining;
+  private final HealthChecks readiness;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, SourceRateLimiter rateLimiter,
-                  AtomicBoolean draining) {
+                  AtomicBoolean draining, HealthChecks readiness) {
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
     this.rateLimiter = rateLimiter;
     this.draining = draining;
+    this.readiness = readiness;
   }
 
   @Override
@@ -67,10 +74,16 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     Router router = Router.router(vertx);
     router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest)
         .handler(admission::handle);
-    builtIn(router, errors, "/echo", HttpMethod.POST,
+    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
         new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
-    builtIn(router, errors, "/udp/send", HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
-    builtIn(router, errors, "/events", HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
+    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
+    builtIn(router, errors, "/health/ready", RouteLabels.HEALTH, HttpMethod.GET,
+        HealthCheckHandler.createWithHealthChecks(readiness));
+    builtIn(router, errors, "/metrics", RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
+        ? PrometheusScrapingHandler.create()
+        : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
     router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
@@ -123,9 +136,10 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   /** A built-in route on one path and method; another method there is 405 with Allow, not a fall-through to 404. */
-  private static void builtIn(Router router, ErrorResponses errors, String path, HttpMethod method,
+  private static void builtIn(Router router, ErrorResponses errors, String path, String label, HttpMethod method,
                               Handler<RoutingContext> handler) {
     router.route(path).handler(ctx -> {
+      RouteLabels.set(ctx, label);
       if (ctx.request().method() == method) {
         handler.handle(ctx);
       } else {
@@ -136,7 +150,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   private void countResponse(RoutingContext ctx) {
-    ctx.addEndHandler(done -> counters.onResponse(ctx.response().getStatusCode()));
+    ctx.addEndHandler(done -> counters.onResponse(RouteLabels.of(ctx), ctx.response().getStatusCode()));
     ctx.next();
   }
 

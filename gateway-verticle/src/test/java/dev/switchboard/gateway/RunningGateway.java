@@ -28,7 +28,7 @@ record RunningGateway(int port, GatewayCounters counters, GatewayService service
     Files.writeString(file, "gateway:\n  port: 0\n" + gatewayYaml.indent(2));
     GatewayConfig config = ConfigLoader.load(file, new OverrideSource(Map.of(), Map.of(), Map.of())).gateway();
     GatewayCounters counters = new GatewayCounters();
-    GatewayService service = new GatewayService(vertx, config, counters);
+    GatewayService service = new GatewayService(vertx, config, counters, io.vertx.ext.healthchecks.HealthChecks.create(vertx));
     int port = service.deploy(1).await(10, TimeUnit.SECONDS).get(0).port();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();

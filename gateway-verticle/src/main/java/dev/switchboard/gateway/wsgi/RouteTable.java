@@ -20,7 +20,7 @@ public final class RouteTable {
   public record Match(GatewayRoute route, String scriptName, String rawPathInfo) {
   }
 
-  static final String APPS = "/apps/";
+  public static final String APPS = "/apps/";
   private static final Pattern APP_NAME = Pattern.compile("/apps/([A-Za-z0-9_.-]+)(/.*)?");
 
   private final List<GatewayRoute> routes;

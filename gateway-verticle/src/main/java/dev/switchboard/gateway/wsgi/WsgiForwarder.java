@@ -9,6 +9,7 @@ import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.FailureStatus;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiRequest;
@@ -59,6 +60,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     GatewayRoute route = match.route();
+    RouteLabels.set(ctx, route.prefix().startsWith(RouteTable.APPS) ? RouteLabels.APPS : route.prefix());
     String method = ctx.request().method().name();
     if (!route.allows(method)) {
       ctx.response().putHeader("Allow", String.join(", ", route.methods()));
