@@ -21,6 +21,8 @@ import java.util.List;
  * @param timeouts           connection and request clocks ({@code timeouts.*})
  * @param limits             connection, request and size limits ({@code limits.*})
  * @param tls                TLS (with ALPN for HTTP/2), or null for cleartext ({@code tls.certPath}, {@code tls.keyPath})
+ * @param accessLog          one line per request on the logger {@code switchboard.access}: {@code off}, {@code common}
+ *                           (Common Log Format plus the request id) or {@code json} ({@code accessLog})
  */
 public record GatewayConfig(
     String host,
@@ -36,7 +38,13 @@ public record GatewayConfig(
     int eventsQueueBytes,
     GatewayTimeouts timeouts,
     GatewayLimits limits,
-    TlsConfig tls) {
+    TlsConfig tls,
+    AccessLogFormat accessLog) {
+
+  /** The access log's format. */
+  public enum AccessLogFormat {
+    OFF, COMMON, JSON
+  }
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -54,7 +62,7 @@ public record GatewayConfig(
   public static GatewayConfig defaults() {
     return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_MAX_BODY_BYTES, true, List.of(),
         DEFAULT_STREAM_CREDIT, WsgiBus.MAX_CHUNK_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_EVENTS_MAX_CLIENTS,
-        DEFAULT_EVENTS_QUEUE_BYTES, GatewayTimeouts.defaults(), GatewayLimits.defaults(), null);
+        DEFAULT_EVENTS_QUEUE_BYTES, GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, AccessLogFormat.OFF);
   }
 
   static GatewayConfig read(ConfigNode node) {
@@ -88,7 +96,9 @@ public record GatewayConfig(
         queueBytes,
         GatewayTimeouts.read(node.child("timeouts")),
         GatewayLimits.read(node.child("limits")),
-        TlsConfig.read(node.child("tls")));
+        TlsConfig.read(node.child("tls")),
+        node.choice("accessLog", AccessLogFormat.OFF, java.util.Map.of("off", AccessLogFormat.OFF,
+            "common", AccessLogFormat.COMMON, "json", AccessLogFormat.JSON)));
     node.finish();
     return config;
   }

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.apps.BuiltinApps;
 import dev.switchboard.gateway.builtin.EchoRoute;
 import dev.switchboard.gateway.builtin.EventsRoute;
 import dev.switchboard.gateway.builtin.UdpSendRoute;
+import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.gateway.http.RouteLabels;
@@ -150,7 +151,13 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   private void countResponse(RoutingContext ctx) {
-    ctx.addEndHandler(done -> counters.onResponse(RouteLabels.of(ctx), ctx.response().getStatusCode()));
+    long startedAt = System.nanoTime();
+    ctx.addEndHandler(done -> {
+      counters.onResponse(RouteLabels.of(ctx), ctx.response().getStatusCode());
+      if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
+        AccessLog.log(config.accessLog(), ctx, startedAt);
+      }
+    });
     ctx.next();
   }
 

@@ -21,7 +21,7 @@ class RouteTableTest {
 
   private static final GatewayConfig CONFIG = new GatewayConfig("127.0.0.1", 0, Duration.ofSeconds(30), 100, true,
       List.of(route("/api", "wsgi.api"), route("/api/v2", "wsgi.v2")), 16, 65536, Duration.ofSeconds(30), 10, 65536,
-      GatewayTimeouts.defaults(), GatewayLimits.defaults(), null);
+      GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, GatewayConfig.AccessLogFormat.OFF);
 
   @Test
   @DisplayName("prefixes match whole segments, the longest wins, and the rest becomes PATH_INFO")
