@@ -129,7 +129,9 @@ public final class ConfigNode {
     return raw(key).map(r -> {
       T value = options.get(r.value().toString());
       if (value == null) {
-        throw invalid(key, r, "expected one of " + String.join(", ", options.keySet().stream().sorted().toList()));
+        String expected = "expected one of " + String.join(", ", options.keySet().stream().sorted().toList());
+        throw invalid(key, r, r.value() instanceof Boolean
+            ? expected + " (YAML reads unquoted on, off, yes and no as true or false: quote the word)" : expected);
       }
       return value;
     }).orElse(defaultValue);

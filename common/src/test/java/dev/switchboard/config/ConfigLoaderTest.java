@@ -302,6 +302,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("a bare YAML off (read as false) where a word is expected gets a hint to quote it")
+  void yamlBooleanWords() throws IOException {
+    assertThatThrownBy(() -> load(file("o.yaml", "gateway: {accessLog: off}\n")))
+        .hasMessageContaining("gateway.accessLog = false")
+        .hasMessageContaining("quote the word");
+    assertThat(load(file("q.yaml", "gateway: {accessLog: \"off\"}\n")).gateway().accessLog())
+        .isEqualTo(GatewayConfig.AccessLogFormat.OFF);
+  }
+
+  @Test
   @DisplayName("TLS needs both a certificate and a key")
   void tlsPair() throws IOException {
     assertThatThrownBy(() -> load(file("a.yaml", "echo: {listeners: [{tls: {certPath: /c.pem}}]}")))
