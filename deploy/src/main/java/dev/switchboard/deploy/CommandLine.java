@@ -17,6 +17,7 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
 
   static final String USAGE = """
       Usage: java -jar switchboard.jar [options]
+             java -jar switchboard.jar echo|udp|bus ...   (the client: run one without arguments for its usage)
 
       Starts the Switchboard services (TCP echo, UDP, HTTP gateway, event-bus bridge) in one JVM.
 

@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.deploy.client.ClientCommand;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,6 +40,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && ClientCommand.COMMANDS.contains(args[0])) {
+      System.exit(ClientCommand.run(args, System.in, System.out, System.err));
+      return;
+    }
     SwitchboardConfig config;
     try {
       CommandLine commandLine = CommandLine.parse(args);
