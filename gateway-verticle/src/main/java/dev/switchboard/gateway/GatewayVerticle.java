@@ -33,6 +33,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -85,6 +86,12 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     builtIn(router, errors, "/metrics", RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
         ? PrometheusScrapingHandler.create()
         : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
+    // The dashboard: static files from the jar, no build step.
+    router.get("/").handler(ctx -> ctx.reroute("/index.html"));
+    router.get().pathRegex("/(index\\.html|dashboard\\.(js|css))").handler(ctx -> {
+      RouteLabels.set(ctx, RouteLabels.DASHBOARD);
+      ctx.next();
+    }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.

@@ -18,6 +18,7 @@ public final class RouteLabels {
   public static final String APPS = "apps";
   public static final String HEALTH = "health";
   public static final String METRICS = "metrics";
+  public static final String DASHBOARD = "dashboard";
   public static final String UNMATCHED = "unmatched";
   private static final String KEY = "switchboard.route";
 
@@ -26,7 +27,7 @@ public final class RouteLabels {
 
   /** Every label a gateway with this configuration can count under. */
   public static List<String> all(GatewayConfig config) {
-    List<String> labels = new ArrayList<>(List.of(ECHO, UDP_SEND, EVENTS, APPS, HEALTH, METRICS, UNMATCHED));
+    List<String> labels = new ArrayList<>(List.of(ECHO, UDP_SEND, EVENTS, APPS, HEALTH, METRICS, DASHBOARD, UNMATCHED));
     config.routes().stream().map(GatewayRoute::prefix).forEach(labels::add);
     return labels;
   }
