@@ -104,6 +104,12 @@ class ClusterTest {
         }
       });
       assertThat(postEcho(http).body()).isEqualTo("across");
+      HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health/ready"))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(new io.vertx.core.json.JsonObject(ready.body()).getJsonArray("checks").stream()
+          .map(c -> (io.vertx.core.json.JsonObject) c).filter(c -> c.getString("id").equals("cluster")).findFirst()
+          .orElseThrow().getJsonObject("data").getInteger("members")).as("readiness reports the members").isEqualTo(2);
 
       b.close().await(30, TimeUnit.SECONDS);
       Await.condition("node B's consumers to be forgotten", Duration.ofSeconds(30), () -> {
