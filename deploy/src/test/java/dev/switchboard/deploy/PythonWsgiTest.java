@@ -149,22 +149,33 @@ class PythonWsgiTest {
   @Test
   @DisplayName("saturation: with both threads busy, a request is refused at once with 503, and the busy ones finish")
   void saturation() throws Exception {
-    List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      slow.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/apps/py/slow?3"))
-          .GET().build(), HttpResponse.BodyHandlers.ofString()));
-    }
-    Await.condition("a request to be refused while both threads are busy", Duration.ofSeconds(3), () -> {
-      try {
-        HttpResponse<String> response = get("/apps/py/ping");
-        return response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
-            && response.body().equals("application at wsgi.py is busy\n");
-      } catch (Exception e) {
-        return false;
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), http);
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write("GET /apps/py/slow?8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
       }
-    });
-    for (CompletableFuture<HttpResponse<String>> response : slow) {
-      assertThat(response.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      // Both threads sleep 8 s; within that window another request must be turned away at once.
+      Await.condition("a request to be refused while both threads are busy", Duration.ofSeconds(8), () -> {
+        try {
+          HttpResponse<String> response = get("/apps/py/ping");
+          return response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
+              && response.body().equals("application at wsgi.py is busy\n");
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      for (Socket socket : slow) {
+        assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+            .startsWith("HTTP/1.1 200 OK").endsWith("slow");
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
     }
   }
 
