@@ -69,12 +69,21 @@ class WsgiServer:
         self._pool.submit(self._run, message)
 
     def _run(self, message):
-        try:
-            self._handle(message)
-        finally:
-            self._slots.release()
+        released = []
 
-    def _handle(self, message):
+        def release():
+            # Before the last message leaves: once the gateway has the answer, its client may send the next request
+            # at once, and it must find this thread free.
+            if not released:
+                released.append(True)
+                self._slots.release()
+
+        try:
+            self._handle(message, release)
+        finally:
+            release()
+
+    def _handle(self, message, release):
         request = message.body or {}
         body_input = StreamingInput(self.bus, request["bodyStream"]) if request.get("bodyStream") \
             else io.BytesIO(base64.b64decode(request.get("body") or ""))
@@ -88,7 +97,7 @@ class WsgiServer:
             "wsgi.multiprocess": self._multiprocess,
             "wsgi.run_once": False,
         })
-        response = Response(self.bus, message, self._stream_threshold)
+        response = Response(self.bus, message, self._stream_threshold, release)
         try:
             result = self.app(environ, response.start_response)
             try:
@@ -109,9 +118,10 @@ class WsgiServer:
 class Response:
     """start_response, write() and the reply: whole when the body is small, streamed with credit when it is not."""
 
-    def __init__(self, bus, message, stream_threshold):
+    def __init__(self, bus, message, stream_threshold, before_last_message):
         self._bus = bus
         self._message = message
+        self._before_last = before_last_message
         self._threshold = stream_threshold
         self._status = None
         self._headers = None
@@ -153,6 +163,7 @@ class Response:
     def finish(self):
         if self._status is None:
             raise AssertionError("the application returned without calling start_response()")
+        self._before_last()
         if self._stream is not None:
             self._stream.end()
             return
@@ -161,6 +172,7 @@ class Response:
                              "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
 
     def abort(self, reason):
+        self._before_last()
         if self._stream is not None:
             self._stream.error(reason)
         elif not self._sent:
