@@ -1,79 +1,108 @@
 package dev.switchboard.udp;
 
-import dev.switchboard.net.SourceRateLimiter;
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.counters.UdpCounters.Drop;
 import dev.switchboard.listen.Addresses;
+import dev.switchboard.net.SourceRateLimiter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 
 /**
  * What the service does with one datagram: size check, rate limit, reply, bus event. One bad datagram never affects
  * another: each outcome is counted and nothing is thrown.
+ *
+ * <p>It sits in the Netty pipeline of the Vert.x datagram socket, ahead of Vert.x's own handler, and consumes every
+ * datagram there. Going through {@code DatagramSocket.send} instead cost a name resolution, a Vert.x promise and a
+ * flush per reply; here replies are written as datagrams arrive and flushed once per read batch, which lets the epoll
+ * transport send a batch with one {@code sendmmsg}. An echo reply is the received buffer itself.
  */
-final class DatagramHandler {
+final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
-  private final DatagramSocket socket;
   private final UdpConfig config;
   private final UdpCounters counters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
-  private final String localAddress;
+  private String localAddress;
 
   /**
    * @param limiter null when there is no rate limit
    * @param events  null when datagrams are not published
    */
-  DatagramHandler(DatagramSocket socket, UdpConfig config, UdpCounters counters, SourceRateLimiter limiter,
-                  EventHandOff events, String localAddress) {
-    this.socket = socket;
+  DatagramHandler(UdpConfig config, UdpCounters counters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
     this.counters = counters;
     this.limiter = limiter;
     this.events = events;
-    this.localAddress = localAddress;
   }
 
-  void handle(DatagramPacket packet) {
-    Buffer data = packet.data();
-    counters.onReceived(data.length());
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket packet)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      handle(ctx, packet.content(), packet.sender());
+    } finally {
+      packet.release();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+    ctx.fireChannelReadComplete();
+  }
+
+  private void handle(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress sender) {
+    int length = data.readableBytes();
+    counters.onReceived(length);
     // The read buffer is one byte larger than the limit: a datagram that fills it was larger and arrived cut off.
-    if (data.length() > config.maxDatagramBytes()) {
+    if (length > config.maxDatagramBytes()) {
       counters.onDropped(Drop.TRUNCATED);
       return;
     }
-    SocketAddress sender = packet.sender();
-    if (limiter != null && !limiter.allow(sender.hostAddress(), System.nanoTime())) {
+    if (limiter != null && !limiter.allow(sender.getAddress().getHostAddress(), System.nanoTime())) {
       counters.onDropped(Drop.RATE_LIMITED);
       return;
     }
-    reply(Replies.to(config.replyMode(), data), sender);
+    reply(ctx, Replies.to(config.replyMode(), data, ctx.alloc()), sender);
     if (events != null) {
-      events.offer(new DatagramEvent(Addresses.hostPort(sender.hostAddress(), sender.port()), localAddress, data,
-          System.currentTimeMillis()));
+      if (localAddress == null) {
+        // Known once bound (the configured port may be 0); the configured host names the listener, as in the logs.
+        localAddress = Addresses.hostPort(config.host(), ((InetSocketAddress) ctx.channel().localAddress()).getPort());
+      }
+      events.offer(new DatagramEvent(Addresses.hostPort(sender.getAddress().getHostAddress(), sender.getPort()),
+          localAddress, Buffer.buffer(ByteBufUtil.getBytes(data)), System.currentTimeMillis()));
     }
   }
 
-  private void reply(Buffer answer, SocketAddress to) {
+  private void reply(ChannelHandlerContext ctx, ByteBuf answer, InetSocketAddress to) {
     if (answer == null) {
       return;
     }
-    if (answer.length() > config.maxDatagramBytes()) {
+    int length = answer.readableBytes();
+    if (length > config.maxDatagramBytes()) {
+      answer.release();
       counters.onDropped(Drop.REPLY_TOO_LARGE);
       return;
     }
-    if (answer.length() == 0) {
+    if (length == 0) {
       // Netty silently skips zero-length datagrams on every transport: say so in a counter instead.
+      answer.release();
       counters.onDropped(Drop.EMPTY_REPLY);
       return;
     }
-    socket.send(answer, to.port(), to.hostAddress()).onComplete(sent -> {
-      if (sent.succeeded()) {
-        counters.onReplied(answer.length());
+    ctx.write(new DatagramPacket(answer, to)).addListener(sent -> {
+      if (sent.isSuccess()) {
+        counters.onReplied(length);
       } else {
         counters.onDropped(Drop.REPLY_FAILED);
       }

@@ -1,10 +1,11 @@
 package dev.switchboard.udp;
 
 import dev.switchboard.config.UdpConfig.ReplyMode;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
-/** The answer to a datagram in each reply mode: plain byte work, no sockets. */
+/** The reply modes, on Netty buffers so that an echo is the received buffer itself, not a copy. */
 final class Replies {
 
   private static final byte[] HELLO = "Hello, ".getBytes(StandardCharsets.US_ASCII);
@@ -12,23 +13,27 @@ final class Replies {
   private Replies() {
   }
 
-  /** The answer to {@code data}, or null when the mode answers nothing. Bytes are bytes: nothing assumes UTF-8. */
-  static Buffer to(ReplyMode mode, Buffer data) {
+  /**
+   * The answer to {@code data}, or null when the mode answers nothing. Bytes are bytes: nothing assumes UTF-8.
+   *
+   * @return a buffer the caller owns (released when sent); {@code data} itself is left as it was
+   */
+  static ByteBuf to(ReplyMode mode, ByteBuf data, ByteBufAllocator alloc) {
     return switch (mode) {
-      case ECHO -> data;
-      case HELLO -> Buffer.buffer(HELLO.length + data.length()).appendBytes(HELLO).appendBuffer(data);
-      case UPPER -> upper(data);
+      case ECHO -> data.retainedDuplicate();
+      case HELLO -> alloc.buffer(HELLO.length + data.readableBytes()).writeBytes(HELLO).writeBytes(data, data.readerIndex(),
+          data.readableBytes());
+      case UPPER -> upper(data, alloc);
       case NONE -> null;
     };
   }
 
-  private static Buffer upper(Buffer data) {
-    byte[] bytes = data.getBytes();
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] >= 'a' && bytes[i] <= 'z') {
-        bytes[i] -= 'a' - 'A';
-      }
+  private static ByteBuf upper(ByteBuf data, ByteBufAllocator alloc) {
+    ByteBuf answer = alloc.buffer(data.readableBytes());
+    for (int i = data.readerIndex(); i < data.writerIndex(); i++) {
+      byte b = data.getByte(i);
+      answer.writeByte(b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b);
     }
-    return Buffer.buffer(bytes);
+    return answer;
   }
 }

@@ -50,6 +50,7 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
     }
     DatagramSocket socket = vertx.createDatagramSocket(options);
     DatagramChannels.readBufferBytes(socket, config.maxDatagramBytes() + 1);
+    DatagramChannels.handleDatagrams(socket, new DatagramHandler(config, counters, limiter, events));
     if (config.reusePort()) {
       DatagramChannels.reusePort(socket);
     }
@@ -63,7 +64,6 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
         .onSuccess(s -> {
           int port = s.localAddress().port();
           String address = Addresses.hostPort(config.host(), port);
-          socket.handler(new DatagramHandler(socket, config, counters, limiter, events, address)::handle);
           bound = List.of(new BoundListener("udp", "udp", "udp", address, port));
         })
         .compose(s -> sends.completion());

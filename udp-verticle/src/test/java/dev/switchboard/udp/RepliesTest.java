@@ -3,20 +3,32 @@ package dev.switchboard.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.UdpConfig.ReplyMode;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class RepliesTest {
 
+  private static final ByteBufAllocator ALLOC = UnpooledByteBufAllocator.DEFAULT;
+
   @Test
   @DisplayName("reply modes work on bytes: upper changes only a-z, hello prefixes, none answers nothing")
   void replies() {
-    Buffer data = Buffer.buffer(new byte[] {'a', 'Z', (byte) 0xE9, 0, '{'});
-    assertThat(Replies.to(ReplyMode.ECHO, data)).isSameAs(data);
-    assertThat(Replies.to(ReplyMode.UPPER, data).getBytes()).containsExactly('A', 'Z', 0xE9, 0, '{');
-    assertThat(data.getBytes()).as("the original is untouched").containsExactly('a', 'Z', 0xE9, 0, '{');
-    assertThat(Replies.to(ReplyMode.HELLO, Buffer.buffer("x")).toString()).isEqualTo("Hello, x");
-    assertThat(Replies.to(ReplyMode.NONE, data)).isNull();
+    ByteBuf data = Unpooled.wrappedBuffer(new byte[] {'a', 'Z', (byte) 0xE9, 0, '{'});
+    ByteBuf echo = Replies.to(ReplyMode.ECHO, data, ALLOC);
+    assertThat(ByteBufUtil.getBytes(echo)).containsExactly('a', 'Z', 0xE9, 0, '{');
+    assertThat(echo.unwrap()).as("an echo is the received buffer, not a copy").isSameAs(data);
+    echo.release();
+    assertThat(data.refCnt()).as("the echo held its own reference").isEqualTo(1);
+    assertThat(ByteBufUtil.getBytes(Replies.to(ReplyMode.UPPER, data, ALLOC))).containsExactly('A', 'Z', 0xE9, 0, '{');
+    assertThat(ByteBufUtil.getBytes(data)).as("the original is untouched").containsExactly('a', 'Z', 0xE9, 0, '{');
+    assertThat(Replies.to(ReplyMode.HELLO, Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII), ALLOC)
+        .toString(StandardCharsets.US_ASCII)).isEqualTo("Hello, x");
+    assertThat(Replies.to(ReplyMode.NONE, data, ALLOC)).isNull();
   }
 }
