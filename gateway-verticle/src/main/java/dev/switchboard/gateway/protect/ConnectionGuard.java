@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * and how long a client may leave a response unread. It sits first in the Netty pipeline, so it sees every byte in
  * and every write the socket completes, whatever the HTTP layer above does.
  *
- * <p>Like the echo service's clock, one timer serves all deadlines and activity only stores a timestamp. All state is
- * touched on the connection's event loop.
+ * <p>Like the echo service's clock, one timer serves all deadlines and activity only stores a timestamp. A timer that
+ * is due no later than the nearest deadline is left standing when the phase changes: when it fires, the clocks are
+ * checked and it is set again for the deadline that is then nearest. A keep-alive connection thus costs no timer work
+ * per request (setting and cancelling a Vert.x timer four times per request was about a tenth of the gateway's CPU).
+ * All state is touched on the connection's event loop.
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
 
@@ -58,6 +61,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private boolean closed;
   private boolean bodyClockStopped;
   private long timerId = -1;
+  /** When the standing timer fires (nanoTime), or MAX_VALUE when none stands. */
+  private long timerDue = Long.MAX_VALUE;
 
   ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, String remote) {
     this.vertx = vertx;
@@ -171,9 +176,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     reschedule();
   }
 
+  /** Makes sure a timer fires no later than the nearest deadline. */
   private void reschedule() {
-    cancelTimer();
     if (closed) {
+      cancelTimer();
       return;
     }
     long now = System.nanoTime();
@@ -193,11 +199,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       case BODY -> Math.max(phaseSince, lastReadAt);
       default -> phaseSince;
     }, now));
-    if (due == Long.MAX_VALUE) {
+    if (due == Long.MAX_VALUE || timerId >= 0 && timerDue <= due) {
       return;
     }
+    cancelTimer();
+    timerDue = due;
     timerId = vertx.setTimer(Math.max(1, (due - now) / 1_000_000 + 1), id -> {
       timerId = -1;
+      timerDue = Long.MAX_VALUE;
       check();
     });
   }
@@ -252,6 +261,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;
+      timerDue = Long.MAX_VALUE;
     }
   }
 }
