@@ -43,7 +43,8 @@ public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyS
       throw new IllegalArgumentException("no environ");
     }
     Map<String, String> values = new LinkedHashMap<>();
-    environ.forEach(e -> values.put(e.getKey(), String.valueOf(e.getValue())));
+    // The underlying map, not JsonObject's iterator, which wraps every entry.
+    environ.getMap().forEach((key, value) -> values.put(key, String.valueOf(value)));
     return new WsgiRequest(values, Base64Body.decode(json.getString("body", "")), json.getString("bodyStream"));
   }
 

@@ -24,7 +24,7 @@ public final class BodyReader {
   /** Whether the request declares a body over the limit, so that it can be refused before any of it is read. */
   public static boolean declaredOver(HttpServerRequest request, int limit) {
     String declared = request.getHeader("Content-Length");
-    return declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit;
+    return declared != null && HttpSyntax.isLength(declared) && Long.parseLong(declared) > limit;
   }
 
   public static Future<Buffer> read(HttpServerRequest request, int limit) {

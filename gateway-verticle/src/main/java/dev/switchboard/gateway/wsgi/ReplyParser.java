@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.gateway.http.HttpSyntax;
 import dev.switchboard.wsgi.Base64Body;
 import dev.switchboard.wsgi.Header;
 import dev.switchboard.wsgi.WsgiResponse;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks an application's answer and reads it into a {@link WsgiResponse}, or says exactly what is wrong with it.
@@ -20,9 +20,6 @@ import java.util.regex.Pattern;
  */
 final class ReplyParser {
 
-  private static final Pattern STATUS = Pattern.compile("([2-5][0-9][0-9]) ([\\t\\x20-\\x7e]*)");
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Pattern VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]*");
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "proxy-connection");
 
@@ -35,12 +32,12 @@ final class ReplyParser {
       throw new InvalidReply("the answer is not a JSON object");
     }
     Object status = json.getValue("status");
-    if (!(status instanceof String line) || !STATUS.matcher(line).matches()) {
+    if (!(status instanceof String line) || !HttpSyntax.isFinalStatus(line)) {
       throw new InvalidReply("bad status " + status + " (expected e.g. \"200 OK\", 200-599)");
     }
     List<Header> headers = headers(json.getValue("headers"));
     List<String> lengths = headers.stream().filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList();
-    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !v.matches("\\d{1,18}"))) {
+    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !HttpSyntax.isLength(v))) {
       // Two lengths, or one that is not a number, would let a proxy read the response differently than its client.
       throw new InvalidReply("Content-Length must appear once, as a number: " + lengths);
     }
@@ -72,10 +69,10 @@ final class ReplyParser {
           || !(pair.getValue(0) instanceof String name) || !(pair.getValue(1) instanceof String text)) {
         throw new InvalidReply("header " + entry + " is not a [name, value] pair of strings");
       }
-      if (!TOKEN.matcher(name).matches()) {
+      if (!HttpSyntax.isToken(name)) {
         throw new InvalidReply("header name '" + name + "' is not an HTTP token");
       }
-      if (!VALUE.matcher(text).matches()) {
+      if (!HttpSyntax.isFieldValue(text)) {
         throw new InvalidReply("header " + name + " has a control character in its value");
       }
       if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.gateway.http.HttpSyntax;
 import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -21,7 +22,7 @@ final class ResponseHead {
   /** The Content-Length the application declared, or -1. */
   static long declaredLength(WsgiResponse reply) {
     return reply.headers().stream()
-        .filter(h -> h.name().equalsIgnoreCase("Content-Length") && h.value().matches("\\d{1,18}"))
+        .filter(h -> h.name().equalsIgnoreCase("Content-Length") && HttpSyntax.isLength(h.value()))
         .mapToLong(h -> Long.parseLong(h.value()))
         .findFirst().orElse(-1);
   }
