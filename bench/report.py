@@ -1,0 +1,229 @@
+"""Turns bench/run.sh's results into the tables of docs/benchmarks.md.
+
+  python3 report.py render MACHINE RESULTS DOC   rewrites DOC between its results markers (the rest is kept)
+  python3 report.py h2load < h2load-output       prints h2load's figures as one RESULT line, like swload and wrk
+
+RESULTS holds one line per load and pass: "server=NAME load=LOAD pass=N status=S key=value ...". With several passes,
+each figure is the median of the passes.
+"""
+import re
+import statistics
+import sys
+
+BEGIN = "<!-- results:begin (written by bench/run.sh; edit outside these markers) -->"
+END = "<!-- results:end -->"
+
+SWITCHBOARD = "switchboard"
+NAMES = {
+    "switchboard": "**Switchboard** (all-in-one jar)",
+    "switchboard+python": "**Switchboard** gateway + Python adapter (2 workers)",
+    "vertx": "hand-written Vert.x",
+    "c-epoll": "C epoll",
+    "py-selectors": "Python `selectors`",
+    "py-asyncio": "Python asyncio",
+    "py-loop": "Python plain socket loop",
+    "nginx": "nginx `return 200`",
+    "gunicorn": "gunicorn, 2 sync workers",
+}
+
+
+def read_results(path):
+    """{(server, load): {key: [values of each pass]}}"""
+    results = {}
+    with open(path) as lines:
+        for line in lines:
+            fields = dict(field.split("=", 1) for field in line.split() if "=" in field)
+            entry = results.setdefault((fields.pop("server"), fields.pop("load")), {})
+            for key, value in fields.items():
+                entry.setdefault(key, []).append(value)
+    return results
+
+
+def figure(results, server, load, key):
+    values = results.get((server, load), {}).get(key)
+    if not values:
+        return None
+    try:
+        return statistics.median(float(v) for v in values)
+    except ValueError:
+        return None
+
+
+def failed(results, server, load):
+    entry = results.get((server, load), {})
+    return any(s != "0" for s in entry.get("status", [])) or any(float(e) > 0 for e in entry.get("errors", []))
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(ours, theirs, lower_is_better=False):
+    if not ours or not theirs:
+        return "–"
+    return f"{(theirs / ours if lower_is_better else ours / theirs):.2f}×"
+
+
+def table(results, title, load, columns, servers, ours=SWITCHBOARD, main="rate", lower_is_better=False, note=""):
+    """One Markdown table: a row per server, and on each baseline row Switchboard's ratio to it."""
+    rows = [f"### {title}", ""]
+    if note:
+        rows += [note, ""]
+    header = ["server"] + [name for name, _, _ in columns] + ["Switchboard ÷ this"]
+    rows.append("| " + " | ".join(header) + " |")
+    rows.append("|" + "---|" + "---:|" * (len(header) - 1))
+    mine = figure(results, ours, load, main)
+    for server in servers:
+        if (server, load) not in results:
+            continue
+        cells = [NAMES.get(server, server) + (" ⚠ errors" if failed(results, server, load) else "")]
+        cells += [fmt(figure(results, server, load, key), digits) for _, key, digits in columns]
+        cells.append("" if server == ours else ratio(mine, figure(results, server, load, main), lower_is_better))
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows + [""]
+
+
+def targets(results):
+    """The targets of issue 10, each with what this run measured."""
+    def r(load, baseline, key="rate", ours=SWITCHBOARD, lower=False):
+        mine, theirs = figure(results, ours, load, key), figure(results, baseline, load, key)
+        if not mine or not theirs:
+            return None
+        return theirs / mine if lower else mine / theirs
+
+    checks = [
+        ("TCP ping-pong 64 B × 100 ÷ hand-written Vert.x", r("pingpong", "vertx"), 1.0),
+        ("TCP ping-pong 64 B × 100 ÷ Python `selectors`", r("pingpong", "py-selectors"), 1.0),
+        ("TCP ping-pong 64 B × 100 ÷ C epoll (stretch)", r("pingpong", "c-epoll"), 0.8),
+        ("TCP stream 16 KiB × 10 ÷ hand-written Vert.x", r("stream", "vertx", "mbps"), 1.0),
+        ("UDP 64 B × 16 ÷ Python plain loop", r("udp", "py-loop"), 1.0),
+        ("UDP 64 B × 16 ÷ C", r("udp", "c-epoll"), 0.8),
+        ("HTTP hello ÷ hand-written Vert.x", r("http", "vertx"), 0.6),
+        ("HTTP hello ÷ gunicorn", gateway_vs_gunicorn(results), 5.0),
+        ("Python WSGI app: gateway + adapter ÷ gunicorn", r("wsgi", "gunicorn", ours="switchboard+python"), 1.0),
+    ]
+    rows = ["### Targets", "", "| target | measured | wanted | reached |", "|---|---:|---:|---|"]
+    for name, value, wanted in checks:
+        rows.append(f"| {name} | {ratio_text(value)} | ≥ {wanted:.1f}× | {verdict(value, value is not None and value >= wanted)} |")
+    peak = figure(results, SWITCHBOARD, "tcp-peak", "rss_hwm_kb")
+    rows.append(f"| peak RSS over the TCP run (incl. 10,000 idle connections) | {fmt(peak and peak / 1024)} MB | ≤ 256 MB "
+                f"| {verdict(peak, peak is not None and peak <= 256 * 1024)} |")
+    p99 = figure(results, SWITCHBOARD, "http", "p99_us")
+    rows.append(f"| HTTP hello p99 | {fmt(p99 and p99 / 1000, 1)} ms | ≤ 10 ms "
+                f"| {verdict(p99, p99 is not None and p99 <= 10_000)} |")
+    ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
+    rows.append(f"| all listeners ready after start | {fmt(ready)} ms | ≤ 1,500 ms "
+                f"| {verdict(ready, ready is not None and ready <= 1500)} |")
+    return rows + [""]
+
+
+def gateway_vs_gunicorn(results):
+    """The gateway's hello app against gunicorn serving hello.py: gunicorn's only figure is its WSGI load."""
+    mine, theirs = figure(results, SWITCHBOARD, "http", "rate"), figure(results, "gunicorn", "wsgi", "rate")
+    return mine / theirs if mine and theirs else None
+
+
+def ratio_text(value):
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def verdict(value, reached):
+    if value is None:
+        return "not measured"
+    return "yes" if reached else "**no**"
+
+
+def render(machine_path, results_path, doc_path):
+    facts = dict(line.rstrip("\n").split("=", 1) for line in open(machine_path) if "=" in line)
+    results = read_results(results_path)
+    tcp = ["switchboard", "vertx", "c-epoll", "py-selectors", "py-asyncio"]
+    passes = facts.get("passes", "1")
+    lines = [BEGIN, "",
+             f"Run `bench/run.sh {facts.get('mode')}` of {facts.get('date')} at commit `{facts.get('commit')}`; "
+             + ("one pass." if passes == "1" else f"median of {passes} passes."),
+             "",
+             f"Machine: {facts.get('cores')} cores ({facts.get('cpu')}), {facts.get('memory')}, {facts.get('kernel')}; "
+             f"{facts.get('jdk')}; {facts.get('python')}; nginx {facts.get('nginx')}; {facts.get('gunicorn')}; "
+             f"{facts.get('wrk')}. **The load generator and the server share these cores**, so a server that "
+             "spends less CPU per message leaves more to the client and scores higher.",
+             "",
+             f"Switchboard runs as `./switchboard.sh` with its default settings ({facts.get('jvm_options')}), "
+             "every role in one JVM.",
+             ""]
+    lines += targets(results)
+    latency = [("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0), ("p99.9 µs", "p999_us", 0)]
+    lines += table(results, "TCP echo, ping-pong, 64 B × 100 connections", "pingpong",
+                   [("messages/s", "rate", 0)] + latency, tcp)
+    lines += table(results, "TCP echo, stream, 16 KiB writes × 10 connections (every byte verified)", "stream",
+                   [("MB/s", "mbps", 0)], tcp, main="mbps")
+    lines += table(results, "TCP connection storm, 50 at a time (connect, 64 B echo, close)", "storm",
+                   [("connections/s", "rate", 0), ("p99 µs", "p99_us", 0)], tcp)
+    lines += table(results, "10,000 idle TCP connections", "hold",
+                   [("server RSS before, KB", "rss_before_kb", 0), ("RSS holding them, KB", "rss_kb", 0),
+                    ("bytes per connection", "rss_per_conn_b", 0)], tcp, main="rss_per_conn_b", lower_is_better=True,
+                   note="Ratio: the baseline's bytes per connection ÷ Switchboard's (above 1 = Switchboard uses less).")
+    lines += table(results, "Peak RSS over the whole TCP run (process high-water mark, VmHWM)", "tcp-peak",
+                   [("peak RSS, KB", "rss_hwm_kb", 0)], tcp, main="rss_hwm_kb", lower_is_better=True,
+                   note="Ratio: the baseline's peak ÷ Switchboard's (above 1 = Switchboard uses less).")
+    lines += table(results, "UDP echo, 64 B request-reply × 16 sockets", "udp",
+                   [("replies/s", "rate", 0)] + latency + [("lost", "lost", 0)],
+                   ["switchboard", "vertx", "c-epoll", "py-loop", "py-asyncio"])
+    http = [("requests/s", "rate", 0), ("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0)]
+    lines += table(results, "HTTP hello, `wrk -t2 -c100` (Switchboard: the built-in `hello` app over the event bus)",
+                   "http", http, ["switchboard", "vertx", "nginx"])
+    lines += table(results, "A Python WSGI app (bench/baselines/wsgi/hello.py), `wrk -t2 -c100`", "wsgi", http,
+                   ["switchboard+python", "gunicorn"], ours="switchboard+python",
+                   note="gunicorn answers with `Connection: close` (sync workers do not keep connections alive), "
+                        "so wrk reconnects for every request there.")
+    if any(load == "h2c" for _, load in results):
+        lines += table(results, "HTTP/2 cleartext hello, `h2load -c100 -m10`", "h2c",
+                       [("requests/s", "rate", 0), ("mean µs", "mean_us", 0)], ["switchboard", "vertx"])
+    ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
+    lines += ["### Start-up", "",
+              f"From `./switchboard.sh` to `/health/ready` answering 200 (every listener bound): {fmt(ready)} ms.", "",
+              END]
+    write_between_markers(doc_path, "\n".join(lines))
+
+
+def write_between_markers(doc_path, section):
+    try:
+        text = open(doc_path).read()
+    except FileNotFoundError:
+        text = "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < 0:
+        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + END + "\n"
+        start, end = text.find(BEGIN), text.find(END)
+    with open(doc_path, "w") as doc:
+        doc.write(text[:start] + section + text[end + len(END):])
+
+
+def h2load(text):
+    """h2load prints no percentiles: the rate, the mean request time and the failures."""
+    rate = re.search(r"finished in ([\d.]+)s, ([\d.]+) req/s", text)
+    counts = re.search(r"requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, "
+                       r"(\d+) timeout", text)
+    mean = re.search(r"time for request:\s+\S+\s+\S+\s+(\S+)", text)
+    if not rate or not counts:
+        print("RESULT mode=h2c errors=1")
+        return
+    mean_us = to_us(mean.group(1)) if mean else 0
+    errors = int(counts.group(4)) + int(counts.group(5)) + int(counts.group(6))
+    print(f"RESULT mode=h2c secs={rate.group(1)} ops={counts.group(3)} rate={rate.group(2)} mean_us={mean_us:.1f} "
+          f"errors={errors}")
+
+
+def to_us(value):
+    number = float(re.match(r"[\d.]+", value).group())
+    return number * {"us": 1, "ms": 1000, "s": 1_000_000}[re.search(r"(us|ms|s)$", value).group(1)]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["render"] and len(sys.argv) == 5:
+        render(*sys.argv[2:])
+    elif sys.argv[1:2] == ["h2load"]:
+        h2load(sys.stdin.read())
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Benchmarks Switchboard against the servers users already know, all on this machine, and writes the figures into
+# docs/benchmarks.md (between its "results" markers; the analysis around them is kept).
+#
+#   bench/run.sh [quick|full]     quick: one pass of short loads, under 5 minutes
+#                                 full: three passes of longer loads; each figure is the median of the three
+#
+# Each server is started in turn (Switchboard's all-in-one jar through ./switchboard.sh with its default JVM settings,
+# then every baseline in bench/baselines), given the same loads, and stopped by its PID. Every load targets loopback,
+# is bounded in time and count, and stops by itself. Client and server share the machine's cores: see bench/README.md.
+set -euo pipefail
+
+mode="${1:-quick}"
+case "$mode" in
+  quick) warm=2 duration=5 storm_duration=3 hold_duration=3 passes=1 ;;
+  full) warm=3 duration=10 storm_duration=10 hold_duration=10 passes=3 ;;
+  *) echo "usage: bench/run.sh [quick|full]" >&2; exit 64 ;;
+esac
+
+bench="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$bench")"
+work="$bench/target/run-$(date +%Y%m%d-%H%M%S)"
+results="$work/results.txt"
+mkdir -p "$work"
+: > "$results"
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+# --- what the loads need -------------------------------------------------------------------------------------------
+install_packages() {
+  local packages=()
+  command -v wrk >/dev/null || packages+=(wrk)
+  command -v h2load >/dev/null || packages+=(nghttp2-client)
+  command -v nginx >/dev/null || packages+=(nginx-light)
+  command -v gunicorn >/dev/null || packages+=(gunicorn)
+  command -v gcc >/dev/null || packages+=(gcc libc6-dev)
+  command -v python3 >/dev/null || packages+=(python3)
+  command -v curl >/dev/null || packages+=(curl)
+  if [ ${#packages[@]} -gt 0 ]; then
+    local sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    log "installing ${packages[*]}"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${packages[@]}" >/dev/null
+  fi
+}
+install_packages
+# 10,000 held connections need 10,000 descriptors in the client and in every server (children inherit this).
+ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge 10100 ] || { echo "bench: ulimit -n is $(ulimit -n); the idle-connection load needs 10100" >&2; exit 1; }
+
+jar="$repo/deploy/target/switchboard.jar"
+if [ ! -f "$jar" ]; then
+  log "building $jar"
+  (cd "$repo" && mvn -B -q package -DskipTests)
+fi
+bash "$bench/loadgen/build.sh" "$work/bin"
+gcc -O2 -Wall -Wextra -o "$work/bin/epoll_echo" "$bench/baselines/c/epoll_echo.c"
+swload="$work/bin/swload"
+
+free_port() {
+  python3 -c 'import socket
+t = socket.socket(); t.bind(("127.0.0.1", 0)); port = t.getsockname()[1]
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", port))  # free for UDP too
+print(port)'
+}
+
+# --- servers -------------------------------------------------------------------------------------------------------
+server_pid=""
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+trap stop_server EXIT
+
+# ready CHECK: "log" waits for the line "ready" in the server's log, "http:URL" for a 200 from URL.
+wait_ready() {
+  local check="$1" logfile="$2"
+  for _ in $(seq 600); do
+    kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server exited; its log:" >&2; cat "$logfile" >&2; exit 1; }
+    case "$check" in
+      log) grep -qx ready "$logfile" && return 0 ;;
+      http:*) [ "$(curl -s -o /dev/null -w '%{http_code}' "${check#http:}")" = 200 ] && return 0 ;;
+    esac
+    sleep 0.1
+  done
+  echo "bench: the server was not ready after 60 s; its log:" >&2
+  cat "$logfile" >&2
+  exit 1
+}
+
+# start NAME CHECK COMMAND...
+start_server() {
+  local name="$1" check="$2"
+  shift 2
+  log "starting $name"
+  "$@" > "$work/$name.log" 2>&1 &
+  server_pid=$!
+  wait_ready "$check" "$work/$name.log"
+}
+
+# --- loads ---------------------------------------------------------------------------------------------------------
+# record SERVER LOAD COMMAND...: runs a load and appends its RESULT line, tagged, to the results.
+record() {
+  local server="$1" load="$2" status=0 out
+  shift 2
+  out="$("$@" 2>>"$work/$server.$load.err")" || status=$?
+  local line
+  line="$(grep '^RESULT ' <<<"$out" | tail -1)"
+  [ -n "$line" ] || line="RESULT errors=1"
+  echo "server=$server load=$load pass=$pass status=$status ${line#RESULT }" >> "$results"
+  log "$server $load: ${line#RESULT }"
+}
+
+tcp_loads() {
+  local server="$1" port="$2"
+  record "$server" pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
+  record "$server" stream "$swload" stream -H 127.0.0.1 -p "$port" -c 10 -s 16384 -d "$duration" -w "$warm" --pid "$server_pid"
+  record "$server" storm "$swload" storm -H 127.0.0.1 -p "$port" -c 50 -s 64 -d "$storm_duration" -w 1 --pid "$server_pid"
+  record "$server" hold "$swload" hold -H 127.0.0.1 -p "$port" -c 10000 -d "$hold_duration" --pid "$server_pid"
+  echo "server=$server load=tcp-peak pass=$pass status=0 rss_hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")" >> "$results"
+}
+
+udp_loads() {
+  record "$1" udp "$swload" udp -H 127.0.0.1 -p "$2" -c 16 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
+}
+
+# http_load SERVER LOAD URL: wrk with 2 threads and 100 connections, after a warm-up that is not recorded.
+http_load() {
+  wrk -t2 -c100 -d"${warm}s" "$3" >/dev/null
+  record "$1" "$2" wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
+}
+
+# h2c_load SERVER URL: h2load, 100 clients with 10 streams each, over HTTP/2 with prior knowledge.
+h2c_load() {
+  h2load -c100 -m10 -t2 -D "$warm" "$2" >/dev/null
+  record "$1" h2c bash -c 'h2load -c100 -m10 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" "$bench/report.py"
+}
+
+# --- Switchboard ---------------------------------------------------------------------------------------------------
+run_switchboard() {
+  local port http bridge started
+  port="$(free_port)" http="$(free_port)" bridge="$(free_port)"
+  export SWITCHBOARD_ECHO_LISTENERS_0_PORT="$port" SWITCHBOARD_UDP_PORT="$port" SWITCHBOARD_GATEWAY_PORT="$http" \
+    SWITCHBOARD_BRIDGE_PORT="$bridge"
+  started="$(date +%s%N)"
+  start_server switchboard "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
+  echo "server=switchboard load=startup pass=$pass status=0 ready_ms=$((($(date +%s%N) - started) / 1000000))" >> "$results"
+  tcp_loads switchboard "$port"
+  udp_loads switchboard "$port"
+  http_load switchboard http "http://127.0.0.1:$http/apps/hello/"
+
+  log "starting the Python adapter (2 workers) for hello.py"
+  local adapter_pid
+  (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec python3 -m switchboard.wsgi hello:application \
+      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2) > "$work/python-adapter.log" 2>&1 &
+  adapter_pid=$!
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/apps/hello-py/")" = 200 ] && break
+    sleep 0.1
+  done
+  http_load switchboard+python wsgi "http://127.0.0.1:$http/apps/hello-py/"
+  kill -TERM "$adapter_pid"
+  wait "$adapter_pid" 2>/dev/null || true
+  stop_server
+
+  if [ "$mode" = full ]; then
+    SWITCHBOARD_GATEWAY_LIMITS_H2C=true start_server switchboard-h2c "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
+    h2c_load switchboard "http://127.0.0.1:$http/apps/hello/"
+    stop_server
+  fi
+  unset SWITCHBOARD_ECHO_LISTENERS_0_PORT SWITCHBOARD_UDP_PORT SWITCHBOARD_GATEWAY_PORT SWITCHBOARD_BRIDGE_PORT
+}
+
+# --- baselines -----------------------------------------------------------------------------------------------------
+run_baselines() {
+  local port baselines="$bench/baselines" dir
+  port="$(free_port)"
+  for server in c-epoll:"$work/bin/epoll_echo tcp" py-selectors:"python3 $baselines/python/tcp_echo_selectors.py" \
+      py-asyncio:"python3 $baselines/python/tcp_echo_asyncio.py" \
+      vertx:"java -cp $jar $baselines/vertx/VertxTcpEcho.java"; do
+    # shellcheck disable=SC2086
+    start_server "${server%%:*}" log ${server#*:} "$port"
+    tcp_loads "${server%%:*}" "$port"
+    stop_server
+  done
+  for server in c-epoll:"$work/bin/epoll_echo udp" py-loop:"python3 $baselines/python/udp_echo_loop.py" \
+      py-asyncio:"python3 $baselines/python/udp_echo_asyncio.py" \
+      vertx:"java -cp $jar $baselines/vertx/VertxUdpEcho.java"; do
+    # shellcheck disable=SC2086
+    start_server "${server%%:*}" log ${server#*:} "$port"
+    udp_loads "${server%%:*}" "$port"
+    stop_server
+  done
+
+  start_server vertx log java -cp "$jar" "$baselines/vertx/VertxHttpHello.java" "$port"
+  http_load vertx http "http://127.0.0.1:$port/"
+  [ "$mode" = full ] && h2c_load vertx "http://127.0.0.1:$port/"
+  stop_server
+
+  dir="$work/nginx"
+  mkdir -p "$dir/tmp"
+  sed "s/@PORT@/$port/" "$baselines/nginx/nginx.conf" > "$dir/nginx.conf"
+  start_server nginx "http:http://127.0.0.1:$port/" nginx -p "$dir" -c "$dir/nginx.conf"
+  http_load nginx http "http://127.0.0.1:$port/"
+  stop_server
+
+  # One hello.py served by gunicorn; the same file goes through the gateway in run_switchboard.
+  start_server gunicorn "http:http://127.0.0.1:$port/" gunicorn --workers 2 --worker-class sync --bind "127.0.0.1:$port" \
+    --chdir "$baselines/wsgi" --log-level warning hello:application
+  http_load gunicorn wsgi "http://127.0.0.1:$port/"
+  stop_server
+}
+
+machine_facts() {
+  {
+    echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "mode=$mode"
+    echo "passes=$passes"
+    echo "commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "cores=$(nproc)"
+    echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "kernel=$(uname -sr)"
+    echo "jdk=$(java -version 2>&1 | head -1)"
+    echo "jvm_options=$(sed -n 's/^jvm_opts="\(.*\)"$/\1/p' "$repo/switchboard.sh" | head -1), serial collector unless JAVA_OPTS names one"
+    echo "python=$(python3 --version 2>&1)"
+    echo "nginx=$(nginx -v 2>&1 | sed 's/.*: //')"
+    echo "gunicorn=$(gunicorn --version 2>&1 | head -1)"
+    echo "wrk=$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  } > "$work/machine.txt"
+}
+
+machine_facts
+for pass in $(seq "$passes"); do
+  log "pass $pass of $passes"
+  run_switchboard
+  run_baselines
+done
+python3 "$bench/report.py" render "$work/machine.txt" "$results" "$repo/docs/benchmarks.md"
+log "results: $results; report: docs/benchmarks.md"
