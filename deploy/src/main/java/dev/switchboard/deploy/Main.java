@@ -11,6 +11,7 @@ import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
@@ -96,10 +97,19 @@ public final class Main {
     LOG.info("started");
   }
 
+  /** The Vert.x options of the jar: native transport when available, and metrics. */
+  static VertxOptions vertxOptions() {
+    // Vert.x's per-request HTTP server meters and per-message event-bus meters look their meters up by tags on every
+    // request: about a fifth of the gateway's CPU per request (docs/benchmarks.md). The services' own counters and the
+    // gateway's request-duration histogram cover the same ground (docs/metrics.md).
+    return new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+  }
+
   /** A plain Vert.x, or a clustered one that has joined within {@code cluster.joinTimeout}. */
   private static Vertx vertx(SwitchboardConfig config) throws Exception {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    VertxOptions options = vertxOptions();
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled()) {
       return Vertx.builder().with(options).build();

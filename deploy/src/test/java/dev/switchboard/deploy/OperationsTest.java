@@ -9,10 +9,7 @@ import dev.switchboard.config.Role;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -41,8 +38,7 @@ class OperationsTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+    vertx = Vertx.builder().with(Main.vertxOptions()).build();
     Map<String, String> keys = Map.of("echo.listeners.0.port", "0", "udp.port", "0", "gateway.port", "0",
         "bridge.port", "0", "instances", "1");
     listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
@@ -99,8 +95,10 @@ class OperationsTest {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
     assertThat(metrics.body())
-        .contains("vertx_http_server_requests_total")
         .contains("vertx_net_server_active_connections")
+        .doesNotContain("vertx_http_server_requests_total")
+        .contains("switchboard_gateway_request_duration_seconds_bucket{route=\"apps\",le=\"0.005\"}")
+        .contains("switchboard_gateway_request_duration_seconds_count{route=\"apps\"} 1")
         .contains("switchboard_echo_connections_closed_total{listener=\"raw\",reason=\"eof\"} 1.0")
         .contains("switchboard_gateway_responses_total{class=\"2xx\",route=\"apps\"} 1.0")
         .contains("switchboard_gateway_responses_total{class=\"4xx\",route=\"unmatched\"} 1.0")

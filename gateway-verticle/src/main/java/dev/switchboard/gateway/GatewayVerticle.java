@@ -11,6 +11,7 @@ import dev.switchboard.gateway.builtin.UdpSendRoute;
 import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.http.RequestTimer;
 import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
@@ -55,6 +56,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
+  private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
@@ -71,6 +73,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   @Override
   public Future<?> start() {
     ErrorResponses errors = new ErrorResponses(counters);
+    requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     ConnectionGuards guards = new ConnectionGuards(vertx, config, counters);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get);
     Router router = Router.router(vertx);
@@ -160,7 +163,9 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private void countResponse(RoutingContext ctx) {
     long startedAt = System.nanoTime();
     ctx.addEndHandler(done -> {
-      counters.onResponse(RouteLabels.of(ctx), ctx.response().getStatusCode());
+      String route = RouteLabels.of(ctx);
+      counters.onResponse(route, ctx.response().getStatusCode());
+      requestTimer.record(route, System.nanoTime() - startedAt);
       if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
         AccessLog.log(config.accessLog(), ctx, startedAt);
       }
