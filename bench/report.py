@@ -1,6 +1,7 @@
 """Turns bench/run.sh's results into the tables of docs/benchmarks.md.
 
   python3 report.py render MACHINE RESULTS DOC   rewrites DOC between its results markers (the rest is kept)
+  python3 report.py section NAME TEXT DOC        puts the file TEXT between DOC's NAME markers (e.g. the JMH table)
   python3 report.py h2load < h2load-output       prints h2load's figures as one RESULT line, like swload and wrk
 
 RESULTS holds one line per load and pass: "server=NAME load=LOAD pass=N status=S key=value ...". With several passes,
@@ -10,12 +11,21 @@ import re
 import statistics
 import sys
 
-BEGIN = "<!-- results:begin (written by bench/run.sh; edit outside these markers) -->"
-END = "<!-- results:end -->"
+
+
+def begin(name):
+    return f"<!-- {name}:begin (written by bench/run.sh; edit outside these markers) -->"
+
+
+def end(name):
+    return f"<!-- {name}:end -->"
+
 
 SWITCHBOARD = "switchboard"
+VARIANTS = {"switchboard-1"}
 NAMES = {
     "switchboard": "**Switchboard** (all-in-one jar)",
+    "switchboard-1": "**Switchboard**, `instances: 1`",
     "switchboard+python": "**Switchboard** gateway + Python adapter (2 workers)",
     "vertx": "hand-written Vert.x",
     "c-epoll": "C epoll",
@@ -80,7 +90,8 @@ def table(results, title, load, columns, servers, ours=SWITCHBOARD, main="rate",
             continue
         cells = [NAMES.get(server, server) + (" ⚠ errors" if failed(results, server, load) else "")]
         cells += [fmt(figure(results, server, load, key), digits) for _, key, digits in columns]
-        cells.append("" if server == ours else ratio(mine, figure(results, server, load, main), lower_is_better))
+        mine_row = server == ours or server in VARIANTS
+        cells.append("" if mine_row else ratio(mine, figure(results, server, load, main), lower_is_better))
         rows.append("| " + " | ".join(cells) + " |")
     return rows + [""]
 
@@ -138,14 +149,14 @@ def verdict(value, reached):
 def render(machine_path, results_path, doc_path):
     facts = dict(line.rstrip("\n").split("=", 1) for line in open(machine_path) if "=" in line)
     results = read_results(results_path)
-    tcp = ["switchboard", "vertx", "c-epoll", "py-selectors", "py-asyncio"]
+    tcp = ["switchboard", "switchboard-1", "vertx", "c-epoll", "py-selectors", "py-asyncio"]
     passes = facts.get("passes", "1")
-    lines = [BEGIN, "",
+    lines = [begin("results"), "",
              f"Run `bench/run.sh {facts.get('mode')}` of {facts.get('date')} at commit `{facts.get('commit')}`; "
              + ("one pass." if passes == "1" else f"median of {passes} passes."),
              "",
              f"Machine: {facts.get('cores')} cores ({facts.get('cpu')}), {facts.get('memory')}, {facts.get('kernel')}; "
-             f"{facts.get('jdk')}; {facts.get('python')}; nginx {facts.get('nginx')}; {facts.get('gunicorn')}; "
+             f"{facts.get('jdk')}; {facts.get('python')}; {facts.get('nginx')}; {facts.get('gunicorn')}; "
              f"{facts.get('wrk')}. **The load generator and the server share these cores**, so a server that "
              "spends less CPU per message leaves more to the client and scores higher.",
              "",
@@ -169,10 +180,10 @@ def render(machine_path, results_path, doc_path):
                    note="Ratio: the baseline's peak ÷ Switchboard's (above 1 = Switchboard uses less).")
     lines += table(results, "UDP echo, 64 B request-reply × 16 sockets", "udp",
                    [("replies/s", "rate", 0)] + latency + [("lost", "lost", 0)],
-                   ["switchboard", "vertx", "c-epoll", "py-loop", "py-asyncio"])
+                   ["switchboard", "switchboard-1", "vertx", "c-epoll", "py-loop", "py-asyncio"])
     http = [("requests/s", "rate", 0), ("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0)]
     lines += table(results, "HTTP hello, `wrk -t2 -c100` (Switchboard: the built-in `hello` app over the event bus)",
-                   "http", http, ["switchboard", "vertx", "nginx"])
+                   "http", http, ["switchboard", "switchboard-1", "vertx", "nginx"])
     lines += table(results, "A Python WSGI app (bench/baselines/wsgi/hello.py), `wrk -t2 -c100`", "wsgi", http,
                    ["switchboard+python", "gunicorn"], ours="switchboard+python",
                    note="gunicorn answers with `Connection: close` (sync workers do not keep connections alive), "
@@ -183,21 +194,22 @@ def render(machine_path, results_path, doc_path):
     ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
     lines += ["### Start-up", "",
               f"From `./switchboard.sh` to `/health/ready` answering 200 (every listener bound): {fmt(ready)} ms.", "",
-              END]
-    write_between_markers(doc_path, "\n".join(lines))
+              end("results")]
+    write_between_markers(doc_path, "results", "\n".join(lines))
 
 
-def write_between_markers(doc_path, section):
+def write_between_markers(doc_path, name, section):
+    """Replaces what is between the NAME markers (both included); appends them when the document has none."""
     try:
         text = open(doc_path).read()
     except FileNotFoundError:
-        text = "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < 0:
-        text = text.rstrip("\n") + "\n\n" + BEGIN + "\n" + END + "\n"
-        start, end = text.find(BEGIN), text.find(END)
+        text = "# Benchmarks\n"
+    first, last = begin(name), end(name)
+    if first not in text or last not in text:
+        text = text.rstrip("\n") + "\n\n" + first + "\n" + last + "\n"
+    start, stop = text.find(first), text.find(last) + len(last)
     with open(doc_path, "w") as doc:
-        doc.write(text[:start] + section + text[end + len(END):])
+        doc.write(text[:start] + section + text[stop:])
 
 
 def h2load(text):
@@ -223,6 +235,9 @@ def to_us(value):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["render"] and len(sys.argv) == 5:
         render(*sys.argv[2:])
+    elif sys.argv[1:2] == ["section"] and len(sys.argv) == 5:
+        name, text_path, doc_path = sys.argv[2:]
+        write_between_markers(doc_path, name, begin(name) + "\n\n" + open(text_path).read().strip() + "\n\n" + end(name))
     elif sys.argv[1:2] == ["h2load"]:
         h2load(sys.stdin.read())
     else:

@@ -12,8 +12,8 @@ set -euo pipefail
 
 mode="${1:-quick}"
 case "$mode" in
-  quick) warm=2 duration=5 storm_duration=3 hold_duration=3 passes=1 ;;
-  full) warm=3 duration=10 storm_duration=10 hold_duration=10 passes=3 ;;
+  quick) warm=2 http_warm=8 duration=5 storm_duration=3 hold_duration=3 passes=1 ;;
+  full) warm=3 http_warm=10 duration=10 storm_duration=10 hold_duration=10 passes=3 ;;
   *) echo "usage: bench/run.sh [quick|full]" >&2; exit 64 ;;
 esac
 
@@ -131,15 +131,16 @@ udp_loads() {
   record "$1" udp "$swload" udp -H 127.0.0.1 -p "$2" -c 16 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
 }
 
-# http_load SERVER LOAD URL: wrk with 2 threads and 100 connections, after a warm-up that is not recorded.
+# http_load SERVER LOAD URL: wrk with 2 threads and 100 connections, after a warm-up that is not recorded. The
+# warm-up is longer than for the echo loads: a JVM's compiler needs several seconds for an HTTP server's paths.
 http_load() {
-  wrk -t2 -c100 -d"${warm}s" "$3" >/dev/null
+  wrk -t2 -c100 -d"${http_warm}s" "$3" >/dev/null
   record "$1" "$2" wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
 }
 
 # h2c_load SERVER URL: h2load, 100 clients with 10 streams each, over HTTP/2 with prior knowledge.
 h2c_load() {
-  h2load -c100 -m10 -t2 -D "$warm" "$2" >/dev/null
+  h2load -c100 -m10 -t2 -D "$http_warm" "$2" >/dev/null
   record "$1" h2c bash -c 'h2load -c100 -m10 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" "$bench/report.py"
 }
 
@@ -156,10 +157,13 @@ run_switchboard() {
   udp_loads switchboard "$port"
   http_load switchboard http "http://127.0.0.1:$http/apps/hello/"
 
-  log "starting the Python adapter (2 workers) for hello.py"
+  # Two worker processes, as gunicorn gets; 50 threads each, so that wrk's 100 connections are served, not shed
+  # with 503 (the adapter answers 503 at once when all its threads are busy, where gunicorn's sync workers leave
+  # connections waiting in the listen queue).
+  log "starting the Python adapter (2 workers, 50 threads each) for hello.py"
   local adapter_pid
   (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec python3 -m switchboard.wsgi hello:application \
-      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2) > "$work/python-adapter.log" 2>&1 &
+      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 50) > "$work/python-adapter.log" 2>&1 &
   adapter_pid=$!
   for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/apps/hello-py/")" = 200 ] && break
@@ -168,6 +172,14 @@ run_switchboard() {
   http_load switchboard+python wsgi "http://127.0.0.1:$http/apps/hello-py/"
   kill -TERM "$adapter_pid"
   wait "$adapter_pid" 2>/dev/null || true
+  stop_server
+
+  # The same jar with one instance per service: on a machine whose cores the load generator shares, fewer event-loop
+  # threads can do more (bench/README.md, "Reading the figures").
+  SWITCHBOARD_INSTANCES=1 start_server switchboard-1 "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
+  record switchboard-1 pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
+  udp_loads switchboard-1 "$port"
+  http_load switchboard-1 http "http://127.0.0.1:$http/apps/hello/"
   stop_server
 
   if [ "$mode" = full ]; then
@@ -244,4 +256,9 @@ for pass in $(seq "$passes"); do
   run_baselines
 done
 python3 "$bench/report.py" render "$work/machine.txt" "$results" "$repo/docs/benchmarks.md"
+if [ "$mode" = full ]; then
+  log "JMH micro-benchmarks"
+  bash "$bench/jmh.sh" full "$work/jmh-result.json" > "$work/jmh.md"
+  python3 "$bench/report.py" section jmh "$work/jmh.md" "$repo/docs/benchmarks.md"
+fi
 log "results: $results; report: docs/benchmarks.md"
