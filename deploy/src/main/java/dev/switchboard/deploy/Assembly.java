@@ -11,6 +11,7 @@ import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.udp.UdpService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Deployable;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -60,12 +61,17 @@ final class Assembly {
   /** Drains and stops the gateway, then closes Vert.x with every other service. */
   Future<Void> stop() {
     Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.undeploy();
-    return drained.eventually(() -> {
+    // Not drained.eventually(vertx::close): that future belongs to the gateway's event loop, which is gone by the time
+    // Vert.x has closed, so its completion was rejected and every stop ran into shutdownTimeout. Vert.x's close
+    // future and this promise have no context: they complete on the closing thread.
+    Promise<Void> stopped = Promise.promise();
+    drained.onComplete(done -> {
       if (udp != null) {
         udp.close();
       }
-      return vertx.close();
+      vertx.close().onComplete(stopped);
     });
+    return stopped.future();
   }
 
   private Future<List<BoundListener>> deploy(Role role) {

@@ -185,7 +185,13 @@ final class EchoConnection {
     if (reason == null) {
       reason = why;
     }
-    LOG.info("echo {} connection {} from {}: {}", config.name(), connectionId, remote, error.getMessage());
+    if (why == CloseReason.RESET) {
+      // A peer's reset is ordinary (and a storm of them would flood the log): counted under reason "reset", logged at
+      // debug level.
+      LOG.debug("echo {} connection {} from {}: {}", config.name(), connectionId, remote, error.getMessage());
+    } else {
+      LOG.info("echo {} connection {} from {}: {}", config.name(), connectionId, remote, error.getMessage());
+    }
     closeNow(why);
   }
 
