@@ -26,7 +26,7 @@ VARIANTS = {"switchboard-1"}
 NAMES = {
     "switchboard": "**Switchboard** (all-in-one jar)",
     "switchboard-1": "**Switchboard**, `instances: 1`",
-    "switchboard+python": "**Switchboard** gateway + Python adapter (2 workers)",
+    "switchboard+python": "**Switchboard** gateway + Python adapter (2 workers × 100 threads)",
     "vertx": "hand-written Vert.x",
     "c-epoll": "C epoll",
     "py-selectors": "Python `selectors`",
@@ -71,7 +71,8 @@ def fmt(value, digits=0):
 
 
 def ratio(ours, theirs, lower_is_better=False):
-    if not ours or not theirs:
+    # A JVM's RSS can shrink while connections are held (its heap follows its own schedule): no meaningful ratio then.
+    if not ours or not theirs or ours < 0 or theirs < 0:
         return "–"
     return f"{(theirs / ours if lower_is_better else ours / theirs):.2f}×"
 
@@ -174,7 +175,9 @@ def render(machine_path, results_path, doc_path):
     lines += table(results, "10,000 idle TCP connections", "hold",
                    [("server RSS before, KB", "rss_before_kb", 0), ("RSS holding them, KB", "rss_kb", 0),
                     ("bytes per connection", "rss_per_conn_b", 0)], tcp, main="rss_per_conn_b", lower_is_better=True,
-                   note="Ratio: the baseline's bytes per connection ÷ Switchboard's (above 1 = Switchboard uses less).")
+                   note="Ratio: the baseline's bytes per connection ÷ Switchboard's (above 1 = Switchboard uses less). "
+                        "For the JVMs the figure is indicative: their heaps grow and shrink on their own schedule, "
+                        "so RSS can even fall while the connections are held (a negative figure).")
     lines += table(results, "Peak RSS over the whole TCP run (process high-water mark, VmHWM)", "tcp-peak",
                    [("peak RSS, KB", "rss_hwm_kb", 0)], tcp, main="rss_hwm_kb", lower_is_better=True,
                    note="Ratio: the baseline's peak ÷ Switchboard's (above 1 = Switchboard uses less).")

@@ -157,13 +157,13 @@ run_switchboard() {
   udp_loads switchboard "$port"
   http_load switchboard http "http://127.0.0.1:$http/apps/hello/"
 
-  # Two worker processes, as gunicorn gets; 50 threads each, so that wrk's 100 connections are served, not shed
-  # with 503 (the adapter answers 503 at once when all its threads are busy, where gunicorn's sync workers leave
-  # connections waiting in the listen queue).
-  log "starting the Python adapter (2 workers, 50 threads each) for hello.py"
+  # Two worker processes, as gunicorn gets, with a thread for each of wrk's 100 connections: the gateway spreads
+  # requests over the workers in turn, and a worker with all its threads busy answers 503 at once (where gunicorn's
+  # sync workers leave connections waiting in the listen queue).
+  log "starting the Python adapter (2 workers, 100 threads each) for hello.py"
   local adapter_pid
   (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec python3 -m switchboard.wsgi hello:application \
-      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 50) > "$work/python-adapter.log" 2>&1 &
+      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 100) > "$work/python-adapter.log" 2>&1 &
   adapter_pid=$!
   for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/apps/hello-py/")" = 200 ] && break
