@@ -2,12 +2,12 @@
 # Runs the JMH micro-benchmarks (bench/jmh) with the allocation profiler and prints their figures as a Markdown
 # table: time and bytes allocated per operation.
 #
-#   bash bench/jmh.sh [quick|full] [RESULT.json]     quick: 1 fork, 3 x 1 s measured; full: 2 forks, 5 x 2 s
+#   bash bench/jmh.sh [quick|full] [RESULT.json]     quick: 3 x 1 s measured; full: 5 x 2 s (one fork each)
 set -euo pipefail
 mode="${1:-quick}"
 case "$mode" in
   quick) options=(-f 1 -wi 2 -w 1s -i 3 -r 1s) ;;
-  full) options=(-f 2 -wi 3 -w 2s -i 5 -r 2s) ;;
+  full) options=(-f 1 -wi 3 -w 2s -i 5 -r 2s) ;;
   *) echo "usage: bench/jmh.sh [quick|full] [RESULT.json]" >&2; exit 64 ;;
 esac
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -16,8 +16,9 @@ module="$bench/jmh"
 result="${2:-$module/target/jmh-result.json}"
 
 # The benchmarks run from the compiled classes and the module's class path: no uber jar to build.
-(cd "$repo" && mvn -B -q install -DskipTests -pl bench/jmh -am)
-(cd "$repo" && mvn -B -q dependency:build-classpath -pl bench/jmh -Dmdep.outputFile="$module/target/classpath.txt")
+# Maven's output goes to stderr: stdout carries only the table.
+(cd "$repo" && mvn -B -q install -DskipTests -pl bench/jmh -am) >&2
+(cd "$repo" && mvn -B -q dependency:build-classpath -pl bench/jmh -Dmdep.outputFile="$module/target/classpath.txt") >&2
 mkdir -p "$(dirname "$result")"
 java -cp "$module/target/classes:$(cat "$module/target/classpath.txt")" org.openjdk.jmh.Main "${options[@]}" \
   -prof gc -rf json -rff "$result" >&2
