@@ -191,25 +191,26 @@ run_switchboard() {
 }
 
 # --- baselines -----------------------------------------------------------------------------------------------------
+# serve_each LOADS PORT NAME:COMMAND...: starts each server in turn (it prints "ready"), applies LOADS, stops it.
+serve_each() {
+  local loads="$1" port="$2" server
+  shift 2
+  for server in "$@"; do
+    # shellcheck disable=SC2086
+    start_server "${server%%:*}" log ${server#*:} "$port"
+    "$loads" "${server%%:*}" "$port"
+    stop_server
+  done
+}
+
 run_baselines() {
   local port baselines="$bench/baselines" dir
   port="$(free_port)"
-  for server in c-epoll:"$work/bin/epoll_echo tcp" py-selectors:"python3 $baselines/python/tcp_echo_selectors.py" \
-      py-asyncio:"python3 $baselines/python/tcp_echo_asyncio.py" \
-      vertx:"java -cp $jar $baselines/vertx/VertxTcpEcho.java"; do
-    # shellcheck disable=SC2086
-    start_server "${server%%:*}" log ${server#*:} "$port"
-    tcp_loads "${server%%:*}" "$port"
-    stop_server
-  done
-  for server in c-epoll:"$work/bin/epoll_echo udp" py-loop:"python3 $baselines/python/udp_echo_loop.py" \
-      py-asyncio:"python3 $baselines/python/udp_echo_asyncio.py" \
-      vertx:"java -cp $jar $baselines/vertx/VertxUdpEcho.java"; do
-    # shellcheck disable=SC2086
-    start_server "${server%%:*}" log ${server#*:} "$port"
-    udp_loads "${server%%:*}" "$port"
-    stop_server
-  done
+  serve_each tcp_loads "$port" c-epoll:"$work/bin/epoll_echo tcp" \
+    py-selectors:"python3 $baselines/python/tcp_echo_selectors.py" \
+    py-asyncio:"python3 $baselines/python/tcp_echo_asyncio.py" vertx:"java -cp $jar $baselines/vertx/VertxTcpEcho.java"
+  serve_each udp_loads "$port" c-epoll:"$work/bin/epoll_echo udp" py-loop:"python3 $baselines/python/udp_echo_loop.py" \
+    py-asyncio:"python3 $baselines/python/udp_echo_asyncio.py" vertx:"java -cp $jar $baselines/vertx/VertxUdpEcho.java"
 
   start_server vertx log java -cp "$jar" "$baselines/vertx/VertxHttpHello.java" "$port"
   http_load vertx http "http://127.0.0.1:$port/"

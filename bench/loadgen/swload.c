@@ -435,26 +435,38 @@ static void message_done(struct conn *c) {
   else start_message(c, now, 1);
 }
 
+/*
+ * Reads up to len bytes into rbuf without blocking and checks them against what was sent: the count read, 0 when
+ * nothing is waiting, or -1 when the connection failed (closed, an error, a wrong byte; already reported).
+ */
+static ssize_t recv_verified(struct conn *c, uint64_t now, size_t len) {
+  for (;;) {
+    ssize_t n = recv(c->fd, rbuf, len, MSG_DONTWAIT);
+    if (n == 0) {
+      conn_fail(c, now, 0, "closed by the server", 0);
+      return -1;
+    }
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      if (errno == EINTR) continue;
+      conn_fail(c, now, 0, "recv", errno);
+      return -1;
+    }
+    if (!verify(c, rbuf, (size_t) n)) {
+      conn_fail(c, now, 1, "the echo differs from what was sent", 0);
+      return -1;
+    }
+    return n;
+  }
+}
+
 /* pingpong, storm: reads the echo of the message in flight. */
 static void read_message(struct conn *c, uint64_t now) {
   for (;;) {
     uint64_t want = c->msg_end - c->rcvd;
     size_t len = want == 0 || want > RBUF_LEN ? RBUF_LEN : (size_t) want;
-    ssize_t n = recv(c->fd, rbuf, len, MSG_DONTWAIT);
-    if (n == 0) {
-      conn_fail(c, now, 0, "closed by the server", 0);
-      return;
-    }
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      if (errno == EINTR) continue;
-      conn_fail(c, now, 0, "recv", errno);
-      return;
-    }
-    if (!verify(c, rbuf, (size_t) n)) {
-      conn_fail(c, now, 1, "the echo differs from what was sent", 0);
-      return;
-    }
+    ssize_t n = recv_verified(c, now, len);
+    if (n <= 0) return;
     c->rcvd += (uint64_t) n;
     if (c->rcvd == c->msg_end) {
       message_done(c);
@@ -486,21 +498,9 @@ static int stream_write(struct conn *c) {
 static void stream_read(struct conn *c, uint64_t now) {
   uint64_t size = (uint64_t) cfg.size;
   for (;;) {
-    ssize_t n = recv(c->fd, rbuf, RBUF_LEN, MSG_DONTWAIT);
-    if (n == 0) {
-      conn_fail(c, now, 0, "closed by the server", 0);
-      return;
-    }
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno == EINTR) continue;
-      conn_fail(c, now, 0, "recv", errno);
-      return;
-    }
-    if (!verify(c, rbuf, (size_t) n)) {
-      conn_fail(c, now, 1, "the echo differs from what was sent", 0);
-      return;
-    }
+    ssize_t n = recv_verified(c, now, RBUF_LEN);
+    if (n < 0) return;
+    if (n == 0) break;
     uint64_t before = c->rcvd / size;
     c->rcvd += (uint64_t) n;
     c->t_start = now;
