@@ -192,7 +192,7 @@ def render(machine_path, results_path, doc_path):
                    note="gunicorn answers with `Connection: close` (sync workers do not keep connections alive), "
                         "so wrk reconnects for every request there.")
     if any(load == "h2c" for _, load in results):
-        lines += table(results, "HTTP/2 cleartext hello, `h2load -c100 -m10`", "h2c",
+        lines += table(results, "HTTP/2 cleartext hello, `h2load -c100 -m4`", "h2c",
                        [("requests/s", "rate", 0), ("mean µs", "mean_us", 0)], ["switchboard", "vertx"])
     ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
     lines += ["### Start-up", "",

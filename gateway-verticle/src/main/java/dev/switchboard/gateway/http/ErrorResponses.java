@@ -22,9 +22,23 @@ public final class ErrorResponses {
   }
 
   public void send(RoutingContext ctx, int status, Failure failure, String message) {
+    LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
+    answer(ctx, status, failure, message);
+  }
+
+  /**
+   * Like {@link #send}, for load shedding (429, 503 at capacity), which is logged at debug level only: it is counted
+   * under the rejection's reason, and a line per refused request would flood the log exactly when the gateway is
+   * overloaded (a 3-second HTTP/2 overload wrote 54,000 of them).
+   */
+  public void shed(RoutingContext ctx, int status, Failure failure, String message) {
+    LOG.debug("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
+    answer(ctx, status, failure, message);
+  }
+
+  private void answer(RoutingContext ctx, int status, Failure failure, String message) {
     counters.onFailure(failure);
     HttpServerResponse response = ctx.response();
-    LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
     if (response.ended() || response.closed()) {
       return;
     }

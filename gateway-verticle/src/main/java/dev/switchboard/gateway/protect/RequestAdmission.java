@@ -80,7 +80,7 @@ public final class RequestAdmission {
   private void refuse(RoutingContext ctx, int status, Rejection why, String message) {
     counters.onRejected(why);
     ctx.response().putHeader("Retry-After", "1");
-    errors.send(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
+    errors.shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
   }
 
   private void deadlinePassed(RoutingContext ctx) {
