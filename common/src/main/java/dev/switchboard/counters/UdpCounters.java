@@ -20,7 +20,9 @@ public final class UdpCounters {
     /** The answer would be an empty datagram (echo or upper of an empty one), which Netty cannot send. */
     EMPTY_REPLY,
     /** The socket refused to send the answer. */
-    REPLY_FAILED;
+    REPLY_FAILED,
+    /** Answers already waiting for the socket were over its write high-water mark (64 KB): the kernel is not sending. */
+    SEND_QUEUE_FULL;
 
     public String wireName() {
       return WireName.of(this);

@@ -21,7 +21,7 @@ import java.net.InetSocketAddress;
  * <p>It sits in the Netty pipeline of the Vert.x datagram socket, ahead of Vert.x's own handler, and consumes every
  * datagram there. Going through {@code DatagramSocket.send} instead cost a name resolution, a Vert.x promise and a
  * flush per reply; here replies are written as datagrams arrive and flushed once per read batch, which lets the epoll
- * transport send a batch with one {@code sendmmsg}. An echo reply is the received buffer itself.
+ * transport send a batch with one {@code sendmmsg}.
  */
 final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
@@ -89,15 +89,10 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     int length = answer.readableBytes();
-    if (length > config.maxDatagramBytes()) {
+    Drop refused = refusal(ctx, length);
+    if (refused != null) {
       answer.release();
-      counters.onDropped(Drop.REPLY_TOO_LARGE);
-      return;
-    }
-    if (length == 0) {
-      // Netty silently skips zero-length datagrams on every transport: say so in a counter instead.
-      answer.release();
-      counters.onDropped(Drop.EMPTY_REPLY);
+      counters.onDropped(refused);
       return;
     }
     ctx.write(new DatagramPacket(answer, to)).addListener(sent -> {
@@ -107,5 +102,21 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
         counters.onDropped(Drop.REPLY_FAILED);
       }
     });
+  }
+
+  /** Why an answer of {@code length} bytes cannot go out now, or null when it can. */
+  private Drop refusal(ChannelHandlerContext ctx, int length) {
+    if (length > config.maxDatagramBytes()) {
+      return Drop.REPLY_TOO_LARGE;
+    }
+    if (length == 0) {
+      // Netty silently skips zero-length datagrams on every transport: say so in a counter instead.
+      return Drop.EMPTY_REPLY;
+    }
+    if (!ctx.channel().isWritable()) {
+      // The kernel is refusing sends and answers wait in the channel: past its high-water mark, drop rather than queue.
+      return Drop.SEND_QUEUE_FULL;
+    }
+    return null;
   }
 }

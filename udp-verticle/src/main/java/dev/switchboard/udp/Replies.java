@@ -5,7 +5,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 
-/** The reply modes, on Netty buffers so that an echo is the received buffer itself, not a copy. */
+/**
+ * The reply modes, on Netty buffers. Every answer is a new buffer of its own size: the received buffer is as large as
+ * the largest datagram, and an answer that kept it alive while the socket cannot send would pin 64 KB per reply.
+ */
 final class Replies {
 
   private static final byte[] HELLO = "Hello, ".getBytes(StandardCharsets.US_ASCII);
@@ -20,7 +23,7 @@ final class Replies {
    */
   static ByteBuf to(ReplyMode mode, ByteBuf data, ByteBufAllocator alloc) {
     return switch (mode) {
-      case ECHO -> data.retainedDuplicate();
+      case ECHO -> alloc.buffer(data.readableBytes()).writeBytes(data, data.readerIndex(), data.readableBytes());
       case HELLO -> alloc.buffer(HELLO.length + data.readableBytes()).writeBytes(HELLO).writeBytes(data, data.readerIndex(),
           data.readableBytes());
       case UPPER -> upper(data, alloc);

@@ -22,9 +22,9 @@ class RepliesTest {
     ByteBuf data = Unpooled.wrappedBuffer(new byte[] {'a', 'Z', (byte) 0xE9, 0, '{'});
     ByteBuf echo = Replies.to(ReplyMode.ECHO, data, ALLOC);
     assertThat(ByteBufUtil.getBytes(echo)).containsExactly('a', 'Z', 0xE9, 0, '{');
-    assertThat(echo.unwrap()).as("an echo is the received buffer, not a copy").isSameAs(data);
+    assertThat(echo.capacity()).as("an echo is a buffer of its own size, not the large read buffer").isEqualTo(5);
     echo.release();
-    assertThat(data.refCnt()).as("the echo held its own reference").isEqualTo(1);
+    assertThat(data.refCnt()).as("the received buffer is left to its owner").isEqualTo(1);
     assertThat(ByteBufUtil.getBytes(Replies.to(ReplyMode.UPPER, data, ALLOC))).containsExactly('A', 'Z', 0xE9, 0, '{');
     assertThat(ByteBufUtil.getBytes(data)).as("the original is untouched").containsExactly('a', 'Z', 0xE9, 0, '{');
     assertThat(Replies.to(ReplyMode.HELLO, Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII), ALLOC)

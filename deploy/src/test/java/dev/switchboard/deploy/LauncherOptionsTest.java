@@ -1,0 +1,67 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The JVM options {@code switchboard.sh} passes, whatever the user adds: its defaults must never make the JVM refuse
+ * to start (an initial heap over a small {@code -Xmx}, two collectors). The script runs in a copy of the layout it
+ * expects, with a {@code java} on the PATH that prints its arguments.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LauncherOptionsTest {
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void layout() throws IOException {
+    Path script = dir.resolve("switchboard.sh");
+    Files.copy(Path.of(System.getProperty("user.dir")).resolveSibling("switchboard.sh"), script,
+        StandardCopyOption.COPY_ATTRIBUTES);
+    Files.createDirectories(dir.resolve("deploy/target"));
+    Files.createFile(dir.resolve("deploy/target/switchboard.jar"));
+    Path java = Files.createDirectories(dir.resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @ParameterizedTest(name = "{0}=\"{1}\"")
+  @DisplayName("the user's heap and collector options replace the defaults; anything else is added after them")
+  @CsvSource(delimiter = '|', value = {
+      "JAVA_OPTS         |                                      | -XX:+UseSerialGC -Xms64m -Xmx512m",
+      "JAVA_OPTS         | -Dx=1                                | -XX:+UseSerialGC -Xms64m -Xmx512m -Dx=1",
+      "JAVA_OPTS         | -Xmx32m                              | -XX:+UseSerialGC -Xmx32m",
+      "JAVA_OPTS         | -XX:MaxRAMPercentage=75              | -XX:+UseSerialGC -XX:MaxRAMPercentage=75",
+      "JAVA_OPTS         | -Xmx1g\t-XX:+UseG1GC                 | -Xmx1g -XX:+UseG1GC",
+      "JAVA_OPTS         | -XX:+UseNUMA -XX:+DisableExplicitGC  | -XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseNUMA -XX:+DisableExplicitGC",
+      "JAVA_TOOL_OPTIONS | -XX:+UseZGC                          | -Xms64m -Xmx512m",
+      "JDK_JAVA_OPTIONS  | -Xms1g                               | -XX:+UseSerialGC",
+  })
+  void options(String variable, String value, String expected) throws Exception {
+    ProcessBuilder launch = new ProcessBuilder("bash", dir.resolve("switchboard.sh").toString(), "--roles", "echo");
+    Map<String, String> env = launch.environment();
+    env.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+    env.put(variable, value == null ? "" : value.replace("\\t", "\t"));
+    env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
+    Process process = launch.redirectErrorStream(true).start();
+    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(process.waitFor()).isZero();
+    assertThat(printed).isEqualTo(expected + " -jar " + dir.resolve("deploy/target/switchboard.jar") + " --roles echo");
+  }
+}
