@@ -43,8 +43,10 @@ public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyS
       throw new IllegalArgumentException("no environ");
     }
     Map<String, String> values = new LinkedHashMap<>();
-    // The underlying map, not JsonObject's iterator, which wraps every entry.
-    environ.getMap().forEach((key, value) -> values.put(key, String.valueOf(value)));
+    // The underlying map, not JsonObject's iterator, which wraps every entry; a value that is not a string (outside
+    // PEP 3333, from a bus client) is written as JSON, as the iterator's wrapping would.
+    environ.getMap().forEach((key, value) ->
+        values.put(key, value instanceof String text ? text : String.valueOf(environ.getValue(key))));
     return new WsgiRequest(values, Base64Body.decode(json.getString("body", "")), json.getString("bodyStream"));
   }
 
