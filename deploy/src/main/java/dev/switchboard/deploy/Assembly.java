@@ -66,10 +66,14 @@ final class Assembly {
     // future and this promise have no context: they complete on the closing thread.
     Promise<Void> stopped = Promise.promise();
     drained.onComplete(done -> {
-      if (udp != null) {
-        udp.close();
+      try {
+        if (udp != null) {
+          udp.close();
+        }
+      } finally {
+        // A failed drain still closes everything, and the stop reports the failure.
+        vertx.close().onComplete(closed -> stopped.handle(done.succeeded() ? closed : done));
       }
-      vertx.close().onComplete(stopped);
     });
     return stopped.future();
   }
