@@ -107,6 +107,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       tracked.addListener(done -> {
         pendingOut -= bytes;
         writeProgressAt = System.nanoTime();
+        if (pendingOut == 0 && phase == Phase.IDLE) {
+          reschedule();  // the keep-alive clock starts now
+        }
       });
       context.write(msg, tracked);
       if (wasIdle && phase == Phase.WAITING && !timeouts.write().isZero()) {
@@ -195,7 +198,8 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       case BODY -> bodyClockStopped ? Duration.ZERO : timeouts.body();
       case WAITING -> Duration.ZERO;
     }, switch (phase) {
-      case IDLE -> Math.max(phaseSince, writeProgressAt);
+      // Keep-alive runs only once the last response is out; until then the write clock watches the connection.
+      case IDLE -> pendingOut > 0 ? -1 : Math.max(phaseSince, writeProgressAt);
       case BODY -> Math.max(phaseSince, lastReadAt);
       default -> phaseSince;
     }, now));
