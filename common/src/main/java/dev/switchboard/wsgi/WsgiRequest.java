@@ -42,12 +42,27 @@ public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyS
     if (environ == null) {
       throw new IllegalArgumentException("no environ");
     }
+    return new WsgiRequest(stringValues(environ), Base64Body.decode(json.getString("body", "")), json.getString("bodyStream"));
+  }
+
+  /**
+   * The environ's underlying map when every value is a string (as the gateway sends it: the constructor's copy is then
+   * the only one), else a copy where a value that is not a string (outside PEP 3333, from a bus client) is written as
+   * JSON, as JsonObject's own wrapping would.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Map<String, String> stringValues(JsonObject environ) {
+    Map<String, Object> raw = environ.getMap();
+    boolean allStrings = true;
+    for (Object value : raw.values()) {
+      allStrings &= value instanceof String;
+    }
+    if (allStrings) {
+      return (Map) raw;
+    }
     Map<String, String> values = new LinkedHashMap<>();
-    // The underlying map, not JsonObject's iterator, which wraps every entry; a value that is not a string (outside
-    // PEP 3333, from a bus client) is written as JSON, as the iterator's wrapping would.
-    environ.getMap().forEach((key, value) ->
-        values.put(key, value instanceof String text ? text : String.valueOf(environ.getValue(key))));
-    return new WsgiRequest(values, Base64Body.decode(json.getString("body", "")), json.getString("bodyStream"));
+    raw.forEach((key, value) -> values.put(key, value instanceof String text ? text : String.valueOf(environ.getValue(key))));
+    return values;
   }
 
   public String method() {
