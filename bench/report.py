@@ -161,7 +161,7 @@ def render(machine_path, results_path, doc_path):
              f"{facts.get('wrk')}. **The load generator and the server share these cores**, so a server that "
              "spends less CPU per message leaves more to the client and scores higher.",
              "",
-             f"Switchboard runs as `./switchboard.sh` with its default settings ({facts.get('jvm_options')}), "
+             f"Switchboard runs as `./switchboard.sh` with its default settings (JVM options `{facts.get('jvm_options')}`), "
              "every role in one JVM.",
              ""]
     lines += targets(results)

@@ -155,6 +155,10 @@ run_switchboard() {
   started="$(date +%s%N)"
   start_server switchboard "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
   echo "server=switchboard load=startup pass=$pass status=0 ready_ms=$((($(date +%s%N) - started) / 1000000))" >> "$results"
+  if [ "$pass" = 1 ]; then
+    # The options the launcher gave the JVM, as the running process shows them (between `java` and `-jar`).
+    echo "jvm_options=$(tr '\0' ' ' < "/proc/$server_pid/cmdline" | sed 's/^[^ ]* //; s/ -jar .*//')" >> "$work/machine.txt"
+  fi
   tcp_loads switchboard "$port"
   udp_loads switchboard "$port"
   http_load switchboard http "http://127.0.0.1:$http/apps/hello/"
@@ -244,7 +248,6 @@ machine_facts() {
     echo "memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
     echo "kernel=$(uname -sr)"
     echo "jdk=$(java -version 2>&1 | head -1)"
-    echo "jvm_options=$(sed -n 's/^jvm_opts="\(.*\)"$/\1/p' "$repo/switchboard.sh" | head -1), serial collector unless JAVA_OPTS names one"
     echo "python=$(python3 --version 2>&1)"
     echo "nginx=$(nginx -v 2>&1 | sed 's/.*: //')"
     echo "gunicorn=$(gunicorn --version 2>&1 | head -1)"
