@@ -11,9 +11,12 @@ import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +126,37 @@ class ProtectionTest {
     try (Socket socket = connect(gateway.port())) {
       socket.getOutputStream().write("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readAll(socket)).startsWith("HTTP/1.1 200 OK").endsWith("Hello, world!");
+    }
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("keep-alive starts once a response is out: a 16 MB answer read slowly past the keep-alive timeout arrives whole, then the connection closes")
+  void keepAliveWaitsForTheResponse(Vertx vertx) throws Exception {
+    byte[] big = new byte[16 << 20];
+    WsgiApplications.serve(vertx, "big", request -> Future.succeededFuture(WsgiResponse.of("200 OK", List.of(),
+        Buffer.buffer(big)))).completion().await(5, TimeUnit.SECONDS);
+    // No write timeout: only the keep-alive clock can end this connection, and only after the last byte is taken.
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {keepAlive: 200ms, write: 0}\n");
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      // Well before any other clock (the 10 s header timeout armed at connect) could end the connection.
+      socket.setSoTimeout(5_000);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
+      socket.getOutputStream().write("GET /apps/big/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      byte[] chunk = new byte[64 * 1024];
+      long read = 0;
+      long started = System.nanoTime();
+      for (int n; (n = in.read(chunk)) >= 0; ) {
+        read += n;
+        if (System.nanoTime() - started < Duration.ofMillis(600).toNanos()) {
+          // The client reading slowly (the scenario, not a synchronisation): the response outlives the keep-alive timeout.
+          Thread.sleep(20);
+        }
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(600));
+      assertThat(read).as("head and the whole body before the close").isGreaterThan(big.length);
     }
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
   }
