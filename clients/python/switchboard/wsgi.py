@@ -5,11 +5,12 @@
 
 or from the command line:
 
-    python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --workers 2
+    python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
 
-Each request runs on a bounded thread pool. When every thread is busy the request is failed back at once with code
-503, which the gateway answers as 503: nothing queues for ever. A body larger than the stream threshold goes back
-through the gateway's streaming contract with credit, so a slow HTTP client slows the application's iteration.
+Each request runs on a bounded thread pool, with at most `--queue` (max_waiting) more waiting for a thread, none
+by default. Past that the request is failed back at once with code 503, which the gateway answers as 503: nothing
+queues for ever. A body larger than the stream threshold goes back through the gateway's streaming contract with
+credit, so a slow HTTP client slows the application's iteration.
 """
 
 import argparse
@@ -40,12 +41,14 @@ class Cancelled(Exception):
 
 class WsgiServer:
     def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
-                 stream_threshold=STREAM_THRESHOLD):
+                 stream_threshold=STREAM_THRESHOLD, max_waiting=0):
         self.app = app
         self.address = "wsgi." + name
         self.bus = BusClient(host, port, token=token)
         self._threads = threads
-        self._slots = threading.BoundedSemaphore(threads)
+        self._max_waiting = max_waiting
+        # A slot for each thread and each place in the queue: the pool's own queue never holds more than max_waiting.
+        self._slots = threading.BoundedSemaphore(threads + max_waiting)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
         self._multiprocess = multiprocess
         self._stream_threshold = stream_threshold
@@ -53,8 +56,8 @@ class WsgiServer:
     def start(self):
         self.bus.connect()
         self.bus.register(self.address, self._on_request)
-        log.info("serving %s through the bridge at %s:%s with %d threads", self.address, self.bus.host,
-                 self.bus.port, self._threads)
+        log.info("serving %s through the bridge at %s:%s with %d threads and a queue of %d", self.address,
+                 self.bus.host, self.bus.port, self._threads, self._max_waiting)
         return self
 
     def stop(self):
@@ -64,7 +67,8 @@ class WsgiServer:
 
     def _on_request(self, message):
         if not self._slots.acquire(blocking=False):
-            message.fail(503, "all %d threads of %s are busy" % (self._threads, self.address))
+            message.fail(503, "all %d threads of %s are busy and %d requests wait"
+                         % (self._threads, self.address, self._max_waiting))
             return
         self._pool.submit(self._run, message)
 
@@ -309,9 +313,10 @@ class StreamingInput(io.RawIOBase):
         return iter(self.readline, b"")
 
 
-def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False):
+def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False, max_waiting=0):
     """Serves the application as wsgi.<name> until the process is stopped."""
-    server = WsgiServer(app, name, bridge[0], bridge[1], threads=threads, token=token, multiprocess=multiprocess)
+    server = WsgiServer(app, name, bridge[0], bridge[1], threads=threads, token=token, multiprocess=multiprocess,
+                        max_waiting=max_waiting)
     server.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -325,9 +330,9 @@ def _load(spec):
     return getattr(importlib.import_module(module_name), attribute or "application")
 
 
-def _worker(spec, name, host, port, threads, token, multiprocess):
+def _worker(spec, name, host, port, threads, token, multiprocess, max_waiting):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s")
-    serve_wsgi(_load(spec), name, (host, port), threads, token, multiprocess)
+    serve_wsgi(_load(spec), name, (host, port), threads, token, multiprocess, max_waiting)
 
 
 def main(argv=None):
@@ -337,11 +342,16 @@ def main(argv=None):
     parser.add_argument("--name", required=True, help="served at /apps/NAME/ (bus address wsgi.NAME)")
     parser.add_argument("--bridge", default="127.0.0.1:7070", help="the event-bus bridge, HOST:PORT")
     parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
+    parser.add_argument("--queue", type=int, default=0,
+                        help="requests that may wait for a thread per worker; past that, 503 at once (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
     parser.add_argument("--token", default=None, help="the bridge's register token, if it has one")
     args = parser.parse_args(argv)
     host, _, port = args.bridge.rpartition(":")
-    options = (args.app, args.name, host or "127.0.0.1", int(port), args.threads, args.token, args.workers > 1)
+    if args.threads < 1 or args.queue < 0:
+        parser.error("--threads must be at least 1 and --queue at least 0")
+    options = (args.app, args.name, host or "127.0.0.1", int(port), args.threads, args.token, args.workers > 1,
+               args.queue)
     if args.workers <= 1:
         _worker(*options)
         return

@@ -67,11 +67,17 @@ class PythonWsgiTest {
     http = freePort();
     bridge = freePort();
     startSuite();
-    adapter = new ProcessBuilder("python3", "-m", "switchboard.wsgi", "tests.apps:application", "--name", "py",
-        "--bridge", "127.0.0.1:" + bridge, "--threads", "2")
-        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "python-adapter.log").toFile()).start();
-    awaitServing();
+    adapter = startAdapter("py", "--threads", "2");
+    awaitServing("py");
+  }
+
+  /** The adapter serving tests/apps.py as wsgi.NAME, logging to target/python-NAME.log. */
+  private Process startAdapter(String name, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of("python3", "-m", "switchboard.wsgi", "tests.apps:application",
+        "--name", name, "--bridge", "127.0.0.1:" + bridge));
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command).directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true)
+        .redirectOutput(Path.of("target", "python-" + name + ".log").toFile()).start();
   }
 
   @AfterEach
@@ -81,10 +87,10 @@ class PythonWsgiTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private void awaitServing() throws InterruptedException {
-    Await.condition("the Python application to be registered", WAIT, () -> {
+  private void awaitServing(String name) throws InterruptedException {
+    Await.condition("the Python application " + name + " to be registered", WAIT, () -> {
       try {
-        return get("/apps/py/ping").statusCode() == 200;
+        return get("/apps/" + name + "/ping").statusCode() == 200;
       } catch (Exception e) {
         return false;
       }
@@ -182,10 +188,7 @@ class PythonWsgiTest {
   @Test
   @DisplayName("--workers 2 --threads 1: two worker processes serve one name, so two slow requests run at once")
   void workers() throws Exception {
-    Process workers = new ProcessBuilder("python3", "-m", "switchboard.wsgi", "tests.apps:application", "--name", "pw",
-        "--bridge", "127.0.0.1:" + bridge, "--threads", "1", "--workers", "2")
-        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "python-workers.log").toFile()).start();
+    Process workers = startAdapter("pw", "--threads", "1", "--workers", "2");
     try {
       // Each worker registers on its own; with one of them up, a second slow request would get 503.
       Await.condition("both workers to serve", WAIT, () -> {
@@ -199,6 +202,27 @@ class PythonWsgiTest {
     } finally {
       workers.destroy();
       workers.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("--threads 1 --queue 1: of three slow requests at once, one runs, one waits for the thread and succeeds, one gets 503")
+  void queue() throws Exception {
+    Process queued = startAdapter("pq", "--threads", "1", "--queue", "1");
+    try {
+      awaitServing("pq");
+      List<CompletableFuture<HttpResponse<String>>> three = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        three.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/apps/pq/slow?1"))
+            .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      // The three arrive within the first request's second: the thread takes one, the queue one, and the third is
+      // refused at once. With no queue, two would be refused.
+      List<Integer> statuses = three.stream().map(r -> r.join().statusCode()).sorted().toList();
+      assertThat(statuses).containsExactly(200, 200, 503);
+    } finally {
+      queued.destroy();
+      queued.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -227,7 +251,7 @@ class PythonWsgiTest {
   void survivesRestart() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
     startSuite();
-    awaitServing();
+    awaitServing("py");
     assertThat(get("/apps/py/ping").body()).isEqualTo("pong");
   }
 }
