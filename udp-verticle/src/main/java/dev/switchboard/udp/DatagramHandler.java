@@ -114,8 +114,12 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
       return Drop.EMPTY_REPLY;
     }
     if (!ctx.channel().isWritable()) {
-      // The kernel is refusing sends and answers wait in the channel: past its high-water mark, drop rather than queue.
-      return Drop.SEND_QUEUE_FULL;
+      // Answers of this read batch are not flushed yet and count towards the mark: send them, then look again. Still
+      // over it, the kernel is refusing sends: drop rather than queue.
+      ctx.flush();
+      if (!ctx.channel().isWritable()) {
+        return Drop.SEND_QUEUE_FULL;
+      }
     }
     return null;
   }

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.counters.UdpCounters.Drop;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -25,37 +26,71 @@ class DatagramHandlerTest {
   private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 4000);
   private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 5000);
 
+  /** Stands in for a kernel that refuses sends: while stalled, flushes stop here and answers stay in the channel. */
+  private static final class StallingSocket extends ChannelOutboundHandlerAdapter {
+    private boolean stalled;
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      if (!stalled) {
+        ctx.flush();
+      }
+    }
+  }
+
+  private final List<DatagramPacket> received = new ArrayList<>();
+
+  /** {@code count} datagrams of 1,000 bytes, the first byte of each its number from {@code first}. */
+  private Object[] datagrams(int first, int count) {
+    List<DatagramPacket> batch = new ArrayList<>();
+    for (int i = first; i < first + count; i++) {
+      batch.add(new DatagramPacket(Unpooled.buffer(1000).writeByte(i).writeZero(999), SERVER, CLIENT));
+    }
+    received.addAll(batch);
+    return batch.toArray();
+  }
+
+  private static List<Integer> sent(EmbeddedChannel channel) {
+    List<Integer> numbers = new ArrayList<>();
+    for (DatagramPacket answer; (answer = channel.readOutbound()) != null; answer.release()) {
+      assertThat(answer.recipient()).isEqualTo(CLIENT);
+      assertThat(answer.content().readableBytes()).isEqualTo(1000);
+      numbers.add((int) answer.content().getByte(0));
+    }
+    return numbers;
+  }
+
   @Test
-  @DisplayName("answers past the send queue's high-water mark are dropped and counted, not queued; every buffer is released")
+  @DisplayName("a read batch larger than the send mark goes out whole; answers past the mark while the kernel refuses "
+      + "sends are dropped and counted; every buffer is released")
   void sendQueueFull() {
     UdpCounters counters = new UdpCounters();
-    EmbeddedChannel channel = new EmbeddedChannel(new DatagramHandler(UdpConfig.defaults(), counters, null, null));
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 1));
-    List<DatagramPacket> received = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      received.add(new DatagramPacket(Unpooled.wrappedBuffer(new byte[64]), SERVER, CLIENT));
-    }
+    StallingSocket socket = new StallingSocket();
+    EmbeddedChannel channel = new EmbeddedChannel(socket, new DatagramHandler(UdpConfig.defaults(), counters, null, null));
+    // About four answers of 1,000 bytes pass the 4 KB mark (Netty adds its own overhead to each).
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(2048, 4096));
 
-    // One read batch: the answers wait in the channel until the batch's flush. The first passes the 1-byte mark, so
-    // the other four find the channel unwritable.
-    channel.writeInbound(received.toArray());
+    // Eight in one read batch: answers are flushed once per batch, but a batch over the mark is sent as it goes.
+    channel.writeInbound(datagrams(0, 8));
+    assertThat(sent(channel)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(counters.replied()).isEqualTo(8);
+    assertThat(counters.dropped(Drop.SEND_QUEUE_FULL)).isZero();
 
-    assertThat(counters.received()).isEqualTo(5);
-    assertThat(counters.replied()).isEqualTo(1);
+    // The kernel stops taking datagrams: four answers wait in the channel, the other four are dropped.
+    socket.stalled = true;
+    channel.writeInbound(datagrams(10, 8));
+    assertThat(sent(channel)).isEmpty();
     assertThat(counters.dropped(Drop.SEND_QUEUE_FULL)).isEqualTo(4);
-    DatagramPacket first = channel.readOutbound();
-    assertThat(first.recipient()).isEqualTo(CLIENT);
-    assertThat(ByteBufUtil.getBytes(first.content())).hasSize(64).startsWith(0);
-    first.release();
-    assertThat((Object) channel.readOutbound()).isNull();
-    assertThat(received).allSatisfy(packet -> assertThat(packet.refCnt()).as("received buffer released").isZero());
 
-    // Once the queue has gone out the channel is writable again and answers flow.
-    channel.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(new byte[] {7}), SERVER, CLIENT));
-    assertThat(counters.replied()).isEqualTo(2);
-    DatagramPacket answer = channel.readOutbound();
-    assertThat(ByteBufUtil.getBytes(answer.content())).containsExactly(7);
-    answer.release();
+    // It takes them again: the waiting answers go out, and new ones flow.
+    socket.stalled = false;
+    channel.flush();
+    assertThat(sent(channel)).containsExactly(10, 11, 12, 13);
+    channel.writeInbound(datagrams(20, 1));
+    assertThat(sent(channel)).containsExactly(20);
+    assertThat(counters.received()).isEqualTo(17);
+    assertThat(counters.replied()).isEqualTo(13);
+    assertThat(received).allSatisfy(packet -> assertThat(packet.refCnt()).as("received buffer released").isZero());
     assertThat(channel.finish()).isFalse();
   }
 }
