@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Builds Switchboard when the jar is missing or older than the sources, then runs it with the given arguments.
-# JAVA_OPTS adds JVM options after the defaults below. When JAVA_OPTS, JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS size the
-# heap (-Xms, -Xmx, -XX:*RAMPercentage, -XX:MaxRAM, -XX:*HeapSize) the heap defaults are left out, and when they name
-# a collector (-XX:+Use...GC) the serial one is: JAVA_OPTS="-XX:+UseG1GC -Xmx2g" ./switchboard.sh --roles echo
+# JAVA_OPTS adds JVM options after the defaults below. The defaults give way to the user's options wherever the JVM
+# reads them (JAVA_OPTS, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS): a heap size (-Xms, -Xmx, -Xmn,
+# -XX:*RAMPercentage, -XX:MaxRAM, -XX:*HeapSize, -XX:*NewSize) leaves out both heap defaults, a collector named or
+# switched off (-XX:+UseG1GC, -XX:-UseSerialGC) the serial one, and an options file (@file, -XX:VMOptionsFile,
+# -XX:Flags), which this script cannot read, all of them: JAVA_OPTS="-XX:+UseG1GC -Xmx2g" ./switchboard.sh --roles echo
 set -euo pipefail
 set -f  # options are split into words below, never expanded as file names
 # Defaults for a network service that keeps little state: the serial collector (no GC threads competing with the
 # event loops on small machines, and the smallest footprint), and a heap that starts small and grows only when the
 # live set needs it, up to a cap. The JVM's own default starts the heap at 1/64 of RAM and lets G1 grow it to cut GC
 # frequency: 500+ MB of RSS under the benchmark loads, for no gain in throughput (docs/benchmarks.md).
-# The user's options, one space between words whatever separated them, with a space at each end.
+# The user's options, one space between words whatever separated them, a space at each end, quotes removed as the
+# JVM removes them.
 # shellcheck disable=SC2086
-given=" $(printf '%s ' ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${JAVA_OPTS:-})"
+given=" $(printf '%s ' ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-} ${JAVA_OPTS:-} | tr -d "\"'")"
 jvm_opts=""
-if ! [[ $given =~ \ -XX:\+Use[A-Za-z0-9]*GC\  ]]; then
-  jvm_opts="-XX:+UseSerialGC"
-fi
-if ! [[ $given =~ \ -(Xm[sx]|XX:[A-Za-z]*RAMPercentage=|XX:MaxRAM=|XX:[A-Za-z]*HeapSize=) ]]; then
-  jvm_opts="$jvm_opts -Xms64m -Xmx512m"
+if ! [[ $given =~ \ (@|-XX:VMOptionsFile=|-XX:Flags=) ]]; then
+  if ! [[ $given =~ \ -XX:[+-]Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\  ]]; then
+    jvm_opts="-XX:+UseSerialGC"
+  fi
+  if ! [[ $given =~ \ -(Xm[snx]|XX:[A-Za-z]*RAMPercentage=|XX:MaxRAM=|XX:[A-Za-z]*HeapSize=|XX:(Max)?NewSize=) ]]; then
+    jvm_opts="$jvm_opts -Xms64m -Xmx512m"
+  fi
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/deploy/target/switchboard.jar"

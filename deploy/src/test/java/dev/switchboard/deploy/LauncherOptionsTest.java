@@ -32,13 +32,22 @@ class LauncherOptionsTest {
   @BeforeEach
   void layout() throws IOException {
     Path script = dir.resolve("switchboard.sh");
-    Files.copy(Path.of(System.getProperty("user.dir")).resolveSibling("switchboard.sh"), script,
-        StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(launcher(), script, StandardCopyOption.COPY_ATTRIBUTES);
     Files.createDirectories(dir.resolve("deploy/target"));
     Files.createFile(dir.resolve("deploy/target/switchboard.jar"));
     Path java = Files.createDirectories(dir.resolve("bin")).resolve("java");
     Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** The repository's switchboard.sh, found upwards from where the test runs (the module under Maven). */
+  private static Path launcher() {
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("switchboard.sh"))) {
+        return dir.resolve("switchboard.sh");
+      }
+    }
+    throw new IllegalStateException("no switchboard.sh above " + System.getProperty("user.dir"));
   }
 
   @ParameterizedTest(name = "{0}=\"{1}\"")
@@ -50,13 +59,19 @@ class LauncherOptionsTest {
       "JAVA_OPTS         | -XX:MaxRAMPercentage=75              | -XX:+UseSerialGC -XX:MaxRAMPercentage=75",
       "JAVA_OPTS         | -Xmx1g\t-XX:+UseG1GC                 | -Xmx1g -XX:+UseG1GC",
       "JAVA_OPTS         | -XX:+UseNUMA -XX:+DisableExplicitGC  | -XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseNUMA -XX:+DisableExplicitGC",
+      "JAVA_OPTS         | -XX:+UseAdaptiveSizePolicyWithSystemGC | -XX:+UseSerialGC -Xms64m -Xmx512m -XX:+UseAdaptiveSizePolicyWithSystemGC",
+      "JAVA_OPTS         | -XX:-UseSerialGC                     | -Xms64m -Xmx512m -XX:-UseSerialGC",
+      "JAVA_OPTS         | -Xmn256m                             | -XX:+UseSerialGC -Xmn256m",
+      "JAVA_OPTS         | @/etc/switchboard/jvm.options        | @/etc/switchboard/jvm.options",
       "JAVA_TOOL_OPTIONS | -XX:+UseZGC                          | -Xms64m -Xmx512m",
+      "JAVA_TOOL_OPTIONS | \"-XX:+UseG1GC\"                      | -Xms64m -Xmx512m",
       "JDK_JAVA_OPTIONS  | -Xms1g                               | -XX:+UseSerialGC",
+      "_JAVA_OPTIONS     | -Xmx32m                              | -XX:+UseSerialGC",
   })
   void options(String variable, String value, String expected) throws Exception {
     ProcessBuilder launch = new ProcessBuilder("bash", dir.resolve("switchboard.sh").toString(), "--roles", "echo");
     Map<String, String> env = launch.environment();
-    env.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+    env.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
     env.put(variable, value == null ? "" : value.replace("\\t", "\t"));
     env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
     Process process = launch.redirectErrorStream(true).start();
