@@ -157,7 +157,7 @@ run_switchboard() {
   echo "server=switchboard load=startup pass=$pass status=0 ready_ms=$((($(date +%s%N) - started) / 1000000))" >> "$results"
   if [ "$pass" = 1 ]; then
     # The options the launcher gave the JVM, as the running process shows them (between `java` and `-jar`).
-    echo "jvm_options=$(tr '\0' ' ' < "/proc/$server_pid/cmdline" | sed 's/^[^ ]* //; s/ -jar .*//')" >> "$work/machine.txt"
+    echo "jvm_options=$(tr '\0' ' ' < "/proc/$server_pid/cmdline" | sed 's/^[^ ]* //; s/\(^\| \)-jar .*//')" >> "$work/machine.txt"
   fi
   tcp_loads switchboard "$port"
   udp_loads switchboard "$port"

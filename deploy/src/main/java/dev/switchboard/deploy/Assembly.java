@@ -9,6 +9,7 @@ import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.udp.UdpService;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -66,14 +67,17 @@ final class Assembly {
     // future and this promise have no context: they complete on the closing thread.
     Promise<Void> stopped = Promise.promise();
     drained.onComplete(done -> {
+      // Whatever failed before, Vert.x is closed; the stop then reports the first failure (Main logs it).
+      AsyncResult<Void> failed = done.failed() ? done : null;
       try {
         if (udp != null) {
           udp.close();
         }
-      } finally {
-        // A failed drain still closes everything, and the stop reports the failure.
-        vertx.close().onComplete(closed -> stopped.handle(done.succeeded() ? closed : done));
+      } catch (RuntimeException e) {
+        failed = failed != null ? failed : Future.failedFuture(e);
       }
+      AsyncResult<Void> reported = failed;
+      vertx.close().onComplete(closed -> stopped.handle(reported != null ? reported : closed));
     });
     return stopped.future();
   }
