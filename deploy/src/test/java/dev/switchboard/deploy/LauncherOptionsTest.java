@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,15 +74,48 @@ class LauncherOptionsTest {
       "_JAVA_OPTIONS     | -Xmx32m                              | SERIAL",
   })
   void options(String variable, String value, String expected) throws Exception {
+    assertThat(launcherOptions(variable, value))
+        .containsExactly(expected.replace("SERIAL", SERIAL).replace("HEAP", HEAP).split(" "));
+  }
+
+  @ParameterizedTest(name = "{0}=\"{1}\"")
+  @DisplayName("a real JVM starts with the options the launcher gives it, the user's variable set as well")
+  @CsvSource(delimiter = '|', value = {
+      "JAVA_OPTS         |",
+      "JAVA_OPTS         | -Xmx32m",
+      "JAVA_OPTS         | -Xmn256m",
+      "JAVA_OPTS         | -XX:-UseSerialGC",
+      "JAVA_TOOL_OPTIONS | -XX:+UseG1GC",
+      "JDK_JAVA_OPTIONS  | -Xms1g",
+      "_JAVA_OPTIONS     | -Xmx32m",
+  })
+  void jvmStarts(String variable, String value) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(launcherOptions(variable, value));
+    command.add("-version");
+    ProcessBuilder java = new ProcessBuilder(command);
+    setUserOptions(java.environment(), variable, value);
+    Process process = java.redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+  }
+
+  /** The JVM options the launcher passes before {@code -jar}, with the user's variable set. */
+  private List<String> launcherOptions(String variable, String value) throws Exception {
     ProcessBuilder launch = new ProcessBuilder("bash", dir.resolve("switchboard.sh").toString(), "--roles", "echo");
-    Map<String, String> env = launch.environment();
-    env.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
-    env.put(variable, value == null ? "" : value.replace("\\t", "\t"));
-    env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
+    setUserOptions(launch.environment(), variable, value);
+    launch.environment().put("PATH", dir.resolve("bin") + ":" + launch.environment().get("PATH"));
     Process process = launch.redirectErrorStream(true).start();
     String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(process.waitFor()).isZero();
-    assertThat(printed).isEqualTo(expected.replace("SERIAL", SERIAL).replace("HEAP", HEAP) + " -jar "
-        + dir.resolve("deploy/target/switchboard.jar") + " --roles echo");
+    String tail = " -jar " + dir.resolve("deploy/target/switchboard.jar") + " --roles echo";
+    assertThat(printed).endsWith(tail);
+    String options = printed.substring(0, printed.length() - tail.length()).strip();
+    return options.isEmpty() ? List.of() : List.of(options.split(" "));
+  }
+
+  private static void setUserOptions(Map<String, String> env, String variable, String value) {
+    env.keySet().removeAll(List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+    env.put(variable, value == null ? "" : value.replace("\\t", "\t"));
   }
 }
