@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The gateway's CPU time per request, for comparing two settings or two commits on a shared, noisy machine: the
+# server's user + system CPU (from /proc/PID/stat) divided by the requests it answered, round by round. Throughput
+# moves with whatever else the machine does; CPU per request much less. The first round warms up the JIT; compare
+# the later ones, over several runs of each setting.
+#
+#   bash bench/cpu-per-request.sh [h1|h2] [ROUNDS]      h1: wrk -t2 -c100; h2: h2load -c100 -m4 (h2c switched on)
+#   JAVA_OPTS=-XX:NewRatio=2 bash bench/cpu-per-request.sh h1 4
+#
+# Starts ./switchboard.sh (every role, ports chosen by the system) with the environment as given, loads the
+# built-in hello app on loopback for 8 s a round, prints each round and the collector's counts (jstat), and stops
+# the server it started, by PID. Needs wrk or h2load (bench/run.sh installs them).
+set -euo pipefail
+protocol="${1:-h1}"
+rounds="${2:-4}"
+case "$protocol" in
+  h1) command -v wrk >/dev/null || { echo "cpu-per-request: wrk is not installed (apt-get install wrk)" >&2; exit 1; } ;;
+  h2) command -v h2load >/dev/null || { echo "cpu-per-request: h2load is not installed (apt-get install nghttp2-client)" >&2; exit 1; }
+      export SWITCHBOARD_GATEWAY_LIMITS_H2C=true ;;
+  *) echo "usage: bench/cpu-per-request.sh [h1|h2] [ROUNDS]" >&2; exit 64 ;;
+esac
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+log="$(mktemp)"
+export SWITCHBOARD_ECHO_LISTENERS_0_PORT=0 SWITCHBOARD_UDP_PORT=0 SWITCHBOARD_GATEWAY_PORT=0 SWITCHBOARD_BRIDGE_PORT=0
+"$repo/switchboard.sh" > "$log" 2>&1 &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+
+port=""
+for _ in $(seq 600); do
+  kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  port="$(sed -n 's/.*gateway listener http (http) on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log" | head -1)"
+  [ -n "$port" ] && grep -q ' started$' "$log" && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "cpu-per-request: the gateway did not start in 60 s" >&2; cat "$log" >&2; exit 1; }
+url="http://127.0.0.1:$port/apps/hello/"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz="$(getconf CLK_TCK)"
+for round in $(seq "$rounds"); do
+  before="$(cpu_ticks)"
+  if [ "$protocol" = h1 ]; then
+    out="$(wrk -t2 -c100 -d8s "$url")"
+    answered="$(awk '/requests in/ {print $1}' <<< "$out")"
+  else
+    out="$(h2load -c100 -m4 -t2 -D 8 "$url")"
+    answered="$(awk '/^requests:/ {print $8}' <<< "$out")"
+  fi
+  after="$(cpu_ticks)"
+  python3 -c 'import sys
+ticks, hz, answered, round_ = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+print(f"round {round_}: {answered:,} requests in 8 s, {ticks / hz * 1e6 / max(answered, 1):.2f} us CPU per request")' \
+    "$((after - before))" "$hz" "$answered" "$round"
+done
+echo "collector (jstat -gcutil): $(jstat -gcutil "$pid" | awk 'NR == 2 {print "young", $7, "in", $8, "s; full", $9, "in", $10, "s"}')"
