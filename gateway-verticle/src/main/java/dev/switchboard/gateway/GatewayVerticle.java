@@ -16,6 +16,7 @@ import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
+import dev.switchboard.gateway.screen.RejectedRequest;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -74,21 +75,23 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   public Future<?> start() {
     ErrorResponses errors = new ErrorResponses(counters);
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
-    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters);
+    HttpServerOptions options = serverOptions();
+    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get);
     Router router = Router.router(vertx);
-    router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest)
-        .handler(admission::handle);
-    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
-        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
-    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
-    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
+    // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
     builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
     builtIn(router, errors, "/health/ready", RouteLabels.HEALTH, HttpMethod.GET,
         HealthCheckHandler.createWithHealthChecks(readiness));
     builtIn(router, errors, "/metrics", RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
         ? PrometheusScrapingHandler.create()
         : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
+    router.route().handler(admission::handle);
+    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
+        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
+    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
+    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
     // The dashboard: static files from the jar, no build step.
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
     router.get().pathRegex("/(index\\.html|dashboard\\.(js|css))").handler(ctx -> {
@@ -106,13 +109,17 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       BuiltinApps.register(vertx).stream().map(MessageConsumer::completion).forEach(ready::add);
     }
     String configured = Addresses.hostPort(config.host(), config.port());
-    server = vertx.createHttpServer(serverOptions())
+    server = vertx.createHttpServer(options)
         .connectionHandler(guards::onConnection)
-        .invalidRequestHandler(request -> {
-          counters.onRejected(Rejection.INVALID_REQUEST);
-          HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
-        })
-        .requestHandler(router);
+        .invalidRequestHandler(request -> refuseInvalid(request, errors))
+        .requestHandler(request -> {
+          // The screen lets "*" through only for OPTIONS: a question about the server, which no route can answer.
+          if ("*".equals(request.uri())) {
+            request.response().putHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").setStatusCode(204).end();
+          } else {
+            router.handle(request);
+          }
+        });
     ready.add(server.listen(config.port(), config.host())
         .onSuccess(server -> bound = List.of(new BoundListener("gateway", "http", "http",
             Addresses.hostPort(config.host(), server.actualPort()), server.actualPort())))
@@ -162,15 +169,26 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
 
   private void countResponse(RoutingContext ctx) {
     long startedAt = System.nanoTime();
-    ctx.addEndHandler(done -> {
-      String route = RouteLabels.of(ctx);
-      counters.onResponse(route, ctx.response().getStatusCode());
-      requestTimer.record(route, System.nanoTime() - startedAt);
-      if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
-        AccessLog.log(config.accessLog(), ctx, startedAt);
-      }
-    });
+    ctx.addEndHandler(done -> finished(ctx.request(), RouteLabels.of(ctx), RequestIds.of(ctx), startedAt));
     ctx.next();
+  }
+
+  /** Counted, timed and logged like every other request: one refused by the screen or by Netty's decoder. */
+  private void refuseInvalid(HttpServerRequest request, ErrorResponses errors) {
+    long startedAt = System.nanoTime();
+    counters.onRejected(Rejection.INVALID_REQUEST);
+    RejectedRequest refusal = RejectedRequest.of(request.decoderResult().cause(), config.limits());
+    String requestId = RequestIds.choose(request);
+    request.response().endHandler(v -> finished(request, RouteLabels.UNMATCHED, requestId, startedAt));
+    errors.refuse(request, requestId, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());
+  }
+
+  private void finished(HttpServerRequest request, String route, String requestId, long startedAt) {
+    counters.onResponse(route, request.response().getStatusCode());
+    requestTimer.record(route, System.nanoTime() - startedAt);
+    if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
+      AccessLog.log(config.accessLog(), request, route, requestId, startedAt);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -23,7 +24,17 @@ public final class ErrorResponses {
 
   public void send(RoutingContext ctx, int status, Failure failure, String message) {
     LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
-    answer(ctx, status, failure, message);
+    answer(ctx.response(), status, failure, message);
+  }
+
+  /**
+   * Like {@link #send}, for a request refused before any route (its head is malformed): the log line names the
+   * client, not the target, which may be anything; the connection closes after the answer.
+   */
+  public void refuse(HttpServerRequest request, String requestId, int status, Failure failure, String message) {
+    LOG.info("request {} from {}: {} {}", requestId, request.remoteAddress(), status, message);
+    request.response().putHeader(RequestIds.HEADER, requestId).putHeader("Connection", "close");
+    answer(request.response(), status, failure, message);
   }
 
   /**
@@ -33,18 +44,17 @@ public final class ErrorResponses {
    */
   public void shed(RoutingContext ctx, int status, Failure failure, String message) {
     LOG.debug("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
-    answer(ctx, status, failure, message);
+    answer(ctx.response(), status, failure, message);
   }
 
-  private void answer(RoutingContext ctx, int status, Failure failure, String message) {
+  private void answer(HttpServerResponse response, int status, Failure failure, String message) {
     counters.onFailure(failure);
-    HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
     if (response.headWritten()) {
       // Too late for a status: the client sees the response cut off instead of complete.
-      ConnectionEnd.cut(ctx);
+      response.reset();
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");
