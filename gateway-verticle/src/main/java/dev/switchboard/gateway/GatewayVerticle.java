@@ -17,6 +17,7 @@ import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.screen.RejectedRequest;
+import dev.switchboard.gateway.screen.RequestTarget;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -32,6 +33,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -79,7 +81,8 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get);
     Router router = Router.router(vertx);
-    router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
+    router.route().handler(ctx -> screenHttp2Target(ctx, errors))
+        .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
     // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
     builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
     builtIn(router, errors, "/health/ready", RouteLabels.HEALTH, HttpMethod.GET,
@@ -173,11 +176,37 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     ctx.next();
   }
 
-  /** Counted, timed and logged like every other request: one refused by the screen or by Netty's decoder. */
+  /** HTTP/1 requests are refused by the screening decoder; this one has a routing context. */
   private void refuseInvalid(HttpServerRequest request, ErrorResponses errors) {
+    refuse(request, RejectedRequest.of(request.decoderResult().cause(), config.limits()), errors);
+  }
+
+  /**
+   * HTTP/2 requests do not pass the HTTP/1 screening decoder (Netty's HTTP/2 codec checks their framing and
+   * pseudo-headers), so their paths are normalised here, first of all handlers: a changed path is routed anew.
+   */
+  private void screenHttp2Target(RoutingContext ctx, ErrorResponses errors) {
+    HttpServerRequest request = ctx.request();
+    if (request.version() != HttpVersion.HTTP_2) {
+      ctx.next();
+      return;
+    }
+    try {
+      String normal = RequestTarget.normalise(request.method().name(), request.uri());
+      if (normal.equals(request.uri())) {
+        ctx.next();
+      } else {
+        ctx.reroute(request.method(), normal);
+      }
+    } catch (RequestTarget.Invalid invalid) {
+      refuse(request, new RejectedRequest(400, invalid.getMessage()), errors);
+    }
+  }
+
+  /** Counted, timed and logged like every other request: one refused before any route. */
+  private void refuse(HttpServerRequest request, RejectedRequest refusal, ErrorResponses errors) {
     long startedAt = System.nanoTime();
     counters.onRejected(Rejection.INVALID_REQUEST);
-    RejectedRequest refusal = RejectedRequest.of(request.decoderResult().cause(), config.limits());
     String requestId = RequestIds.choose(request);
     request.response().endHandler(v -> finished(request, RouteLabels.UNMATCHED, requestId, startedAt));
     errors.refuse(request, requestId, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());

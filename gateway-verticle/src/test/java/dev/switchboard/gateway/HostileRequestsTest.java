@@ -151,6 +151,37 @@ class HostileRequestsTest {
     assertThat(environ.getString("PATH_INFO")).isEqualTo("/c/d");
   }
 
+  /** Runs curl over h2c (prior knowledge) with the path exactly as given; returns status and body. */
+  private static String h2(int port, String path, String... headers) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--http2-prior-knowledge",
+        "--path-as-is", "-w", " %{http_code} %{http_version}"));
+    for (String header : headers) {
+      command.add("-H");
+      command.add(header);
+    }
+    command.add("http://127.0.0.1:" + port + path);
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  @Test
+  @DisplayName("HTTP/2 paths are normalised the same way: dot segments resolved, a climb above the root is 400; a bad authority ends the connection")
+  void dotSegmentsOverHttp2(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {h2c: true}\n");
+    String viaHello = h2(gateway.port(), "/apps/hello/%2e%2e/echo/x");
+    assertThat(viaHello).endsWith(" 200 2");
+    JsonObject environ = new JsonObject(viaHello.substring(0, viaHello.lastIndexOf(" 200 2"))).getJsonObject("environ");
+    assertThat(environ.getString("SCRIPT_NAME")).isEqualTo("/apps/echo");
+    assertThat(environ.getString("PATH_INFO")).isEqualTo("/x");
+    assertThat(h2(gateway.port(), "/apps/../../x")).isEqualTo("request path climbs above the root\n 400 2");
+    // An :authority Vert.x cannot parse ends the HTTP/2 connection at once (Netty's connection error), with nothing
+    // logged: no answer, but no hang either.
+    assertThat(h2(gateway.port(), "/apps/hello/", "Host: a%41")).endsWith(" 000 0");
+    assertThat(h2(gateway.port(), "/apps/hello/")).isEqualTo("Hello, world! 200 2");
+  }
+
   @Test
   @DisplayName("414 and 431 are like every other error: request id, a reason line, an access-log line")
   void oversizedHeads(Vertx vertx) throws Exception {

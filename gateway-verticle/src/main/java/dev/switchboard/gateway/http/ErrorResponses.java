@@ -4,6 +4,7 @@ import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,15 @@ public final class ErrorResponses {
 
   /**
    * Like {@link #send}, for a request refused before any route (its head is malformed): the log line names the
-   * client, not the target, which may be anything; the connection closes after the answer.
+   * client, not the target, which may be anything; an HTTP/1 connection closes after the answer (HTTP/2 ends the
+   * stream only).
    */
   public void refuse(HttpServerRequest request, String requestId, int status, Failure failure, String message) {
     LOG.info("request {} from {}: {} {}", requestId, request.remoteAddress(), status, message);
-    request.response().putHeader(RequestIds.HEADER, requestId).putHeader("Connection", "close");
+    request.response().putHeader(RequestIds.HEADER, requestId);
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().putHeader("Connection", "close");
+    }
     answer(request.response(), status, failure, message);
   }
 
