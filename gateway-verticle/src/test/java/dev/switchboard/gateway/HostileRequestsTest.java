@@ -225,6 +225,27 @@ class HostileRequestsTest {
   }
 
   @Test
+  @DisplayName("a client still sending a 32 MB body over the limit reads its 413 instead of a reset")
+  void lingeringAfterTooLarge(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "");
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      int size = 32 << 20;
+      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      // Every byte is taken (and dropped): a reset here is what a client without the lingering close gets.
+      for (int sent = 0; sent < size; sent += chunk.length) {
+        out.write(chunk);
+      }
+      socket.shutdownOutput();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(response).startsWith("HTTP/1.1 413 ").endsWith("request body over 1048576 bytes\n");
+    }
+  }
+
+  @Test
   @DisplayName("health and metrics answer while clients are rate-limited: probes are not user traffic")
   void probesExempt(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "limits:\n  rateLimit:\n    perSecond: 1\n    burst: 1\n");

@@ -165,14 +165,15 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDec
   }
 
   /**
-   * A close after a refusal lingers (nginx's lingering close): the output is shut once what is written has gone, and
+   * A close after a refusal, or while the client is still sending a body nobody will read (a 413), lingers (nginx's
+   * lingering close): the output is shut once what is written has gone, and
    * what the client still sends is read and dropped until it closes or {@code timeouts.linger} passes. Closing at once
    * with unread bytes in the socket would make the kernel answer with a reset, which can destroy the refusal before
    * the client reads it (a client sending 300 KB of headers got a reset instead of its 431).
    */
   @Override
   public void close(ChannelHandlerContext context, ChannelPromise promise) {
-    if (!lingerOnClose || lingering || closed || timeouts.linger().isZero()
+    if (!(lingerOnClose || phase == Phase.BODY) || lingering || closed || timeouts.linger().isZero()
         || !(context.channel() instanceof DuplexChannel channel) || channel.isInputShutdown()) {
       context.close(promise);
       return;
