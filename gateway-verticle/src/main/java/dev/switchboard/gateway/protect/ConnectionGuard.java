@@ -3,6 +3,7 @@ package dev.switchboard.gateway.protect;
 import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import dev.switchboard.gateway.screen.ScreeningDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -11,10 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import dev.switchboard.gateway.screen.ScreeningDecoder;
-import java.nio.channels.ClosedChannelException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,8 +166,8 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDec
 
   /**
    * A close after a refusal, or while the client is still sending a body nobody will read (a 413), lingers (nginx's
-   * lingering close): the output is shut once what is written has gone, and
-   * what the client still sends is read and dropped until it closes or {@code timeouts.linger} passes. Closing at once
+   * lingering close): the output is shut once what is written has gone, and what the client still sends is read and
+   * dropped until it closes or {@code timeouts.linger} passes. Closing at once
    * with unread bytes in the socket would make the kernel answer with a reset, which can destroy the refusal before
    * the client reads it (a client sending 300 KB of headers got a reset instead of its 431).
    */
