@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides each bridge frame: send, publish and register are allowed only on their own lists (the Vert.x bridge alone
- * knows just "inbound" and "outbound"), replies to messages a client received are always allowed, and when a token is
- * configured a register frame must carry it in {@code headers.token}. A refused frame gets the bridge's error frame.
+ * knows just "inbound" and "outbound"), and replies to messages a client received are always allowed. A refused frame
+ * gets the bridge's error frame. (The token is checked earlier, on every frame, by {@link BridgeFrameValidator}.)
  */
 final class BridgePolicy {
 
@@ -30,7 +30,7 @@ final class BridgePolicy {
     boolean allowed = switch (event.type()) {
       case SEND -> config.send().matches(address) || (address != null && address.startsWith(REPLY_PREFIX));
       case PUBLISH -> config.publish().matches(address);
-      case REGISTER -> (config.register().matches(address) || config.receive().matches(address)) && tokenOk(frame);
+      case REGISTER -> mayRegister(address);
       default -> true;
     };
     if (!allowed) {
@@ -39,12 +39,9 @@ final class BridgePolicy {
     event.complete(allowed);
   }
 
-  private boolean tokenOk(JsonObject frame) {
-    if (config.token().isEmpty()) {
-      return true;
-    }
-    JsonObject headers = frame.getJsonObject("headers");
-    return headers != null && config.token().equals(headers.getString("token"));
+  /** Whether a register frame for the address makes the bridge register a consumer. */
+  boolean mayRegister(String address) {
+    return config.register().matches(address) || config.receive().matches(address);
   }
 
   private static String type(BridgeEventType type) {
