@@ -8,7 +8,6 @@ import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.vertx.core.buffer.Buffer;
@@ -125,8 +124,10 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
   private void refuseAndClose(ChannelHandlerContext ctx, String reason) {
     closing = true;
     LOG.info("bridge client {}: {}, closing", remote, reason);
+    // Closed in a task of its own, not from the write's listener: that can run inside the read TLS is decrypting,
+    // and closing there spoilt the error frame's record (the Python client saw "bad record mac").
     ctx.writeAndFlush(encode(new JsonObject().put("type", "err").put("message", reason)))
-        .addListener(ChannelFutureListener.CLOSE);
+        .addListener(written -> ctx.executor().execute(ctx::close));
   }
 
   /** One frame: the 4-byte length, then the JSON. */
