@@ -27,19 +27,19 @@ class BridgeTlsTest {
   Path dir;
 
   @Test
-  @DisplayName("over TLS, the Python client's requests are answered and a frame over the limit is still refused")
+  @DisplayName("over TLS, the Python client's requests (with the token) are answered and a frame over the limit is still refused")
   void pythonClientOverTls(Vertx vertx) throws Exception {
     TestCertificates certs = TestCertificates.selfSigned(dir);
     RunningBridge bridge = RunningBridge.start(vertx, "tls.certPath", certs.cert().toString(),
-        "tls.keyPath", certs.key().toString(), "maxFrameBytes", "1024");
+        "tls.keyPath", certs.key().toString(), "maxFrameBytes", "1024", "token", "s3cret");
     vertx.eventBus().consumer("echo.request", m -> m.reply(m.body())).completion().await(5, TimeUnit.SECONDS);
     String script = """
         import json, socket, ssl, struct, sys
         from switchboard.bus import BusClient
         context = ssl.create_default_context(cafile=sys.argv[2])
-        bus = BusClient("127.0.0.1", int(sys.argv[1]), ssl_context=context).connect()
+        bus = BusClient("127.0.0.1", int(sys.argv[1]), token="s3cret", ssl_context=context).connect()
         print("reply", json.dumps(bus.request("echo.request", {"hi": 1}, timeout=10)))
-        print("big", len(bus.request("echo.request", "x" * 900, timeout=10)))
+        print("big", len(bus.request("echo.request", "x" * 800, timeout=10)))
         bus.close()
         # A declared length over maxFrameBytes, read from the decrypted stream: an error frame, then the close.
         raw = context.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10),
@@ -66,7 +66,7 @@ class BridgeTlsTest {
     String output = Files.readString(out, StandardCharsets.UTF_8);
     assertThat(exited).as(output).isTrue();
     assertThat(python.exitValue()).as(output).isZero();
-    assertThat(output).contains("reply {\"hi\": 1}").contains("big 900")
+    assertThat(output).contains("reply {\"hi\": 1}").contains("big 800")
         .contains("refused " + new JsonObject().put("type", "err").put("message", "frame of 1025 bytes over the limit of 1024").encode());
   }
 }
