@@ -4,8 +4,6 @@ import dev.switchboard.config.BridgeConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides each bridge frame: send, publish and register are allowed only on their own lists (the Vert.x bridge alone
@@ -14,14 +12,16 @@ import org.slf4j.LoggerFactory;
  */
 final class BridgePolicy {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BridgePolicy.class);
   /** Vert.x's reply addresses; the bridge itself checks that the client really received the message. */
   private static final String REPLY_PREFIX = "__vertx.reply.";
 
   private final BridgeConfig config;
+  private final ThrottledWarning warnings;
 
-  BridgePolicy(BridgeConfig config) {
+  /** @param warnings where refusals are logged: a client can repeat them at will */
+  BridgePolicy(BridgeConfig config, ThrottledWarning warnings) {
     this.config = config;
+    this.warnings = warnings;
   }
 
   void handle(BridgeEvent event) {
@@ -34,7 +34,8 @@ final class BridgePolicy {
       default -> true;
     };
     if (!allowed) {
-      LOG.info("bridge client {}: {} {} refused", event.socket().remoteAddress(), type(event.type()), address);
+      warnings.warn(() -> "bridge client " + event.socket().remoteAddress() + ": " + type(event.type()) + " "
+          + BridgeFrameValidator.clip(String.valueOf(address)) + " refused by the allow-lists");
     }
     event.complete(allowed);
   }

@@ -58,7 +58,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     config.publish().regexes().forEach(r -> permitted.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     config.register().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
     config.receive().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
-    BridgePolicy policy = new BridgePolicy(config);
+    BridgePolicy policy = new BridgePolicy(config, warnings);
     Handler<NetSocket> protocol = protocolOf(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), policy::handle));
 
     NetServerOptions options = new NetServerOptions()

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * A WARN line for faults a client can repeat at will (bad frames, refused connections): the first at once, then at
- * most one per interval, which says how many were not logged since the last line. The counters have every one.
+ * A WARN line for faults a client can repeat at will (bad frames, refused frames and connections): the first at once,
+ * then at most one per interval, which says how many were not logged since the last line. The counters have every one.
  */
 final class ThrottledWarning {
 
@@ -39,7 +39,7 @@ final class ThrottledWarning {
       return;
     }
     if (suppressed > 0) {
-      log.warn("{} ({} more like it not logged in the last {} s)", line.get(), suppressed,
+      log.warn("{} ({} more refusals not logged in the last {} s)", line.get(), suppressed,
           (now - lastLoggedAt) / 1_000_000_000L);
     } else {
       log.warn("{}", line.get());

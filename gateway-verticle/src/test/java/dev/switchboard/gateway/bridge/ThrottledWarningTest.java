@@ -30,6 +30,6 @@ class ThrottledWarningTest {
     now.set(11_000_000_000L);
     warning.warn(() -> "fault late");
     assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-        .containsExactly("fault 0", "fault late (99 more like it not logged in the last 11 s)");
+        .containsExactly("fault 0", "fault late (99 more refusals not logged in the last 11 s)");
   }
 }
