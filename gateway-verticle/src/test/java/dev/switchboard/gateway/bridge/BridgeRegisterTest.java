@@ -83,6 +83,42 @@ class BridgeRegisterTest {
     }
   }
 
+  @Test
+  @DisplayName("a connection the bridge closes (a frame over the limit) leaves no consumer behind")
+  void closedByTheBridge(Vertx vertx) throws Exception {
+    RunningBridge bridge = RunningBridge.start(vertx, "maxFrameBytes", "1024");
+    try (BridgeClient client = BridgeClient.connect(bridge.port())) {
+      client.send(register("wsgi.closed"));
+      client.roundTrip();
+      client.out().writeInt(1025);
+      client.out().flush();
+      assertThat(client.receive().getString("message")).startsWith("frame of 1025 bytes");
+      assertThat(client.in().read()).isEqualTo(-1);
+    }
+    assertThat(awaitNoHandlers(vertx, "wsgi.closed")).isTrue();
+  }
+
+  @Test
+  @DisplayName("a connection reset by the client leaves no consumer behind, and logs no stack trace")
+  void resetByTheClient(Vertx vertx) throws Exception {
+    RunningBridge bridge = RunningBridge.start(vertx);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    lines.start();
+    root.addAppender(lines);
+    try {
+      BridgeClient client = BridgeClient.connect(bridge.port());
+      client.send(register("wsgi.reset"));
+      client.roundTrip();
+      client.socket().setSoLinger(true, 0);   // close() sends a reset
+      client.close();
+      assertThat(awaitNoHandlers(vertx, "wsgi.reset")).isTrue();
+    } finally {
+      root.detachAppender(lines);
+    }
+    assertThat(lines.list).noneMatch(e -> e.getThrowableProxy() != null);
+  }
+
   /** Requests until one fails with NO_HANDLERS; false when none did within 15 s. */
   private static boolean awaitNoHandlers(Vertx vertx, String address) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
