@@ -86,7 +86,7 @@ class BusClient:
         self._sock = sock
         self._reader = FrameReader(sock, self._max_frame)
         for address in list(self._handlers):
-            self._write({"type": "register", "address": address, "headers": self._auth()})
+            self._write({"type": "register", "address": address})
         self._connected.set()
 
     def close(self):
@@ -101,10 +101,10 @@ class BusClient:
     def wait_connected(self, timeout=None):
         return self._connected.wait(timeout)
 
-    def _auth(self):
-        return {"token": self._token} if self._token else {}
-
     def _write(self, message):
+        if self._token:
+            # The bridge wants its token on every frame, pings and replies included; it removes it before passing on.
+            message = dict(message, headers=dict(message.get("headers") or {}, token=self._token))
         data = encode(message)
         with self._write_lock:
             sock = self._sock
@@ -173,7 +173,10 @@ class BusClient:
                                                  frame.get("failureType"))))
                 waiter.event.set()
             else:
-                log.warning("bridge error: %s", frame.get("message"))
+                if frame.get("detail"):
+                    log.warning("bridge error: %s (%s)", frame.get("message"), frame.get("detail"))
+                else:
+                    log.warning("bridge error: %s", frame.get("message"))
                 self.errors = (self.errors + [frame.get("message")])[-20:]
         # pong: the connection is alive; nothing else to do
 
@@ -207,7 +210,7 @@ class BusClient:
     def register(self, address, handler):
         """Delivers every message for the address to handler(Message), now and after every reconnect."""
         self._handlers[address] = handler
-        self._write({"type": "register", "address": address, "headers": self._auth()})
+        self._write({"type": "register", "address": address})
 
     def unregister(self, address):
         if self._handlers.pop(address, None) is not None:

@@ -345,7 +345,7 @@ def main(argv=None):
     parser.add_argument("--queue", type=int, default=0,
                         help="requests that may wait for a thread per worker; past that, 503 at once (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
-    parser.add_argument("--token", default=None, help="the bridge's register token, if it has one")
+    parser.add_argument("--token", default=None, help="the bridge's token, if it has one (sent with every frame)")
     args = parser.parse_args(argv)
     host, _, port = args.bridge.rpartition(":")
     if args.threads < 1 or args.queue < 0:

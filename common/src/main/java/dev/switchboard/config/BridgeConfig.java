@@ -13,15 +13,16 @@ import java.util.List;
  * @param send            addresses clients may send to, request-reply included ({@code allow.send})
  * @param publish         addresses clients may publish to ({@code allow.publish})
  * @param receive         addresses clients may register on to receive events ({@code allow.receive})
- * @param token           when set, every register frame must carry it in {@code headers.token} ({@code token})
+ * @param token           when set, every frame must carry it in {@code headers.token}, whatever its type ({@code token})
  * @param idleTimeout     a connection with no traffic for this long is closed; clients ping ({@code idleTimeout})
  * @param maxFrameBytes   largest frame a client may send; a larger declared length closes the connection ({@code maxFrameBytes})
  * @param maxPendingBytes unsent bytes to a client beyond which it is disconnected as too slow ({@code maxPendingBytes})
+ * @param maxConnections  open connections, across all instances; more get an error frame and are closed ({@code maxConnections})
  * @param tls             TLS, or null ({@code tls.certPath}, {@code tls.keyPath})
  */
 public record BridgeConfig(String host, int port, AddressPatterns register, AddressPatterns send, AddressPatterns publish,
                            AddressPatterns receive, String token, Duration idleTimeout, int maxFrameBytes,
-                           int maxPendingBytes, TlsConfig tls) {
+                           int maxPendingBytes, int maxConnections, TlsConfig tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7070;
@@ -32,11 +33,12 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
   public static final int DEFAULT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
+  public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
   public static BridgeConfig defaults() {
     return new BridgeConfig(DEFAULT_HOST, DEFAULT_PORT, new AddressPatterns(DEFAULT_REGISTER),
         new AddressPatterns(DEFAULT_SEND), new AddressPatterns(List.of()), new AddressPatterns(DEFAULT_RECEIVE), "",
-        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_PENDING_BYTES, null);
+        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_CONNECTIONS, null);
   }
 
   static BridgeConfig read(ConfigNode node) {
@@ -54,6 +56,7 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
         node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT),
         node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
         node.integer("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES, 64 * 1024, 1 << 30),
+        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
         TlsConfig.read(node.child("tls")));
     node.finish();
     return config;

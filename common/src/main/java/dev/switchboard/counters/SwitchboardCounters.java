@@ -6,6 +6,7 @@ public final class SwitchboardCounters {
   private final EchoCounters echo = new EchoCounters();
   private final UdpCounters udp = new UdpCounters();
   private final GatewayCounters gateway = new GatewayCounters();
+  private final BridgeCounters bridge = new BridgeCounters();
 
   public EchoCounters echo() {
     return echo;
@@ -17,5 +18,9 @@ public final class SwitchboardCounters {
 
   public GatewayCounters gateway() {
     return gateway;
+  }
+
+  public BridgeCounters bridge() {
+    return bridge;
   }
 }

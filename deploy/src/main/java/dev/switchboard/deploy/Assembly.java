@@ -93,7 +93,7 @@ final class Assembly {
         gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks());
         yield gateway.deploy(config.instances());
       }
-      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge()), config.instances());
+      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge()), config.instances());
     };
   }
 

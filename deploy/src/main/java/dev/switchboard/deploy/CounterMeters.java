@@ -5,6 +5,7 @@ import dev.switchboard.bus.WireName;
 import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.counters.SwitchboardCounters;
@@ -44,6 +45,9 @@ final class CounterMeters {
     if (config.runs(Role.GATEWAY)) {
       gateway(registry, counters.gateway(), RouteLabels.all(config.gateway()));
     }
+    if (config.runs(Role.BRIDGE)) {
+      bridge(registry, counters.bridge());
+    }
   }
 
   private static <T> void counter(MeterRegistry registry, String name, Tags tags, T source, ToDoubleFunction<T> value) {
@@ -77,6 +81,14 @@ final class CounterMeters {
     }
     for (UdpCounters.EventDrop drop : UdpCounters.EventDrop.values()) {
       counter(registry, "switchboard.udp.events.dropped", Tags.of("reason", drop.wireName()), c, x -> x.eventsDropped(drop));
+    }
+  }
+
+  private static void bridge(MeterRegistry registry, BridgeCounters c) {
+    gauge(registry, "switchboard.bridge.connections", Tags.empty(), c, BridgeCounters::open);
+    counter(registry, "switchboard.bridge.connections.accepted", Tags.empty(), c, BridgeCounters::accepted);
+    for (BridgeCounters.Refusal refusal : BridgeCounters.Refusal.values()) {
+      counter(registry, "switchboard.bridge.refusals", Tags.of("reason", WireName.of(refusal)), c, x -> x.refused(refusal));
     }
   }
 

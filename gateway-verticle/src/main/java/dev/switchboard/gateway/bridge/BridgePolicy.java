@@ -4,24 +4,24 @@ import dev.switchboard.config.BridgeConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides each bridge frame: send, publish and register are allowed only on their own lists (the Vert.x bridge alone
- * knows just "inbound" and "outbound"), replies to messages a client received are always allowed, and when a token is
- * configured a register frame must carry it in {@code headers.token}. A refused frame gets the bridge's error frame.
+ * knows just "inbound" and "outbound"), and replies to messages a client received are always allowed. A refused frame
+ * gets the bridge's error frame. (The token is checked earlier, on every frame, by {@link BridgeFrameValidator}.)
  */
 final class BridgePolicy {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BridgePolicy.class);
   /** Vert.x's reply addresses; the bridge itself checks that the client really received the message. */
   private static final String REPLY_PREFIX = "__vertx.reply.";
 
   private final BridgeConfig config;
+  private final ThrottledWarning warnings;
 
-  BridgePolicy(BridgeConfig config) {
+  /** @param warnings where refusals are logged: a client can repeat them at will */
+  BridgePolicy(BridgeConfig config, ThrottledWarning warnings) {
     this.config = config;
+    this.warnings = warnings;
   }
 
   void handle(BridgeEvent event) {
@@ -30,21 +30,19 @@ final class BridgePolicy {
     boolean allowed = switch (event.type()) {
       case SEND -> config.send().matches(address) || (address != null && address.startsWith(REPLY_PREFIX));
       case PUBLISH -> config.publish().matches(address);
-      case REGISTER -> (config.register().matches(address) || config.receive().matches(address)) && tokenOk(frame);
+      case REGISTER -> mayRegister(address);
       default -> true;
     };
     if (!allowed) {
-      LOG.info("bridge client {}: {} {} refused", event.socket().remoteAddress(), type(event.type()), address);
+      warnings.warn(() -> "bridge client " + event.socket().remoteAddress() + ": " + type(event.type()) + " "
+          + BridgeFrameValidator.clip(String.valueOf(address)) + " refused by the allow-lists");
     }
     event.complete(allowed);
   }
 
-  private boolean tokenOk(JsonObject frame) {
-    if (config.token().isEmpty()) {
-      return true;
-    }
-    JsonObject headers = frame.getJsonObject("headers");
-    return headers != null && config.token().equals(headers.getString("token"));
+  /** Whether a register frame for the address makes the bridge register a consumer. */
+  boolean mayRegister(String address) {
+    return config.register().matches(address) || config.receive().matches(address);
   }
 
   private static String type(BridgeEventType type) {

@@ -1,71 +1,35 @@
 package dev.switchboard.gateway.bridge;
 
+import dev.switchboard.counters.BridgeCounters;
+import dev.switchboard.counters.BridgeCounters.Refusal;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the Vert.x bridge lacks, first in each bridge connection's pipeline: a maximum frame size, checked from each
- * frame's 4-byte length before its payload is buffered, and a bound on what waits unsent for a client that does not
- * read (the bridge writes every message without looking at the write queue). Either closes the connection with a log
- * line; an oversized frame also gets an error frame first.
+ * What the Vert.x bridge lacks on output: a bound on what waits unsent for a client that does not read (the bridge
+ * writes every message without looking at the write queue). Past {@code maxPendingBytes} the connection is closed
+ * with a log line. It counts
+ * the bytes the bridge writes, before TLS encrypts them.
  */
-final class BridgeSocketGuard extends ChannelDuplexHandler {
+final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeSocketGuard.class);
 
-  private final int maxFrameBytes;
   private final int maxPendingBytes;
+  private final BridgeCounters counters;
   private final String remote;
-  private int headerBytesSeen;
-  private int header;
-  private long payloadLeft;
   private long pending;
   private boolean closing;
 
-  BridgeSocketGuard(int maxFrameBytes, int maxPendingBytes, String remote) {
-    this.maxFrameBytes = maxFrameBytes;
+  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote) {
     this.maxPendingBytes = maxPendingBytes;
+    this.counters = counters;
     this.remote = remote;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (closing) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof ByteBuf buf) {
-      for (int i = buf.readerIndex(); i < buf.writerIndex(); ) {
-        if (payloadLeft > 0) {
-          int skip = (int) Math.min(payloadLeft, buf.writerIndex() - i);
-          payloadLeft -= skip;
-          i += skip;
-          continue;
-        }
-        header = (header << 8) | (buf.getByte(i++) & 0xFF);
-        if (++headerBytesSeen == 4) {
-          long length = header & 0xFFFFFFFFL;
-          headerBytesSeen = 0;
-          header = 0;
-          if (length > maxFrameBytes) {
-            ReferenceCountUtil.release(msg);
-            refuse(ctx, "frame of " + length + " bytes over the limit of " + maxFrameBytes);
-            return;
-          }
-          payloadLeft = length;
-        }
-      }
-    }
-    ctx.fireChannelRead(msg);
   }
 
   @Override
@@ -75,6 +39,7 @@ final class BridgeSocketGuard extends ChannelDuplexHandler {
       pending += bytes;
       if (pending > maxPendingBytes && !closing) {
         closing = true;
+        counters.count(Refusal.SLOW_CLIENT);
         LOG.info("bridge client {}: {} bytes unread, closing", remote, pending);
         ReferenceCountUtil.release(msg);
         promise.tryFailure(new IllegalStateException("bridge client too slow"));
@@ -87,13 +52,5 @@ final class BridgeSocketGuard extends ChannelDuplexHandler {
     } else {
       ctx.write(msg, promise);
     }
-  }
-
-  private void refuse(ChannelHandlerContext ctx, String reason) {
-    closing = true;
-    LOG.info("bridge client {}: {}, closing", remote, reason);
-    byte[] json = new JsonObject().put("type", "err").put("message", reason).encode().getBytes(StandardCharsets.UTF_8);
-    ByteBuf frame = Unpooled.buffer(4 + json.length).writeInt(json.length).writeBytes(json);
-    ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
   }
 }

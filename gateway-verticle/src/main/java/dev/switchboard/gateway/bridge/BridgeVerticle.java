@@ -1,13 +1,17 @@
 package dev.switchboard.gateway.bridge;
 
 import dev.switchboard.config.BridgeConfig;
+import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -18,19 +22,33 @@ import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TCP event-bus bridge (protocol: docs/bridge-protocol.md). The protocol is Vert.x's own bridge; this verticle
- * owns the listening socket so that a {@link BridgeSocketGuard} is in each connection before the bridge reads a byte,
- * and a {@link BridgePolicy} decides each frame.
+ * owns the listening socket so that it can admit connections against {@code maxConnections} and put a
+ * {@link BridgeFrameFilter} and a {@link BridgeSocketGuard} in each connection, after TLS and before the bridge reads
+ * a byte; a {@link BridgePolicy} decides each frame the filter lets through.
  */
 public final class BridgeVerticle extends VerticleBase implements ListeningVerticle {
 
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+
   private final BridgeConfig config;
+  private final BridgeCounters counters;
+  private final BridgeFrameValidator validator;
+  private final ThrottledWarning warnings = new ThrottledWarning(LOG);
+  private final Buffer tooMany;
   private volatile List<BoundListener> bound = List.of();
 
-  public BridgeVerticle(BridgeConfig config) {
+  /** @param counters shared by every instance: the connection limit counts across them */
+  public BridgeVerticle(BridgeConfig config, BridgeCounters counters) {
     this.config = config;
+    this.counters = counters;
+    this.validator = new BridgeFrameValidator(config.token());
+    this.tooMany = Buffer.buffer(BridgeFrameFilter.frameBytes(new JsonObject().put("type", "err")
+        .put("message", "too many connections (limit " + config.maxConnections() + ")")));
   }
 
   @Override
@@ -40,7 +58,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     config.publish().regexes().forEach(r -> permitted.addInboundPermitted(new PermittedOptions().setAddressRegex(r)));
     config.register().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
     config.receive().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
-    BridgePolicy policy = new BridgePolicy(config);
+    BridgePolicy policy = new BridgePolicy(config, warnings);
     Handler<NetSocket> protocol = protocolOf(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), policy::handle));
 
     NetServerOptions options = new NetServerOptions()
@@ -55,16 +73,30 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     String boundTransport = transport;
     String configured = Addresses.hostPort(config.host(), config.port());
     return vertx.createNetServer(options)
-        .connectHandler(socket -> {
-          String remote = Addresses.hostPort(socket.remoteAddress().hostAddress(), socket.remoteAddress().port());
-          ((NetSocketInternal) socket).channelHandlerContext().pipeline()
-              .addFirst("switchboard-bridge-guard", new BridgeSocketGuard(config.maxFrameBytes(), config.maxPendingBytes(), remote));
-          protocol.handle(socket);
-        })
+        .connectHandler(socket -> accept(socket, policy, protocol))
         .listen(config.port(), config.host())
         .onSuccess(server -> bound = List.of(new BoundListener("bridge", "eventbus", boundTransport,
             Addresses.hostPort(config.host(), server.actualPort()), server.actualPort())))
         .recover(err -> Future.failedFuture(new ListenFailure("bridge", "eventbus", configured, err)));
+  }
+
+  private void accept(NetSocket socket, BridgePolicy policy, Handler<NetSocket> protocol) {
+    String remote = Addresses.hostPort(socket.remoteAddress().hostAddress(), socket.remoteAddress().port());
+    if (!counters.tryOpen(config.maxConnections())) {
+      warnings.warn(() -> "bridge client " + remote + ": refused, " + config.maxConnections() + " connections open");
+      socket.write(tooMany);
+      socket.close();
+      return;
+    }
+    socket.closeHandler(v -> counters.closed());
+    // After TLS (so they see plain frames) and before Vert.x's handler, which feeds the bridge's parser.
+    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+    vertxHandler.pipeline()
+        .addBefore(vertxHandler.name(), "switchboard-bridge-guard",
+            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote))
+        .addBefore(vertxHandler.name(), "switchboard-bridge-frames",
+            new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), counters, warnings, remote));
+    protocol.handle(socket);
   }
 
   /**

@@ -2,19 +2,14 @@ package dev.switchboard.gateway.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.config.OverrideSource;
+import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,39 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BridgeTest {
 
   private static int start(Vertx vertx, String... keyValues) throws Exception {
-    Map<String, String> keys = new HashMap<>(Map.of("bridge.port", "0"));
-    for (int i = 0; i < keyValues.length; i += 2) {
-      keys.put("bridge." + keyValues[i], keyValues[i + 1]);
-    }
-    BridgeVerticle verticle = new BridgeVerticle(ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())).bridge());
-    vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-    return verticle.boundListeners().get(0).port();
-  }
-
-  private record Client(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
-    static Client connect(int port) throws IOException {
-      Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-      socket.setSoTimeout(10_000);
-      return new Client(socket, new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()));
-    }
-
-    void send(JsonObject frame) throws IOException {
-      byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
-      out.writeInt(json.length);
-      out.write(json);
-      out.flush();
-    }
-
-    JsonObject receive() throws IOException {
-      byte[] json = new byte[in.readInt()];
-      in.readFully(json);
-      return new JsonObject(new String(json, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
+    return RunningBridge.start(vertx, keyValues).port();
   }
 
   @Test
@@ -67,7 +30,7 @@ class BridgeTest {
   void allowLists(Vertx vertx) throws Exception {
     int port = start(vertx, "allow.publish", "news.*");
     vertx.eventBus().consumer("echo.request", m -> m.reply(m.body())).completion().await(5, TimeUnit.SECONDS);
-    try (Client client = Client.connect(port)) {
+    try (BridgeClient client = BridgeClient.connect(port)) {
       client.send(new JsonObject().put("type", "send").put("address", "echo.request").put("replyAddress", "r1")
           .put("body", new JsonObject().put("a", 1)));
       assertThat(client.receive().getJsonObject("body")).isEqualTo(new JsonObject().put("a", 1));
@@ -81,21 +44,59 @@ class BridgeTest {
   }
 
   @Test
-  @DisplayName("with a token configured, register needs it in headers.token")
-  void registerToken(Vertx vertx) throws Exception {
-    int port = start(vertx, "token", "s3cret");
-    try (Client client = Client.connect(port)) {
-      client.send(new JsonObject().put("type", "register").put("address", "wsgi.app"));
-      assertThat(client.receive()).isEqualTo(new JsonObject().put("type", "err").put("message", "blocked by bridgeEvent handler"));
-      client.send(new JsonObject().put("type", "register").put("address", "wsgi.app")
-          .put("headers", new JsonObject().put("token", "s3cret")));
-      // Frames are handled in order: once the ping is answered, the register has been done.
-      client.send(new JsonObject().put("type", "ping"));
+  @DisplayName("with a token configured, every frame needs it in headers.token; it is not passed on with the message")
+  void tokenOnEveryFrame(Vertx vertx) throws Exception {
+    RunningBridge bridge = RunningBridge.start(vertx, "token", "s3cret");
+    vertx.eventBus().consumer("echo.request", m -> m.reply(m.headers().contains("token") ? "leaked" : m.body()))
+        .completion().await(5, TimeUnit.SECONDS);
+    JsonObject token = new JsonObject().put("token", "s3cret");
+    try (BridgeClient client = BridgeClient.connect(bridge.port())) {
+      for (JsonObject frame : List.of(
+          new JsonObject().put("type", "ping"),
+          new JsonObject().put("type", "ping").put("headers", new JsonObject().put("token", "s3cres")),
+          new JsonObject().put("type", "ping").put("headers", new JsonObject().put("token", "s3cret ")),
+          new JsonObject().put("type", "register").put("address", "wsgi.app"),
+          new JsonObject().put("type", "unregister").put("address", "wsgi.app"),
+          new JsonObject().put("type", "publish").put("address", "echo.request").put("body", "x"))) {
+        client.send(frame);
+        assertThat(client.receive().getString("message")).as(frame.encode()).isEqualTo("invalid_token");
+      }
+      client.send(new JsonObject().put("type", "send").put("address", "echo.request").put("replyAddress", "r1").put("body", "x"));
+      // A refused request is failed at once, under its reply address.
+      JsonObject refused = client.receive();
+      assertThat(refused.getString("message")).isEqualTo("invalid_token");
+      assertThat(refused.getString("address")).isEqualTo("r1");
+      client.send(new JsonObject().put("type", "ping").put("headers", token));
+      assertThat(client.receive().getString("type")).isEqualTo("pong");
+      client.send(new JsonObject().put("type", "send").put("address", "echo.request").put("replyAddress", "r2")
+          .put("headers", token).put("body", "ok"));
+      assertThat(client.receive().getString("body")).isEqualTo("ok");
+      client.send(new JsonObject().put("type", "register").put("address", "wsgi.app").put("headers", token));
+      client.send(new JsonObject().put("type", "ping").put("headers", token));
       assertThat(client.receive().getString("type")).isEqualTo("pong");
       vertx.eventBus().send("wsgi.app", "delivered");
-      JsonObject message = client.receive();
-      assertThat(message.getString("type")).isEqualTo("message");
-      assertThat(message.getString("body")).isEqualTo("delivered");
+      assertThat(client.receive().getString("body")).isEqualTo("delivered");
+    }
+    assertThat(bridge.counters().refused(Refusal.INVALID_TOKEN)).isEqualTo(7);
+  }
+
+  @Test
+  @DisplayName("past maxConnections a connection gets an error frame and is closed, counted; a close frees a place")
+  void maxConnections(Vertx vertx) throws Exception {
+    RunningBridge bridge = RunningBridge.start(vertx, "maxConnections", "2");
+    try (BridgeClient first = BridgeClient.connect(bridge.port()); BridgeClient second = BridgeClient.connect(bridge.port())) {
+      first.roundTrip();
+      second.roundTrip();
+      try (BridgeClient third = BridgeClient.connect(bridge.port())) {
+        assertThat(third.receive()).isEqualTo(new JsonObject().put("type", "err").put("message", "too many connections (limit 2)"));
+        assertThat(third.in().read()).isEqualTo(-1);
+      }
+      assertThat(bridge.counters().refused(Refusal.CONNECTION_LIMIT)).isEqualTo(1);
+      first.close();
+      Await.condition("the first connection's place to be freed", Duration.ofSeconds(5), () -> bridge.counters().open() == 1);
+      try (BridgeClient fourth = BridgeClient.connect(bridge.port())) {
+        fourth.roundTrip();
+      }
     }
   }
 
@@ -103,7 +104,7 @@ class BridgeTest {
   @DisplayName("a frame declared over maxFrameBytes gets an error frame and the connection closes before its payload is read")
   void maxFrame(Vertx vertx) throws Exception {
     int port = start(vertx, "maxFrameBytes", "1024");
-    try (Client client = Client.connect(port)) {
+    try (BridgeClient client = BridgeClient.connect(port)) {
       client.out().writeInt(1025);
       client.out().flush();
       assertThat(client.receive().getString("message")).isEqualTo("frame of 1025 bytes over the limit of 1024");
@@ -115,7 +116,7 @@ class BridgeTest {
   @DisplayName("a silent connection is closed at the idle timeout; a pinging one is not")
   void idleTimeout(Vertx vertx) throws Exception {
     int port = start(vertx, "idleTimeout", "300ms");
-    try (Client silent = Client.connect(port); Client pinging = Client.connect(port)) {
+    try (BridgeClient silent = BridgeClient.connect(port); BridgeClient pinging = BridgeClient.connect(port)) {
       java.util.concurrent.CompletableFuture<Integer> silentEnd = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
         try {
           return silent.in().read();

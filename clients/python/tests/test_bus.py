@@ -1,0 +1,39 @@
+import socket
+import unittest
+
+from switchboard.bus import BusClient
+from switchboard.frames import FrameReader
+
+
+class TokenTest(unittest.TestCase):
+    def client_and_bridge_end(self, token):
+        """A client whose socket is one end of a socket pair; the other end reads what it sends, as the bridge would."""
+        left, right = socket.socketpair()
+        self.addCleanup(left.close)
+        self.addCleanup(right.close)
+        right.settimeout(5)
+        client = BusClient("127.0.0.1", 0, token=token)
+        client._sock = left
+        return client, FrameReader(right)
+
+    def test_token_on_every_frame(self):
+        client, bridge = self.client_and_bridge_end("s3cret")
+        client.register("wsgi.app", lambda message: None)
+        client.send("echo.request", {"a": 1}, headers={"x": "y"})
+        client.publish("news", "hi")
+        client._write({"type": "ping"})
+        client.unregister("wsgi.app")
+        frames = [bridge.read() for _ in range(5)]
+        self.assertEqual([f["type"] for f in frames], ["register", "send", "publish", "ping", "unregister"])
+        for frame in frames:
+            self.assertEqual(frame["headers"]["token"], "s3cret")
+        self.assertEqual(frames[1]["headers"]["x"], "y")
+
+    def test_no_token_no_header(self):
+        client, bridge = self.client_and_bridge_end(None)
+        client._write({"type": "ping"})
+        self.assertEqual(bridge.read(), {"type": "ping"})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,142 @@
+package dev.switchboard.gateway.bridge;
+
+import dev.switchboard.counters.BridgeCounters;
+import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.gateway.bridge.BridgeFrameValidator.Accepted;
+import dev.switchboard.gateway.bridge.BridgeFrameValidator.Refused;
+import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each bridge connection's input, after TLS and before the Vert.x bridge: cuts the stream into frames, refuses a
+ * declared length over {@code maxFrameBytes} before its payload is held (error frame, then close), and passes on only
+ * frames the {@link BridgeFrameValidator} accepts, one at a time. Any other frame gets an error frame here and the
+ * connection goes on. So the bridge's own parser always holds whole, readable frames, and what a connection holds
+ * unprocessed is at most one frame.
+ *
+ * <p>It also keeps the addresses the connection registered: the Vert.x bridge would replace its consumer for an
+ * address registered twice without unregistering the first, which then outlives the connection. A second register
+ * of the same address is dropped (the client is registered already). And transport failures (a reset, a bad TLS
+ * record) end the connection with one log line here, rather than an ERROR with a stack trace in the bridge.
+ */
+final class BridgeFrameFilter extends ByteToMessageDecoder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeFrameFilter.class);
+
+  private final BridgeFrameValidator validator;
+  private final Predicate<String> registrable;
+  private final int maxFrameBytes;
+  private final BridgeCounters counters;
+  private final ThrottledWarning warnings;
+  private final String remote;
+  private final Set<String> registered = new HashSet<>();
+  private boolean closing;
+
+  /**
+   * @param registrable whether the bridge registers an address (its allow-lists): then a register frame creates a
+   *                    consumer, and a second one for the same address would create a stray
+   */
+  BridgeFrameFilter(BridgeFrameValidator validator, Predicate<String> registrable, int maxFrameBytes,
+                    BridgeCounters counters, ThrottledWarning warnings, String remote) {
+    this.validator = validator;
+    this.registrable = registrable;
+    this.maxFrameBytes = maxFrameBytes;
+    this.counters = counters;
+    this.warnings = warnings;
+    this.remote = remote;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (closing) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    if (in.readableBytes() < 4) {
+      return;
+    }
+    long length = in.getUnsignedInt(in.readerIndex());
+    if (length > maxFrameBytes) {
+      in.skipBytes(in.readableBytes());
+      counters.count(Refusal.FRAME_TOO_LONG);
+      refuseAndClose(ctx, "frame of " + length + " bytes over the limit of " + maxFrameBytes);
+      return;
+    }
+    if (in.readableBytes() < 4 + length) {
+      return;
+    }
+    ByteBuf frame = in.readSlice(4 + (int) length);
+    Verdict verdict = validator.check(Buffer.buffer(ByteBufUtil.getBytes(frame, frame.readerIndex() + 4, (int) length)));
+    if (verdict instanceof Refused refused) {
+      counters.count("invalid_token".equals(refused.code()) ? Refusal.INVALID_TOKEN : Refusal.INVALID_FRAME);
+      warnings.warn(() -> "bridge client " + remote + ": frame refused, " + refused.code() + ": " + refused.detail());
+      ctx.writeAndFlush(encode(refused.toFrame()));
+      return;
+    }
+    Accepted accepted = (Accepted) verdict;
+    if ("register".equals(accepted.type()) && registrable.test(accepted.address())
+        && !registered.add(accepted.address())) {
+      counters.count(Refusal.DUPLICATE_REGISTER);
+      LOG.debug("bridge client {}: {} registered already", remote, accepted.address());
+      return;
+    }
+    if ("unregister".equals(accepted.type())) {
+      registered.remove(accepted.address());
+    }
+    out.add(accepted.rewritten() == null ? frame.retain() : encode(accepted.rewritten()));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (isTransportFault(cause)) {
+      LOG.info("bridge client {}: {}, closing", remote, BridgeFrameValidator.clip(String.valueOf(cause.getMessage())));
+    } else {
+      LOG.warn("bridge client {}: unexpected failure, closing", remote, cause);
+    }
+    ctx.close();
+  }
+
+  private static boolean isTransportFault(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void refuseAndClose(ChannelHandlerContext ctx, String reason) {
+    closing = true;
+    LOG.info("bridge client {}: {}, closing", remote, reason);
+    // Closed in a task of its own, not from the write's listener: that can run inside the read TLS is decrypting,
+    // and closing there spoilt the error frame's record (the Python client saw "bad record mac").
+    ctx.writeAndFlush(encode(new JsonObject().put("type", "err").put("message", reason)))
+        .addListener(written -> ctx.executor().execute(ctx::close));
+  }
+
+  /** One frame: the 4-byte length, then the JSON. */
+  static ByteBuf encode(JsonObject message) {
+    return Unpooled.wrappedBuffer(frameBytes(message));
+  }
+
+  static byte[] frameBytes(JsonObject message) {
+    byte[] json = message.encode().getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).array();
+  }
+}

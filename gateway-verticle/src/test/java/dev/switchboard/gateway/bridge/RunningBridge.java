@@ -1,0 +1,26 @@
+package dev.switchboard.gateway.bridge;
+
+import dev.switchboard.config.BridgeConfig;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.OverrideSource;
+import dev.switchboard.counters.BridgeCounters;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A bridge on an ephemeral port with the given {@code bridge.*} keys, and its counters. */
+record RunningBridge(int port, BridgeCounters counters, BridgeConfig config) {
+
+  static RunningBridge start(Vertx vertx, String... keyValues) throws Exception {
+    Map<String, String> keys = new HashMap<>(Map.of("bridge.port", "0"));
+    for (int i = 0; i < keyValues.length; i += 2) {
+      keys.put("bridge." + keyValues[i], keyValues[i + 1]);
+    }
+    BridgeConfig config = ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())).bridge();
+    BridgeCounters counters = new BridgeCounters();
+    BridgeVerticle verticle = new BridgeVerticle(config, counters);
+    vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
+    return new RunningBridge(verticle.boundListeners().get(0).port(), counters, config);
+  }
+}
