@@ -129,6 +129,68 @@ class BodyProtectionTest {
   }
 
   @Test
+  @DisplayName("the issue's attack, scaled down: 40 clients each send 256 KiB of a 1 MiB body, then trickle inside the gap; the gateway holds at most its budget, answers a GET meanwhile, and every attacker is answered by the total deadline")
+  void trickleAttack(Vertx vertx) throws Exception {
+    int clients = 40;
+    int burst = 256 << 10;
+    long budget = 4L << 20;
+    RunningGateway gateway = RunningGateway.start(vertx, dir,
+        "timeouts: {body: 1s, bodyTotal: 3s}\nlimits: {maxBufferedBodyBytes: " + budget + "}\n");
+    long started = System.nanoTime();
+    for (int i = 0; i < clients; i++) {
+      Socket socket = connect(gateway.port());
+      try {
+        socket.getOutputStream().write(post("/apps/echo/", 1 << 20).getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[burst]);
+      } catch (IOException refusedAndClosed) {
+        // over the budget: 503, and the connection closes
+      }
+    }
+    // One byte per connection every 300 ms, inside the 1 s gap: the shape of the attack, not a synchronisation.
+    tricklers.add(CompletableFuture.runAsync(() -> {
+      for (int round = 0; round < 100; round++) {
+        for (Socket socket : List.copyOf(sockets)) {
+          try {
+            socket.getOutputStream().write('x');
+          } catch (IOException closedByServer) {
+            // answered
+          }
+        }
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }));
+    assertThat(gateway.get("/apps/hello/").statusCode()).as("a request without a body is served meanwhile").isEqualTo(200);
+    long peakDuringAttack = gateway.service().bodyBudget().held();
+    int tooSlow = 0;
+    int refused = 0;
+    for (Socket socket : sockets) {
+      String response = readAll(socket);
+      if (response.startsWith("HTTP/1.1 408 ")) {
+        tooSlow++;
+      } else {
+        assertThat(response).startsWith("HTTP/1.1 503 ");
+        refused++;
+      }
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    System.out.printf("trickle attack: %d clients x %d KiB; held %d bytes at the GET, peak %d (budget %d); "
+            + "%d refused (503), %d cut (408) within %d ms%n", clients, burst >> 10, peakDuringAttack,
+        gateway.service().bodyBudget().peak(), budget, refused, tooSlow, took.toMillis());
+    assertThat(gateway.service().bodyBudget().peak()).isLessThanOrEqualTo(budget);
+    // Bodies arrive interleaved, so one refused late may have held part of the budget meanwhile.
+    assertThat(tooSlow).as("admitted: as many as fit in the budget, nearly").isBetween((int) (budget / burst) - 2,
+        (int) (budget / burst));
+    assertThat(refused).isEqualTo(clients - tooSlow);
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)).isEqualTo(tooSlow);
+    Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
+  }
+
+  @Test
   @DisplayName("HTTP/1.1: a body sent briskly but never finished gets 408 at the total body deadline")
   void totalDeadlineHttp1(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {body: 5s, bodyMinRate: 0, bodyTotal: 1s}\n");
