@@ -35,7 +35,7 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
   public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 4096;
   public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
-  /** A quarter of the JVM's maximum heap ({@code -Xmx}): 128 MiB under {@code switchboard.sh}'s 512 MiB. */
+  /** A quarter of the JVM's maximum heap: 122 MiB under {@code switchboard.sh}'s {@code -Xmx512m} (486 MiB usable). */
   public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
   public static GatewayLimits defaults() {
