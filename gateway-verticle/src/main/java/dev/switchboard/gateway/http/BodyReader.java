@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -20,8 +21,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code limits.maxBufferedBodyBytes}: at once when a declared length does not fit, else as the chunk that would
  * pass it arrives), and within its {@link BodyClock}s (408). What it holds is reserved as it arrives and released when
  * the request ends, however it ends: answered, refused, timed out, or closed or reset by the client. A streamed body
- * gets its gap clock here too ({@link #watchStreamed}); it holds at most the application's credit, and is not
- * counted in the budget.
+ * gets its gap clock here too on HTTP/2 ({@link #watchStreamed}; on HTTP/1.x the connection's guard has it); it holds
+ * at most the application's credit, and is not counted in the budget.
  *
  * <p>After a refusal the rest of the body is not read: HTTP/1.x closes the connection, HTTP/2 resets the stream.
  * One instance per gateway instance: its clocks run on that instance's event loop.
@@ -84,12 +85,17 @@ public final class BodyReader {
    */
   public BodyClocks.Watch watchStreamed(RoutingContext ctx, Runnable onExpired) {
     BodyClocks.Watch[] watch = new BodyClocks.Watch[1];
-    watch[0] = clocks.watch(false, expiry -> {
+    watch[0] = clocks.watch(false, gapHere(ctx), expiry -> {
       onExpired.run();
       timedOut(ctx, expiry, watch[0]);
     });
     ctx.addEndHandler(done -> watch[0].done());
     return watch[0];
+  }
+
+  /** HTTP/2 has no connection guard phase for a body: its streams' gaps are watched here. */
+  private static boolean gapHere(RoutingContext ctx) {
+    return ctx.request().version() == HttpVersion.HTTP_2;
   }
 
   private void overBudget(RoutingContext ctx) {
@@ -124,7 +130,7 @@ public final class BodyReader {
 
     void start() {
       HttpServerRequest request = ctx.request();
-      watch = clocks.watch(true, expiry -> {
+      watch = clocks.watch(true, gapHere(ctx), expiry -> {
         stop();
         timedOut(ctx, expiry, watch);
       });

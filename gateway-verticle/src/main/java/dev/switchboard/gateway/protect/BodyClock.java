@@ -9,8 +9,9 @@ import dev.switchboard.counters.GatewayCounters.ConnectionClose;
  * allowance of {@code timeouts.body}, as Apache's {@code mod_reqtimeout} does) and a total deadline
  * ({@code timeouts.bodyTotal}). A client trickling one byte just inside every gap thus still gets its 408 about
  * {@code timeouts.body} after its headers. A streamed body is paced by the application's credit instead, so it has
- * the gap only, and that stops while no credit is granted. Times are {@link System#nanoTime()}; no timers here, the
- * owner checks {@link #expired} (see {@link BodyClocks}).
+ * the gap only, and that stops while no credit is granted. On HTTP/1.x the gap is left to the connection's guard,
+ * which keeps it on the connection's one timer and also watches bodies nobody reads. Times are
+ * {@link System#nanoTime()}; no timers here, the owner checks {@link #expired} (see {@link BodyClocks}).
  */
 public final class BodyClock {
 
@@ -39,6 +40,7 @@ public final class BodyClock {
   }
 
   private final long gapNanos;
+  private final boolean gapHere;
   private final long minRate;
   private final long totalNanos;
   private final long startedAt;
@@ -47,11 +49,14 @@ public final class BodyClock {
   private boolean stopped;
 
   /**
-   * @param whole a body read whole into memory (all three clocks), rather than streamed with credit (the gap only)
-   * @param now   when the headers were in
+   * @param whole   a body read whole into memory (all three clocks), rather than streamed with credit (the gap only)
+   * @param gapHere whether this clock watches the gap (HTTP/2), or another does (HTTP/1.x: the connection's guard);
+   *                the gap is the minimum rate's allowance either way
+   * @param now     when the headers were in
    */
-  public BodyClock(GatewayTimeouts timeouts, boolean whole, long now) {
+  public BodyClock(GatewayTimeouts timeouts, boolean whole, boolean gapHere, long now) {
     this.gapNanos = timeouts.body().toNanos();
+    this.gapHere = gapHere;
     this.minRate = whole && gapNanos > 0 ? timeouts.bodyMinRate() : 0;
     this.totalNanos = whole ? timeouts.bodyTotal().toNanos() : 0;
     this.startedAt = now;
@@ -85,7 +90,7 @@ public final class BodyClock {
       return Expiry.TOTAL;
     }
     // A body that stalled says so, even when it is also too slow by then.
-    if (gapNanos > 0 && !stopped && now - lastByteAt >= gapNanos) {
+    if (gapHere && gapNanos > 0 && !stopped && now - lastByteAt >= gapNanos) {
       return Expiry.GAP;
     }
     if (minRate > 0 && now - startedAt >= gapNanos + bytes * 1_000_000_000L / minRate) {
@@ -96,6 +101,6 @@ public final class BodyClock {
 
   /** Whether any clock runs for this body at all (all turned off: nothing to watch). */
   public boolean watched() {
-    return gapNanos > 0 || minRate > 0 || totalNanos > 0;
+    return gapHere && gapNanos > 0 || minRate > 0 || totalNanos > 0;
   }
 }

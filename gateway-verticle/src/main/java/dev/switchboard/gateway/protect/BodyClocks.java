@@ -41,10 +41,11 @@ public final class BodyClocks {
    * Starts the clocks of a body whose headers are in now.
    *
    * @param whole     read whole into memory (gap, minimum rate, total) rather than streamed with credit (gap only)
+   * @param gapHere   the gap is watched here (HTTP/2), not by the connection's guard (HTTP/1.x)
    * @param onExpired called once, on this event loop, when a clock runs out; the watch is then already done
    */
-  public Watch watch(boolean whole, Consumer<BodyClock.Expiry> onExpired) {
-    Watch watch = new Watch(new BodyClock(timeouts, whole, System.nanoTime()), onExpired);
+  public Watch watch(boolean whole, boolean gapHere, Consumer<BodyClock.Expiry> onExpired) {
+    Watch watch = new Watch(new BodyClock(timeouts, whole, gapHere, System.nanoTime()), onExpired);
     if (watch.clock.watched()) {
       watched.add(watch);
       if (timerId < 0) {

@@ -31,7 +31,7 @@ class BodyClockTest {
   @Test
   @DisplayName("the issue's trickle, one byte every 29 s, never trips the 30 s gap but gets 'too slow' 30 s after the headers")
   void trickleIsTooSlow() {
-    BodyClock clock = new BodyClock(GatewayTimeouts.defaults(), true, T0);
+    BodyClock clock = new BodyClock(GatewayTimeouts.defaults(), true, true, T0);
     long now = T0;
     Expiry expiry = null;
     while (expiry == null) {
@@ -50,7 +50,7 @@ class BodyClockTest {
   @Test
   @DisplayName("a body at the minimum rate is in time; its deadline moves one second per minRate bytes")
   void atTheMinimumRate() {
-    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(10), 1000, Duration.ZERO), true, T0);
+    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(10), 1000, Duration.ZERO), true, true, T0);
     for (int second = 1; second <= 100; second++) {
       clock.onBytes(1000, T0 + second * S);
       assertThat(clock.expired(T0 + second * S)).isNull();
@@ -58,7 +58,7 @@ class BodyClockTest {
     // 100 000 bytes: due 10 s + 100 s after the headers, when the gap also runs out (which is what is reported).
     assertThat(clock.expired(T0 + 110 * S - 1)).isNull();
     assertThat(clock.expired(T0 + 110 * S)).isEqualTo(Expiry.GAP);
-    BodyClock slow = new BodyClock(timeouts(Duration.ofSeconds(10), 1000, Duration.ZERO), true, T0);
+    BodyClock slow = new BodyClock(timeouts(Duration.ofSeconds(10), 1000, Duration.ZERO), true, true, T0);
     for (int second = 1; second <= 100; second++) {
       slow.onBytes(900, T0 + second * S);
     }
@@ -68,7 +68,7 @@ class BodyClockTest {
   @Test
   @DisplayName("the gap: no byte for timeouts.body")
   void gap() {
-    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 0, Duration.ZERO), true, T0);
+    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 0, Duration.ZERO), true, true, T0);
     clock.onBytes(10, T0 + 3 * S);
     assertThat(clock.expired(T0 + 8 * S - 1)).isNull();
     assertThat(clock.expired(T0 + 8 * S)).isEqualTo(Expiry.GAP);
@@ -77,7 +77,7 @@ class BodyClockTest {
   @Test
   @DisplayName("the total deadline holds however fast the bytes come")
   void total() {
-    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 10, Duration.ofSeconds(60)), true, T0);
+    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 10, Duration.ofSeconds(60)), true, true, T0);
     for (int second = 1; second < 60; second++) {
       clock.onBytes(1_000_000, T0 + second * S);
       assertThat(clock.expired(T0 + second * S)).isNull();
@@ -88,7 +88,7 @@ class BodyClockTest {
   @Test
   @DisplayName("a streamed body has the gap only, stopped while the application grants no credit")
   void streamed() {
-    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 1000, Duration.ofSeconds(10)), false, T0);
+    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 1000, Duration.ofSeconds(10)), false, true, T0);
     clock.running(false, T0);
     assertThat(clock.expired(T0 + 3600 * S)).as("no credit, no clock").isNull();
     clock.running(true, T0 + 3600 * S);
@@ -97,10 +97,21 @@ class BodyClockTest {
   }
 
   @Test
+  @DisplayName("on HTTP/1.x the gap is the connection guard's: not reported here, but still the minimum rate's allowance")
+  void gapElsewhere() {
+    BodyClock clock = new BodyClock(timeouts(Duration.ofSeconds(5), 1000, Duration.ZERO), true, false, T0);
+    clock.onBytes(20_000, T0 + S);
+    assertThat(clock.expired(T0 + 20 * S)).isNull();
+    assertThat(clock.expired(T0 + 25 * S)).isEqualTo(Expiry.SLOW);
+    assertThat(new BodyClock(timeouts(Duration.ofSeconds(5), 1000, Duration.ZERO), false, false, T0).watched())
+        .as("a streamed HTTP/1.x body: nothing to watch here").isFalse();
+  }
+
+  @Test
   @DisplayName("with every clock at 0 nothing is watched; a gap of 0 turns the minimum rate off too")
   void off() {
-    assertThat(new BodyClock(timeouts(Duration.ZERO, 0, Duration.ZERO), true, T0).watched()).isFalse();
-    BodyClock noGap = new BodyClock(timeouts(Duration.ZERO, 1000, Duration.ZERO), true, T0);
+    assertThat(new BodyClock(timeouts(Duration.ZERO, 0, Duration.ZERO), true, true, T0).watched()).isFalse();
+    BodyClock noGap = new BodyClock(timeouts(Duration.ZERO, 1000, Duration.ZERO), true, true, T0);
     assertThat(noGap.watched()).isFalse();
     assertThat(noGap.expired(T0 + 3600 * S)).isNull();
   }
