@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.testing.Await;
+import dev.switchboard.wsgi.RequestBody;
+import dev.switchboard.wsgi.WsgiApplications;
+import dev.switchboard.wsgi.WsgiResponse;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -13,6 +17,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -305,6 +310,33 @@ class BodyProtectionTest {
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(gateway.counters().connections()).as("the same HTTP/2 connection").isEqualTo(1);
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
+  }
+
+  @Test
+  @DisplayName("HTTP/2: a streamed body that stalls while the application waits for it gets 408 at the body gap, and the application an error")
+  void streamedGapHttp2(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, """
+        limits: {h2c: true}
+        timeouts: {body: 500ms}
+        routes:
+          - {prefix: /upload, address: wsgi.upload, streamBody: true}
+        """);
+    CompletableFuture<String> failure = new CompletableFuture<>();
+    WsgiApplications.serve(vertx, "upload", request -> {
+      ReadStream<Buffer> body = RequestBody.of(vertx, request);
+      body.exceptionHandler(e -> failure.complete(e.getMessage()));
+      body.handler(chunk -> { });
+      body.endHandler(v -> failure.complete("ended"));
+      return Promise.<WsgiResponse>promise().future();
+    }).completion().await(5, TimeUnit.SECONDS);
+    HttpClient client = h2c(vertx);
+    HttpClientRequest request = client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/upload/file")
+        .await(10, TimeUnit.SECONDS);
+    request.putHeader("Content-Length", "1000");
+    request.write(Buffer.buffer("ab")).await(10, TimeUnit.SECONDS);
+    assertThat(answer(request)).startsWith("HTTP_2 408 request body timeout (2 bytes in ");
+    assertThat(failure.get(10, TimeUnit.SECONDS)).isEqualTo("request body timeout");
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
   }
 
   @Test
