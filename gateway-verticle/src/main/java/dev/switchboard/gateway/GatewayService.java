@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gateway as a whole: what its instances share (counters, in-flight limits, the request body budget, the client
- * rate limiter, the draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over the instances.
+ * rate limiter, the draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over
+ * the instances.
  */
 public final class GatewayService {
 

@@ -29,7 +29,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BodyReader {
 
-  private final GatewayTimeouts timeouts;
   private final GatewayCounters counters;
   private final ErrorResponses errors;
   private final BodyBudget budget;
@@ -37,7 +36,6 @@ public final class BodyReader {
 
   public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, ErrorResponses errors,
                     BodyBudget budget) {
-    this.timeouts = timeouts;
     this.counters = counters;
     this.errors = errors;
     this.budget = budget;
