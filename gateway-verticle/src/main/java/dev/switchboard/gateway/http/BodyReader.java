@@ -98,7 +98,7 @@ public final class BodyReader {
 
   private void overBudget(RoutingContext ctx) {
     ConnectionEnd.skipRestOfBody(ctx);
-    errors.refuse(ctx, 503, Rejection.BODY_BUDGET,
+    errors.shedAtLimit(ctx, 503, Rejection.BODY_BUDGET,
         "gateway at capacity (" + budget.max() + " bytes of request bodies buffered)");
   }
 

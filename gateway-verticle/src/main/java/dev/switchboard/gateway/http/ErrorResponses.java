@@ -38,7 +38,7 @@ public final class ErrorResponses {
   }
 
   /** Load shedding at a limit: counted under its reason, with {@code Retry-After: 1} (see {@link #shed}). */
-  public void refuse(RoutingContext ctx, int status, Rejection why, String message) {
+  public void shedAtLimit(RoutingContext ctx, int status, Rejection why, String message) {
     counters.onRejected(why);
     ctx.response().putHeader("Retry-After", "1");
     shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);

@@ -88,7 +88,7 @@ public final class RequestAdmission {
   }
 
   private void refuse(RoutingContext ctx, int status, Rejection why, String message) {
-    errors.refuse(ctx, status, why, message);
+    errors.shedAtLimit(ctx, status, why, message);
   }
 
   private void deadlinePassed(RoutingContext ctx) {
