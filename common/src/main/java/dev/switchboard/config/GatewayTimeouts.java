@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param request   whole-request deadline, from the headers to the end of the response ({@code request})
  * @param write     a response the client has stopped reading for this long is cut off ({@code write})
  * @param drain     on stop, in-flight requests get this long to finish ({@code drain})
+ * @param linger    after refusing a malformed request the connection stops sending and reads (and discards) what the
+ *                  client still sends for up to this long before it closes, so the client reads the refusal instead
+ *                  of a reset ({@code linger}; nginx's {@code lingering_timeout})
  */
 public record GatewayTimeouts(Duration keepAlive, Duration header, Duration body, int bodyMinRate, Duration bodyTotal,
-                              Duration request, Duration write, Duration drain) {
+                              Duration request, Duration write, Duration drain, Duration linger) {
 
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
   public static final Duration DEFAULT_HEADER = Duration.ofSeconds(10);
@@ -32,10 +35,11 @@ public record GatewayTimeouts(Duration keepAlive, Duration header, Duration body
   public static final Duration DEFAULT_REQUEST = Duration.ofMinutes(5);
   public static final Duration DEFAULT_WRITE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(3);
+  public static final Duration DEFAULT_LINGER = Duration.ofSeconds(2);
 
   public static GatewayTimeouts defaults() {
     return new GatewayTimeouts(DEFAULT_KEEP_ALIVE, DEFAULT_HEADER, DEFAULT_BODY, DEFAULT_BODY_MIN_RATE, DEFAULT_BODY_TOTAL,
-        DEFAULT_REQUEST, DEFAULT_WRITE, DEFAULT_DRAIN);
+        DEFAULT_REQUEST, DEFAULT_WRITE, DEFAULT_DRAIN, DEFAULT_LINGER);
   }
 
   static GatewayTimeouts read(ConfigNode node) {
@@ -47,7 +51,8 @@ public record GatewayTimeouts(Duration keepAlive, Duration header, Duration body
         node.duration("bodyTotal", DEFAULT_BODY_TOTAL),
         node.duration("request", DEFAULT_REQUEST),
         node.duration("write", DEFAULT_WRITE),
-        node.duration("drain", DEFAULT_DRAIN));
+        node.duration("drain", DEFAULT_DRAIN),
+        node.duration("linger", DEFAULT_LINGER));
     node.finish();
     return timeouts;
   }

@@ -18,6 +18,8 @@ import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
+import dev.switchboard.gateway.screen.RejectedRequest;
+import dev.switchboard.gateway.screen.RequestTarget;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -33,6 +35,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -78,23 +81,26 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   public Future<?> start() {
     ErrorResponses errors = new ErrorResponses(counters);
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
-    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters);
+    HttpServerOptions options = serverOptions();
+    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
     BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
         bodies);
     Router router = Router.router(vertx);
-    router.route().handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest)
-        .handler(admission::handle);
-    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
-        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
-    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
-    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    router.route().handler(ctx -> screenHttp2Target(ctx, errors))
+        .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
+    // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
     builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
     builtIn(router, errors, "/health/ready", RouteLabels.HEALTH, HttpMethod.GET,
         HealthCheckHandler.createWithHealthChecks(readiness));
     builtIn(router, errors, "/metrics", RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
         ? PrometheusScrapingHandler.create()
         : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
+    router.route().handler(admission::handle);
+    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
+        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
+    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
+    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
     // The dashboard: static files from the jar, no build step.
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
     router.get().pathRegex("/(index\\.html|dashboard\\.(js|css))").handler(ctx -> {
@@ -112,13 +118,17 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       BuiltinApps.register(vertx).stream().map(MessageConsumer::completion).forEach(ready::add);
     }
     String configured = Addresses.hostPort(config.host(), config.port());
-    server = vertx.createHttpServer(serverOptions())
+    server = vertx.createHttpServer(options)
         .connectionHandler(guards::onConnection)
-        .invalidRequestHandler(request -> {
-          counters.onRejected(Rejection.INVALID_REQUEST);
-          HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
-        })
-        .requestHandler(router);
+        .invalidRequestHandler(request -> refuseInvalid(request, errors))
+        .requestHandler(request -> {
+          // The screen lets "*" through only for OPTIONS: a question about the server, which no route can answer.
+          if ("*".equals(request.uri())) {
+            request.response().putHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").setStatusCode(204).end();
+          } else {
+            router.handle(request);
+          }
+        });
     ready.add(server.listen(config.port(), config.host())
         .onSuccess(server -> bound = List.of(new BoundListener("gateway", "http", "http",
             Addresses.hostPort(config.host(), server.actualPort()), server.actualPort())))
@@ -168,15 +178,52 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
 
   private void countResponse(RoutingContext ctx) {
     long startedAt = System.nanoTime();
-    ctx.addEndHandler(done -> {
-      String route = RouteLabels.of(ctx);
-      counters.onResponse(route, ctx.response().getStatusCode());
-      requestTimer.record(route, System.nanoTime() - startedAt);
-      if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
-        AccessLog.log(config.accessLog(), ctx, startedAt);
-      }
-    });
+    ctx.addEndHandler(done -> finished(ctx.request(), RouteLabels.of(ctx), RequestIds.of(ctx), startedAt));
     ctx.next();
+  }
+
+  /** HTTP/1 requests are refused by the screening decoder; this one has a routing context. */
+  private void refuseInvalid(HttpServerRequest request, ErrorResponses errors) {
+    refuse(request, RejectedRequest.of(request.decoderResult().cause(), config.limits()), errors);
+  }
+
+  /**
+   * HTTP/2 requests do not pass the HTTP/1 screening decoder (Netty's HTTP/2 codec checks their framing and
+   * pseudo-headers), so their paths are normalised here, first of all handlers: a changed path is routed anew.
+   */
+  private void screenHttp2Target(RoutingContext ctx, ErrorResponses errors) {
+    HttpServerRequest request = ctx.request();
+    if (request.version() != HttpVersion.HTTP_2) {
+      ctx.next();
+      return;
+    }
+    try {
+      String normal = RequestTarget.normalise(request.method().name(), request.uri());
+      if (normal.equals(request.uri())) {
+        ctx.next();
+      } else {
+        ctx.reroute(request.method(), normal);
+      }
+    } catch (RequestTarget.Invalid invalid) {
+      refuse(request, new RejectedRequest(400, invalid.getMessage()), errors);
+    }
+  }
+
+  /** Counted, timed and logged like every other request: one refused before any route. */
+  private void refuse(HttpServerRequest request, RejectedRequest refusal, ErrorResponses errors) {
+    long startedAt = System.nanoTime();
+    counters.onRejected(Rejection.INVALID_REQUEST);
+    String requestId = RequestIds.choose(request);
+    request.response().endHandler(v -> finished(request, RouteLabels.UNMATCHED, requestId, startedAt));
+    errors.refuse(request, requestId, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());
+  }
+
+  private void finished(HttpServerRequest request, String route, String requestId, long startedAt) {
+    counters.onResponse(route, request.response().getStatusCode());
+    requestTimer.record(route, System.nanoTime() - startedAt);
+    if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
+      AccessLog.log(config.accessLog(), request, route, requestId, startedAt);
+    }
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.switchboard.gateway.http;
 import dev.switchboard.config.GatewayConfig.AccessLogFormat;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,10 +25,10 @@ public final class AccessLog {
   }
 
   /** Logs the request once its response has ended; {@code startedAt} is from System.nanoTime(). */
-  public static void log(AccessLogFormat format, RoutingContext ctx, long startedAt) {
-    HttpServerRequest request = ctx.request();
-    int status = ctx.response().getStatusCode();
-    long bytes = ctx.response().bytesWritten();
+  public static void log(AccessLogFormat format, HttpServerRequest request, String route, String requestId,
+                         long startedAt) {
+    int status = request.response().getStatusCode();
+    long bytes = request.response().bytesWritten();
     String remote = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
     String protocol = switch (request.version()) {
       case HTTP_1_0 -> "HTTP/1.0";
@@ -38,7 +37,7 @@ public final class AccessLog {
     };
     if (format == AccessLogFormat.COMMON) {
       LOG.info("{} - - [{}] \"{} {} {}\" {} {} {}", remote, CLF_TIME.format(Instant.now()), request.method(),
-          request.uri().replace("\"", "%22"), protocol, status, bytes, RequestIds.of(ctx));
+          request.uri().replace("\"", "%22"), protocol, status, bytes, requestId);
     } else if (format == AccessLogFormat.JSON) {
       LOG.info("{}", new JsonObject()
           .put("time", Instant.now().toString())
@@ -49,8 +48,8 @@ public final class AccessLog {
           .put("status", status)
           .put("bytes", bytes)
           .put("durationMs", (System.nanoTime() - startedAt) / 1_000_000)
-          .put("route", RouteLabels.of(ctx))
-          .put("requestId", RequestIds.of(ctx))
+          .put("route", route)
+          .put("requestId", requestId)
           .encode());
     }
   }

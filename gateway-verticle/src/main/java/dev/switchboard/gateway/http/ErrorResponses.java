@@ -3,7 +3,9 @@ package dev.switchboard.gateway.http;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,21 @@ public final class ErrorResponses {
 
   public void send(RoutingContext ctx, int status, Failure failure, String message) {
     LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
-    answer(ctx, status, failure, message);
+    answer(ctx.response(), status, failure, message);
+  }
+
+  /**
+   * Like {@link #send}, for a request refused before any route (its head is malformed): the log line names the
+   * client, not the target, which may be anything; an HTTP/1 connection closes after the answer (HTTP/2 ends the
+   * stream only).
+   */
+  public void refuse(HttpServerRequest request, String requestId, int status, Failure failure, String message) {
+    LOG.info("request {} from {}: {} {}", requestId, request.remoteAddress(), status, message);
+    request.response().putHeader(RequestIds.HEADER, requestId);
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.response().putHeader("Connection", "close");
+    }
+    answer(request.response(), status, failure, message);
   }
 
   /**
@@ -34,7 +50,7 @@ public final class ErrorResponses {
    */
   public void shed(RoutingContext ctx, int status, Failure failure, String message) {
     LOG.debug("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
-    answer(ctx, status, failure, message);
+    answer(ctx.response(), status, failure, message);
   }
 
   /** Load shedding at a limit: counted under its reason, with {@code Retry-After: 1} (see {@link #shed}). */
@@ -44,15 +60,14 @@ public final class ErrorResponses {
     shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
   }
 
-  private void answer(RoutingContext ctx, int status, Failure failure, String message) {
+  private void answer(HttpServerResponse response, int status, Failure failure, String message) {
     counters.onFailure(failure);
-    HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
     if (response.headWritten()) {
       // Too late for a status: the client sees the response cut off instead of complete.
-      ConnectionEnd.cut(ctx);
+      response.reset();
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");

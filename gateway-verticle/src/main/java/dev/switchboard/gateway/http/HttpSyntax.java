@@ -67,7 +67,51 @@ public final class HttpSyntax {
     return true;
   }
 
-  private static boolean isDigit(char c) {
+  /**
+   * A Host header value (RFC 9110 §7.2): a name of letters, digits, {@code - . _ ~}, or an IPv6 literal in brackets,
+   * then an optional {@code :port}. Stricter than RFC 3986's reg-name, as nginx is: no percent-escapes or
+   * sub-delimiters, which no real host name holds and which Vert.x fails to parse.
+   */
+  public static boolean isHost(String text) {
+    int end = text.length();
+    int colon = text.lastIndexOf(':');
+    if (colon >= 0 && colon > text.lastIndexOf(']')) {
+      String port = text.substring(colon + 1);
+      if (port.length() > 5 || !port.isEmpty() && (!isLength(port) || Integer.parseInt(port) > 65_535)) {
+        return false;
+      }
+      end = colon;
+    }
+    if (end == 0) {
+      return false;
+    }
+    return text.charAt(0) == '[' ? isIpLiteral(text.substring(1, end)) : isHostName(text.substring(0, end));
+  }
+
+  private static boolean isIpLiteral(String bracketed) {
+    if (bracketed.length() < 3 || !bracketed.endsWith("]")) {
+      return false;
+    }
+    for (int i = 0; i < bracketed.length() - 1; i++) {
+      char c = bracketed.charAt(i);
+      if (!(isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHostName(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 }

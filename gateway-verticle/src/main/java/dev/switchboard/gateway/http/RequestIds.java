@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -17,11 +18,16 @@ public final class RequestIds {
 
   /** The first handler of every request. */
   public static void assign(RoutingContext ctx) {
-    String given = ctx.request().getHeader(HEADER);
-    String id = given != null && isSane(given) ? given : generate();
+    String id = choose(ctx.request());
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     ctx.next();
+  }
+
+  /** The client's id when it is sane, else a new one. */
+  public static String choose(HttpServerRequest request) {
+    String given = request.getHeader(HEADER);
+    return given != null && isSane(given) ? given : fresh();
   }
 
   public static String of(RoutingContext ctx) {
@@ -47,7 +53,8 @@ public final class RequestIds {
     return true;
   }
 
-  private static String generate() {
+  /** A new id, for an answer given where there is no request to take one from. */
+  public static String fresh() {
     return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
   }
 }

@@ -3,15 +3,18 @@ package dev.switchboard.gateway.protect;
 import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import dev.switchboard.gateway.screen.ScreeningDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * per request (setting and cancelling a Vert.x timer four times per request was about a tenth of the gateway's CPU).
  * All state is touched on the connection's event loop.
  */
-final class ConnectionGuard extends ChannelDuplexHandler {
+final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDecoder.Rejections {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
@@ -59,6 +62,12 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private int active;
   private int requests;
   private boolean closed;
+  /** Whether bytes of a response have gone out since the current request began. */
+  private boolean responseBegun;
+  /** Set when a refusal is on its way: the close that follows it lingers. */
+  private boolean lingerOnClose;
+  /** Output is shut, input is read and dropped until the client closes or the linger time is up. */
+  private boolean lingering;
   private boolean bodyClockStopped;
   private long timerId = -1;
   /** When the standing timer fires (nanoTime), or MAX_VALUE when none stands. */
@@ -79,6 +88,10 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
+    if (lingering) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     long now = System.nanoTime();
     lastReadAt = now;
     if (multiplexed) {
@@ -96,7 +109,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+    if (lingering) {
+      // The refusal was the last word; whatever Vert.x still writes for the refused request goes nowhere.
+      ReferenceCountUtil.release(msg);
+      promise.tryFailure(new ClosedChannelException());
+      return;
+    }
     if (msg instanceof ByteBuf buf && buf.isReadable()) {
+      responseBegun = true;
       int bytes = buf.readableBytes();
       boolean wasIdle = pendingOut == 0;
       if (wasIdle) {
@@ -127,6 +147,49 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     context.fireChannelInactive();
   }
 
+  @Override
+  public void lingerOnClose() {
+    lingerOnClose = true;
+  }
+
+  @Override
+  public void rejectBody(ChannelHandlerContext decoder, int status, String message) {
+    LOG.info("gateway connection from {}: {}, {} and closing", remote, message, status);
+    if (responseBegun) {
+      ctx.close();
+      return;
+    }
+    lingerOnClose = true;
+    decoder.writeAndFlush(RawResponses.of(status, message));
+    decoder.close();
+  }
+
+  /**
+   * A close after a refusal, or while the client is still sending a body nobody will read (a 413), lingers (nginx's
+   * lingering close): the output is shut once what is written has gone, and what the client still sends is read and
+   * dropped until it closes or {@code timeouts.linger} passes. Closing at once
+   * with unread bytes in the socket would make the kernel answer with a reset, which can destroy the refusal before
+   * the client reads it (a client sending 300 KB of headers got a reset instead of its 431).
+   */
+  @Override
+  public void close(ChannelHandlerContext context, ChannelPromise promise) {
+    if (!(lingerOnClose || phase == Phase.BODY) || lingering || closed || timeouts.linger().isZero()
+        || !(context.channel() instanceof DuplexChannel channel) || channel.isInputShutdown()) {
+      context.close(promise);
+      return;
+    }
+    lingering = true;
+    context.channel().closeFuture().addListener(done -> promise.trySuccess());
+    context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+      if (channel.isActive()) {
+        channel.shutdownOutput();
+      }
+    });
+    context.channel().config().setAutoRead(true);
+    context.read();
+    vertx.setTimer(timeouts.linger().toMillis(), t -> context.close());
+  }
+
   /**
    * The request's headers are in.
    *
@@ -141,6 +204,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       return requests;
     }
     bodyClockStopped = false;
+    responseBegun = false;
     enter(Phase.BODY, System.nanoTime());
     request.end().onComplete(done -> {
       if (phase == Phase.BODY) {
@@ -171,6 +235,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     }
     enter(pipelined ? Phase.HEADERS : Phase.IDLE, now);
     pipelined = false;
+    responseBegun = false;
   }
 
   private void enter(Phase next, long now) {
@@ -221,7 +286,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   }
 
   private void check() {
-    if (closed) {
+    if (closed || lingering) {
       return;
     }
     long now = System.nanoTime();
@@ -250,12 +315,15 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     counters.onConnectionClosed(why);
     LOG.info("gateway connection from {}: {}, closing", remote, reason);
     closed = true;
-    if (status408 != null && phase != Phase.WAITING) {
-      byte[] body = (status408 + "\n").getBytes(StandardCharsets.US_ASCII);
-      String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
-          + "Content-Length: " + body.length + "\r\n\r\n";
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body))
-          .addListener(ChannelFutureListener.CLOSE);
+    if (status408 != null && phase != Phase.WAITING && !responseBegun && !multiplexed) {
+      // Written where the HTTP codec sits, so that TLS, which lies between, encrypts it.
+      // Without the HTTP/1 decoder (HTTP/2, or not yet known) there is no HTTP/1 answer to give.
+      ChannelHandlerContext http = ctx.pipeline().context(ScreeningDecoder.class);
+      if (http != null) {
+        http.writeAndFlush(RawResponses.of(408, status408)).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.close();
+      }
     } else {
       ctx.close();
     }

@@ -3,12 +3,15 @@ package dev.switchboard.gateway.protect;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.gateway.http.ConnectionEnd;
+import dev.switchboard.gateway.screen.ScreeningDecoder;
 import dev.switchboard.listen.Addresses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
@@ -23,16 +26,21 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuards {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuards.class);
+  /** The name Vert.x gives its HTTP/1 request decoder in the pipeline. */
+  private static final String HTTP1_DECODER = "httpDecoder";
   private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
 
   private final Vertx vertx;
   private final GatewayConfig config;
   private final GatewayCounters counters;
+  private final HttpServerOptions serverOptions;
 
-  public ConnectionGuards(Vertx vertx, GatewayConfig config, GatewayCounters counters) {
+  /** @param serverOptions the options the server was made with: the screening decoder needs its size limits */
+  public ConnectionGuards(Vertx vertx, GatewayConfig config, GatewayCounters counters, HttpServerOptions serverOptions) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
+    this.serverOptions = serverOptions;
   }
 
   /** The server's connection handler. */
@@ -43,10 +51,18 @@ public final class ConnectionGuards {
       return;
     }
     connection.closeHandler(v -> counters.onConnectionGone());
+    // A refused request ends in a connection exception (the decoder's failure), which Vert.x would log at ERROR
+    // once per bad request; the refusal has been answered, logged and counted by then.
+    connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
     ChannelHandlerContext channel = ((ConnectionBase) connection).channelHandlerContext();
     ConnectionGuard guard = new ConnectionGuard(vertx, config.timeouts(), counters, remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
+    // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte,
+    // so the screening decoder takes over from the first one.
+    if (channel.pipeline().get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder) {
+      channel.pipeline().replace(HTTP1_DECODER, HTTP1_DECODER, new ScreeningDecoder(serverOptions, guard));
+    }
   }
 
   /** A router handler, run first for every request. */

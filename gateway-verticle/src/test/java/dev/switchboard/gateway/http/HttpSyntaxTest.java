@@ -48,4 +48,16 @@ class HttpSyntaxTest {
       assertThat(HttpSyntax.isLength(bad)).as(bad).isFalse();
     }
   }
+
+  @Test
+  @DisplayName("hosts: names, IPv4, bracketed IPv6, with an optional port; no escapes, sub-delimiters or bad ports")
+  void hosts() {
+    for (String good : new String[] {"example.com", "a-b_c.d~e:8080", "127.0.0.1", "[::1]", "[::1]:443", "x:", "h:65535"}) {
+      assertThat(HttpSyntax.isHost(good)).as(good).isTrue();
+    }
+    for (String bad : new String[] {"", ":80", "a%41", "a b", "a@b", "a,b", "[]", "[::1", "[g::1]", "h:65536", "h:1x",
+        "h:123456", "a/b", "a\u00e9"}) {
+      assertThat(HttpSyntax.isHost(bad)).as(bad).isFalse();
+    }
+  }
 }

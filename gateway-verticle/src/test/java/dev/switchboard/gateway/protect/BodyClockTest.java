@@ -16,7 +16,8 @@ class BodyClockTest {
   /** body 30 s gap, 500 B/s minimum rate, 120 s total: the defaults. */
   private static GatewayTimeouts timeouts(Duration gap, int minRate, Duration total) {
     GatewayTimeouts d = GatewayTimeouts.defaults();
-    return new GatewayTimeouts(d.keepAlive(), d.header(), gap, minRate, total, d.request(), d.write(), d.drain());
+    return new GatewayTimeouts(d.keepAlive(), d.header(), gap, minRate, total, d.request(), d.write(), d.drain(),
+        d.linger());
   }
 
   @Test
