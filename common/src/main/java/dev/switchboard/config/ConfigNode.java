@@ -67,6 +67,11 @@ public final class ConfigNode {
   }
 
   public int integer(String key, int defaultValue, int min, int max) {
+    return (int) longInteger(key, defaultValue, min, max);
+  }
+
+  /** A whole number that may pass {@code Integer.MAX_VALUE}, such as a byte count of the heap. */
+  public long longInteger(String key, long defaultValue, long min, long max) {
     Optional<Raw> found = raw(key);
     if (found.isEmpty()) {
       return defaultValue;
@@ -83,7 +88,7 @@ public final class ConfigNode {
     if (value < min || value > max) {
       throw invalid(key, r, "must be between " + min + " and " + max);
     }
-    return (int) value;
+    return value;
   }
 
   public int port(String key, int defaultValue) {

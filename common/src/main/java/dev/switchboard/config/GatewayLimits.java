@@ -17,10 +17,16 @@ package dev.switchboard.config;
  *                                 connection that sends nothing, or half an HTTP/2 preface, escapes the header timeout
  *                                 and the connection cap. With TLS, HTTP/2 is offered through ALPN whatever this says.
  * @param maxConcurrentStreams     HTTP/2 streams per connection ({@code maxConcurrentStreams})
+ * @param maxBufferedBodyBytes     request body bytes held in memory by the whole gateway at once (bodies read whole
+ *                                 before they go to an application); a body that would pass it gets 503 with
+ *                                 {@code Retry-After} ({@code maxBufferedBodyBytes}). Default: a quarter of the heap
+ *                                 ({@link #DEFAULT_MAX_BUFFERED_BODY_BYTES}), because a body of N bytes can briefly
+ *                                 cost about twice that while its buffer grows, and more again as the request
+ *                                 message: a quarter leaves the rest of the heap to everything else.
  */
 public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, int maxInFlight, int maxInFlightPerAddress,
                             RateLimitConfig rateLimit, int maxInitialLineBytes,
-                            int maxHeaderBytes, boolean h2c, int maxConcurrentStreams) {
+                            int maxHeaderBytes, boolean h2c, int maxConcurrentStreams, long maxBufferedBodyBytes) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 1000;
@@ -29,11 +35,13 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
   public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 4096;
   public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
   public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+  /** A quarter of the JVM's maximum heap: 122 MiB under {@code switchboard.sh}'s {@code -Xmx512m} (486 MiB usable). */
+  public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
   public static GatewayLimits defaults() {
     return new GatewayLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS_PER_CONNECTION, DEFAULT_MAX_IN_FLIGHT,
         DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, RateLimitConfig.off(), DEFAULT_MAX_INITIAL_LINE_BYTES,
-        DEFAULT_MAX_HEADER_BYTES, false, DEFAULT_MAX_CONCURRENT_STREAMS);
+        DEFAULT_MAX_HEADER_BYTES, false, DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_MAX_BUFFERED_BODY_BYTES);
   }
 
   static GatewayLimits read(ConfigNode node) {
@@ -47,7 +55,8 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
         node.integer("maxInitialLineBytes", DEFAULT_MAX_INITIAL_LINE_BYTES, 256, 1 << 20),
         node.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20),
         node.bool("h2c", false),
-        node.integer("maxConcurrentStreams", DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000));
+        node.integer("maxConcurrentStreams", DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000),
+        node.longInteger("maxBufferedBodyBytes", DEFAULT_MAX_BUFFERED_BODY_BYTES, 1, Long.MAX_VALUE));
     node.finish();
     return limits;
   }

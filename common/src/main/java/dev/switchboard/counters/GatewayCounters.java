@@ -14,12 +14,21 @@ public final class GatewayCounters {
   /** Why a request did not get an application's answer. */
   public enum Failure {
     NO_APPLICATION, TIMEOUT, APPLICATION_FAILED, INVALID_REPLY, BAD_REQUEST, BODY_TOO_LARGE, NOT_FOUND, METHOD_NOT_ALLOWED,
-    STREAM_ABORTED
+    STREAM_ABORTED,
+    /** The request body did not arrive in time (408): its gap, minimum rate or total deadline. */
+    BODY_TIMEOUT
   }
 
-  /** Why the gateway closed a connection on its own. */
+  /**
+   * Why the gateway closed a connection on its own. The request clocks ({@code BODY_*}, {@code REQUEST_DEADLINE}) end
+   * only the request's stream on HTTP/2, and are counted here all the same.
+   */
   public enum ConnectionClose {
-    KEEP_ALIVE, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, REQUEST_DEADLINE
+    KEEP_ALIVE, HEADER_TIMEOUT, BODY_TIMEOUT, WRITE_TIMEOUT, REQUEST_DEADLINE,
+    /** A body read whole arrived slower than {@code timeouts.bodyMinRate} on average (408). */
+    BODY_TOO_SLOW,
+    /** A body read whole was not complete within {@code timeouts.bodyTotal} (408). */
+    BODY_DEADLINE
   }
 
   /** Why a request was turned away before reaching an application. */
@@ -31,7 +40,9 @@ public final class GatewayCounters {
     /** Over its client's rate limit (429). */
     RATE_LIMITED,
     /** A request line or headers over the size limits (414, 431) or otherwise unreadable (400). */
-    INVALID_REQUEST
+    INVALID_REQUEST,
+    /** Its body would have taken the gateway's buffered request bodies past {@code limits.maxBufferedBodyBytes} (503). */
+    BODY_BUDGET
   }
 
   /** Responses by route label (a bounded set: see {@code RouteLabels}) and status class, 1xx..5xx at index 1..5. */

@@ -56,6 +56,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("request body limits: the budget defaults to a quarter of the heap and may pass 2 GiB; the body clocks are read")
+  void bodyLimits() throws IOException {
+    assertThat(GatewayLimits.defaults().maxBufferedBodyBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    GatewayConfig gateway = load(file("b.yaml", """
+        gateway:
+          limits: {maxBufferedBodyBytes: 4294967296}
+          timeouts: {body: 10s, bodyMinRate: 2000, bodyTotal: 90s}
+        """)).gateway();
+    assertThat(gateway.limits().maxBufferedBodyBytes()).isEqualTo(4L << 30);
+    assertThat(gateway.timeouts().body()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(gateway.timeouts().bodyMinRate()).isEqualTo(2000);
+    assertThat(gateway.timeouts().bodyTotal()).isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> load(file("z.yaml", "gateway:\n  limits: {maxBufferedBodyBytes: 0}\n")))
+        .hasMessageContaining("gateway.limits.maxBufferedBodyBytes = 0");
+  }
+
+  @Test
   @DisplayName("a YAML file sets nested keys and lists of listeners")
   void yamlFile() throws IOException {
     Path yaml = file("s.yaml", """

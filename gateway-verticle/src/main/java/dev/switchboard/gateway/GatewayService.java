@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.net.SourceRateLimiter;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gateway as a whole: what its instances share (counters, in-flight limits, the client rate limiter, the
- * draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over the instances.
+ * The gateway as a whole: what its instances share (counters, in-flight limits, the request body budget, the client
+ * rate limiter, the draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over
+ * the instances.
  */
 public final class GatewayService {
 
@@ -24,6 +26,7 @@ public final class GatewayService {
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final InFlightLimits inFlight;
+  private final BodyBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
@@ -37,13 +40,15 @@ public final class GatewayService {
     this.counters = counters;
     GatewayLimits limits = config.limits();
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
+    this.bodyBudget = new BodyBudget(limits.maxBufferedBodyBytes());
     this.rateLimiter = limits.rateLimit().newLimiter();
   }
 
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
-      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, rateLimiter, draining, readiness);
+      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
+          readiness);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {
@@ -60,5 +65,10 @@ public final class GatewayService {
   /** The in-flight counts, for tests and metrics. */
   public InFlightLimits inFlight() {
     return inFlight;
+  }
+
+  /** The request body bytes held, for tests and metrics. */
+  public BodyBudget bodyBudget() {
+    return bodyBudget;
   }
 }

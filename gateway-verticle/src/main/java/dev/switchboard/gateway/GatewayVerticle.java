@@ -9,10 +9,12 @@ import dev.switchboard.gateway.builtin.EchoRoute;
 import dev.switchboard.gateway.builtin.EventsRoute;
 import dev.switchboard.gateway.builtin.UdpSendRoute;
 import dev.switchboard.gateway.http.AccessLog;
+import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.gateway.http.RequestTimer;
 import dev.switchboard.gateway.http.RouteLabels;
+import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
@@ -56,6 +58,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final InFlightLimits inFlight;
+  private final BodyBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
@@ -63,11 +66,12 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
-  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, SourceRateLimiter rateLimiter,
-                  AtomicBoolean draining, HealthChecks readiness) {
+  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, BodyBudget bodyBudget,
+                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness) {
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
+    this.bodyBudget = bodyBudget;
     this.rateLimiter = rateLimiter;
     this.draining = draining;
     this.readiness = readiness;
@@ -79,7 +83,9 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     HttpServerOptions options = serverOptions();
     ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
-    RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get);
+    BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
+    RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
+        bodies);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> screenHttp2Target(ctx, errors))
         .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);

@@ -33,15 +33,15 @@ public final class EchoRoute implements Handler<RoutingContext> {
     if (!admission.admitTo(ctx, EchoBus.REQUEST)) {
       return;
     }
-    BodyRoutes.withBody(ctx, errors, maxBodyBytes, (c, body) -> BusRequests.answer(c, errors, EchoBus.REQUEST,
+    admission.bodies().read(ctx, maxBodyBytes, body -> BusRequests.answer(ctx, errors, EchoBus.REQUEST,
         vertx.eventBus().request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis())),
         answer -> {
           String node = answer.headers().get(NodeId.HEADER);
           if (node != null) {
-            c.response().putHeader("X-Switchboard-Node", node);
+            ctx.response().putHeader("X-Switchboard-Node", node);
           }
-          String type = c.request().getHeader("Content-Type");
-          c.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
+          String type = ctx.request().getHeader("Content-Type");
+          ctx.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
               .end((Buffer) answer.body());
         }));
   }

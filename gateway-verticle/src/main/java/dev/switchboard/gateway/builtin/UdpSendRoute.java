@@ -50,7 +50,7 @@ public final class UdpSendRoute implements Handler<RoutingContext> {
     if (!admission.admitTo(ctx, UdpBus.SEND)) {
       return;
     }
-    BodyRoutes.withBody(ctx, errors, MAX_BODY, (c, body) -> send(c, host, Integer.parseInt(port),
+    admission.bodies().read(ctx, MAX_BODY, body -> send(ctx, host, Integer.parseInt(port),
         await.equals("true") || await.equals("1"), Long.parseLong(timeout), body));
   }
 

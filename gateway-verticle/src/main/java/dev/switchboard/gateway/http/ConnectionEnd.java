@@ -24,6 +24,23 @@ public final class ConnectionEnd {
     ctx.addEndHandler(done -> ctx.request().connection().close());
   }
 
+  /**
+   * The rest of the request body will not be read. On HTTP/1.x the connection closes after this response (as
+   * {@link #afterResponse}); on HTTP/2 the stream is reset with {@code NO_ERROR} once the response is out, which asks
+   * the client to stop sending (RFC 9113, section 8.1) and frees the stream.
+   */
+  public static void skipRestOfBody(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2) {
+      afterResponse(ctx);
+    } else if (!ctx.request().isEnded()) {
+      ctx.addEndHandler(done -> {
+        if (!ctx.request().isEnded()) {
+          ctx.response().reset(0);
+        }
+      });
+    }
+  }
+
   /** Closes an HTTP/1.x connection once what is written has been sent; an HTTP/2 connection is left alone. */
   public static void closeHttp1(RoutingContext ctx) {
     if (ctx.request().version() != HttpVersion.HTTP_2) {

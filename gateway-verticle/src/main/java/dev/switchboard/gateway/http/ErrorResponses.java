@@ -2,6 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.counters.GatewayCounters.Rejection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -50,6 +51,13 @@ public final class ErrorResponses {
   public void shed(RoutingContext ctx, int status, Failure failure, String message) {
     LOG.debug("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
     answer(ctx.response(), status, failure, message);
+  }
+
+  /** Load shedding at a limit: counted under its reason, with {@code Retry-After: 1} (see {@link #shed}). */
+  public void shedAtLimit(RoutingContext ctx, int status, Rejection why, String message) {
+    counters.onRejected(why);
+    ctx.response().putHeader("Retry-After", "1");
+    shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
   }
 
   private void answer(HttpServerResponse response, int status, Failure failure, String message) {

@@ -5,6 +5,7 @@ import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.net.SourceRateLimiter;
@@ -16,7 +17,8 @@ import java.util.function.BooleanSupplier;
 /**
  * What every request passes before any route: the client's rate limit (429), the gateway-wide in-flight limit (503
  * with {@code Retry-After}), the whole-request deadline, and, while the gateway drains, {@code Connection: close}
- * (Vert.x then closes the connection after the response).
+ * (Vert.x then closes the connection after the response). A route that reads a body does it through
+ * {@link #bodies()}, which admits its bytes against the gateway's body budget and runs its clocks.
  */
 public final class RequestAdmission {
 
@@ -27,10 +29,12 @@ public final class RequestAdmission {
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
   private final BooleanSupplier draining;
+  private final BodyReader bodies;
 
   /** @param rateLimiter null when clients are not rate-limited */
   public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
-                          InFlightLimits inFlight, SourceRateLimiter rateLimiter, BooleanSupplier draining) {
+                          InFlightLimits inFlight, SourceRateLimiter rateLimiter, BooleanSupplier draining,
+                          BodyReader bodies) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
@@ -38,6 +42,12 @@ public final class RequestAdmission {
     this.inFlight = inFlight;
     this.rateLimiter = rateLimiter;
     this.draining = draining;
+    this.bodies = bodies;
+  }
+
+  /** Reads request bodies within the body budget and clocks. */
+  public BodyReader bodies() {
+    return bodies;
   }
 
   public void handle(RoutingContext ctx) {
@@ -78,9 +88,7 @@ public final class RequestAdmission {
   }
 
   private void refuse(RoutingContext ctx, int status, Rejection why, String message) {
-    counters.onRejected(why);
-    ctx.response().putHeader("Retry-After", "1");
-    errors.shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
+    errors.shedAtLimit(ctx, status, why, message);
   }
 
   private void deadlinePassed(RoutingContext ctx) {

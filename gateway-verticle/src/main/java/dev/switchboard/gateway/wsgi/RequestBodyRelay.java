@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.gateway.protect.BodyClocks;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiBus;
@@ -16,8 +17,8 @@ import java.util.UUID;
 /**
  * The gateway side of a streamed request body: the client's socket stays paused, and each credit the application
  * grants lets exactly one more chunk be read and sent on. So a slow application slows the upload, and the gateway
- * holds no body at all. While the application grants nothing, the connection's body clock stops: the client is not
- * the one waiting.
+ * holds no body at all. While the application grants nothing, the body's gap clock stops (the connection's, and the
+ * request's own, which serves HTTP/2 as well): the client is not the one waiting.
  */
 final class RequestBodyRelay {
 
@@ -25,6 +26,7 @@ final class RequestBodyRelay {
   private final HttpServerRequest request;
   private final int maxBodyBytes;
   private final Runnable onTooLarge;
+  private BodyClocks.Watch watch;
   private MessageConsumer<JsonObject> credits;
   private String application;
   private long credit;
@@ -39,12 +41,18 @@ final class RequestBodyRelay {
     this.onTooLarge = onTooLarge;
   }
 
+  /** The request's own body clock, told of every chunk and of when the application grants nothing. */
+  void watch(BodyClocks.Watch clock) {
+    this.watch = clock;
+  }
+
   /** Pauses the request and opens the credit address; the future gives the address for the request message. */
   Future<String> open() {
     request.pause();
-    ConnectionGuards.bodyClock(request, false);
+    bodyClock(false);
     request.handler(this::onChunk);
     request.endHandler(v -> {
+      watch.done();
       if (application != null && !closed) {
         bus.send(application, StreamMessage.end());
       }
@@ -61,7 +69,7 @@ final class RequestBodyRelay {
     JsonObject body = message.body();
     if (StreamMessage.CANCEL.equals(body.getString("type"))) {
       // The application wants no more: what is left is read and dropped so the connection stays usable.
-      request.handler(chunk -> { });
+      request.handler(chunk -> watch.onBytes(chunk.length()));
       close();
       request.resume();
       return;
@@ -75,7 +83,7 @@ final class RequestBodyRelay {
       return;
     }
     credit += granted;
-    ConnectionGuards.bodyClock(request, true);
+    bodyClock(true);
     request.fetch(granted);
   }
 
@@ -84,6 +92,7 @@ final class RequestBodyRelay {
       return;
     }
     bytes += chunk.length();
+    watch.onBytes(chunk.length());
     if (bytes > maxBodyBytes) {
       bus.send(application, StreamMessage.error("request body over " + maxBodyBytes + " bytes"));
       close();
@@ -92,8 +101,13 @@ final class RequestBodyRelay {
     }
     bus.send(application, StreamMessage.data(seq++, chunk));
     if (--credit == 0) {
-      ConnectionGuards.bodyClock(request, false);
+      bodyClock(false);
     }
+  }
+
+  private void bodyClock(boolean running) {
+    ConnectionGuards.bodyClock(request, running);
+    watch.running(running);
   }
 
   /** Ends the relay; safe to call more than once. If the body is unfinished, the application is told. */
@@ -104,6 +118,14 @@ final class RequestBodyRelay {
         credits.unregister();
       }
     }
+  }
+
+  /** The client's body stalled: it gets a 408, and the application an error. */
+  void clientTooSlow() {
+    if (!closed && application != null) {
+      bus.send(application, StreamMessage.error("request body timeout"));
+    }
+    close();
   }
 
   /** The client went away before the body was complete. */

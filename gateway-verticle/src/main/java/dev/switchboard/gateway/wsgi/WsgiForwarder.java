@@ -74,23 +74,19 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       forwardStreaming(ctx, match);
       return;
     }
-    BodyReader.read(ctx.request(), route.maxBodyBytes()).onComplete(body -> {
-      if (body.succeeded()) {
-        forward(ctx, match, body.result(), null);
-      } else if (body.cause() instanceof BodyReader.TooLarge) {
-        tooLarge(ctx, route.maxBodyBytes());
-      }
-    });
+    admission.bodies().read(ctx, route.maxBodyBytes(), body -> forward(ctx, match, body, null));
   }
 
   /** The body follows the request message through a {@link RequestBodyRelay}, as the application asks for it. */
   private void forwardStreaming(RoutingContext ctx, RouteTable.Match match) {
     int limit = match.route().maxBodyBytes();
+    BodyReader bodies = admission.bodies();
     if (BodyReader.declaredOver(ctx.request(), limit)) {
-      tooLarge(ctx, limit);
+      bodies.tooLarge(ctx, limit);
       return;
     }
-    RequestBodyRelay relay = new RequestBodyRelay(vertx, ctx.request(), limit, () -> tooLarge(ctx, limit));
+    RequestBodyRelay relay = new RequestBodyRelay(vertx, ctx.request(), limit, () -> bodies.tooLarge(ctx, limit));
+    relay.watch(bodies.watchStreamed(ctx, relay::clientTooSlow));
     ctx.addEndHandler(done -> {
       relay.clientGone();
       if (!ctx.request().isEnded()) {
@@ -105,12 +101,6 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
         errors.send(ctx, 502, Failure.APPLICATION_FAILED, "request body stream could not open");
       }
     });
-  }
-
-  private void tooLarge(RoutingContext ctx, int limit) {
-    // The rest of the body is not read: an HTTP/1.x connection cannot be reused.
-    ConnectionEnd.afterResponse(ctx);
-    errors.send(ctx, 413, Failure.BODY_TOO_LARGE, "request body over " + limit + " bytes");
   }
 
   /** @param body the whole body, or null when it streams from {@code bodyStream} */
