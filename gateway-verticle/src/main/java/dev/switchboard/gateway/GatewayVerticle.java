@@ -19,7 +19,7 @@ import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.screen.RejectedRequest;
-import dev.switchboard.gateway.screen.RequestTarget;
+import dev.switchboard.gateway.screen.RequestScreen;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -35,7 +35,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -87,7 +86,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
         bodies);
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> screenHttp2Target(ctx, errors))
+    router.route().handler(this::normaliseUndecoded)
         .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
     // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
     builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
@@ -125,6 +124,12 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
           // The screen lets "*" through only for OPTIONS: a question about the server, which no route can answer.
           if ("*".equals(request.uri())) {
             request.response().putHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").setStatusCode(204).end();
+            return;
+          }
+          // Before the router, which parses the Host header itself (and throws on some it cannot parse).
+          RequestScreen.Verdict verdict = ConnectionGuards.screened(request) ? null : RequestScreen.check(request);
+          if (verdict != null && verdict.refusal() != null) {
+            refuse(request, verdict.refusal(), errors);
           } else {
             router.handle(request);
           }
@@ -188,24 +193,16 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   /**
-   * HTTP/2 requests do not pass the HTTP/1 screening decoder (Netty's HTTP/2 codec checks their framing and
-   * pseudo-headers), so their paths are normalised here, first of all handlers: a changed path is routed anew.
+   * Requests that did not pass the screening decoder (HTTP/2, and HTTP/1 on a gateway with h2c) were screened by the
+   * server's request handler; here, first of all route handlers, a path that normalises differently is routed anew.
    */
-  private void screenHttp2Target(RoutingContext ctx, ErrorResponses errors) {
+  private void normaliseUndecoded(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.version() != HttpVersion.HTTP_2) {
+    String target = ConnectionGuards.screened(request) ? request.uri() : RequestScreen.check(request).target();
+    if (target.equals(request.uri())) {
       ctx.next();
-      return;
-    }
-    try {
-      String normal = RequestTarget.normalise(request.method().name(), request.uri());
-      if (normal.equals(request.uri())) {
-        ctx.next();
-      } else {
-        ctx.reroute(request.method(), normal);
-      }
-    } catch (RequestTarget.Invalid invalid) {
-      refuse(request, new RejectedRequest(400, invalid.getMessage()), errors);
+    } else {
+      ctx.reroute(request.method(), target);
     }
   }
 
@@ -214,7 +211,12 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     long startedAt = System.nanoTime();
     counters.onRejected(Rejection.INVALID_REQUEST);
     String requestId = RequestIds.choose(request);
-    request.response().endHandler(v -> finished(request, RouteLabels.UNMATCHED, requestId, startedAt));
+    request.response().endHandler(v -> {
+      finished(request, RouteLabels.UNMATCHED, requestId, startedAt);
+      if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        request.connection().close();
+      }
+    });
     errors.refuse(request, requestId, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());
   }
 

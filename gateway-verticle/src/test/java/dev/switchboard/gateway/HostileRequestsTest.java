@@ -183,6 +183,22 @@ class HostileRequestsTest {
   }
 
   @Test
+  @DisplayName("with h2c on, HTTP/1.1 is screened too (by the router) and a request body still arrives whole")
+  void http1OnAnH2cGateway(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {h2c: true}\n");
+    String posted = exchange(gateway.port(), "POST /apps/echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        + "Connection: close\r\n\r\nhello");
+    assertThat(posted).startsWith("HTTP/1.1 200 ");
+    assertThat(new JsonObject(posted.substring(posted.indexOf("\r\n\r\n") + 4)).getString("body")).isEqualTo("aGVsbG8=");
+    String dots = exchange(gateway.port(), "GET /apps/hello/../echo/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(new JsonObject(dots.substring(dots.indexOf("\r\n\r\n") + 4)).getJsonObject("environ").getString("PATH_INFO"))
+        .isEqualTo("/x");
+    String badHost = exchange(gateway.port(), "GET /apps/hello/ HTTP/1.1\r\nHost: a%41\r\n\r\n"
+        + "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(badHost).startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\ninvalid Host header\n");
+  }
+
+  @Test
   @DisplayName("414 and 431 are like every other error: request id, a reason line, an access-log line")
   void oversizedHeads(Vertx vertx) throws Exception {
     Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);

@@ -173,7 +173,12 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDec
    */
   @Override
   public void close(ChannelHandlerContext context, ChannelPromise promise) {
-    if (!(lingerOnClose || phase == Phase.BODY) || lingering || closed || timeouts.linger().isZero()
+    if (lingering) {
+      // Vert.x closes more than once after a refusal (the response's end, then the decoder's failure): wait as well.
+      context.channel().closeFuture().addListener(done -> promise.trySuccess());
+      return;
+    }
+    if (!(lingerOnClose || phase == Phase.BODY) || closed || timeouts.linger().isZero()
         || !(context.channel() instanceof DuplexChannel channel) || channel.isInputShutdown()) {
       context.close(promise);
       return;

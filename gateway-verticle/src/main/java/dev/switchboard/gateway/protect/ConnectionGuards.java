@@ -28,6 +28,8 @@ public final class ConnectionGuards {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuards.class);
   /** The name Vert.x gives its HTTP/1 request decoder in the pipeline. */
   private static final String HTTP1_DECODER = "httpDecoder";
+  /** The name of the handler Vert.x puts in an HTTP/1 pipeline that may still be upgraded to h2c. */
+  private static final String H2C_UPGRADE = "h2c";
   private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
 
   private final Vertx vertx;
@@ -58,9 +60,11 @@ public final class ConnectionGuards {
     ConnectionGuard guard = new ConnectionGuard(vertx, config.timeouts(), counters, remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
-    // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte,
-    // so the screening decoder takes over from the first one.
-    if (channel.pipeline().get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder) {
+    // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte, so
+    // the screening decoder takes over from the first one. Not with h2c on: Vert.x then calls it once the first
+    // request's head is decoded (to see whether it asks for an upgrade), and a decoder swapped in mid-request would
+    // take the body for a new head. Those connections are screened by the router (see GatewayVerticle).
+    if (channel.pipeline().get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder && channel.pipeline().get(H2C_UPGRADE) == null) {
       channel.pipeline().replace(HTTP1_DECODER, HTTP1_DECODER, new ScreeningDecoder(serverOptions, guard));
     }
   }
@@ -87,6 +91,11 @@ public final class ConnectionGuards {
     if (guard != null) {
       guard.bodyClock(running);
     }
+  }
+
+  /** Whether the request came through the screening decoder, or still needs the router's screen. */
+  public static boolean screened(HttpServerRequest request) {
+    return ((ConnectionBase) request.connection()).channelHandlerContext().pipeline().get(ScreeningDecoder.class) != null;
   }
 
   private static ConnectionGuard guardOf(HttpServerRequest request) {

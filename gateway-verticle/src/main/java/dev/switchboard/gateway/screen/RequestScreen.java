@@ -4,52 +4,77 @@ import dev.switchboard.gateway.http.HttpSyntax;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * What an HTTP/1.x request head must be before Vert.x or any route sees it, beyond what Netty's decoder checks
- * (framing: Content-Length with Transfer-Encoding, chunked not last, Transfer-Encoding in HTTP/1.0, chunk sizes).
- * Each refusal names a status and says why, and the connection closes after it, as nginx and Envoy do.
+ * What a request head must be before any route sees it, beyond what Netty's decoders check (HTTP/1 framing:
+ * Content-Length with Transfer-Encoding, chunked not last, Transfer-Encoding in HTTP/1.0, chunk sizes; HTTP/2
+ * pseudo-headers). Each refusal names a status and says why, as nginx and Envoy do.
  */
-final class RequestScreen {
+public final class RequestScreen {
+
+  /** The outcome: a refusal, or the target to route on (normalised, see {@link RequestTarget}). */
+  public record Verdict(RejectedRequest refusal, String target) {
+  }
 
   private RequestScreen() {
   }
 
   /**
-   * Checks the head, and normalises its target in place (see {@link RequestTarget}).
+   * An HTTP/1.x head as Netty decoded it; a refused one is made an HTTP/1.1 request, so that the answer does not
+   * repeat a client's "HTTP/2.0" or garbage as its version.
    *
    * @param folded whether the raw head had an obs-fold line
-   * @return why the request is refused, or null when it may go on
    */
-  static RejectedRequest check(HttpRequest request, boolean folded) {
+  static Verdict check(HttpRequest request, boolean folded) {
     HttpVersion version = request.protocolVersion();
     // Netty hands over the constants for exactly "HTTP/1.1" and "HTTP/1.0"; anything else is another version.
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
-      return isWellFormedVersion(version.text())
+      return refused(isWellFormedVersion(version.text())
           ? new RejectedRequest(505, "HTTP version " + version.text() + " is not supported")
-          : new RejectedRequest(400, "malformed protocol version");
+          : new RejectedRequest(400, "malformed protocol version"));
     }
     if (folded) {
-      return new RejectedRequest(400, "obsolete line folding in a header");
+      return refused(new RejectedRequest(400, "obsolete line folding in a header"));
     }
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    return check(version == HttpVersion.HTTP_1_1, request.headers().getAll(HttpHeaderNames.HOST),
+        request.method().name(), request.uri());
+  }
+
+  /**
+   * A request that did not pass the screening decoder: HTTP/2 (whose {@code :authority} Vert.x has parsed already),
+   * or HTTP/1.x on a gateway with h2c, where Vert.x decodes the first request before the gateway sees the connection.
+   */
+  public static Verdict check(HttpServerRequest request) {
+    if (request.version() == null) {
+      return refused(new RejectedRequest(400, "malformed protocol version"));
+    }
+    List<String> hosts = switch (request.version()) {
+      case HTTP_2 -> List.of("h2");
+      case HTTP_1_0, HTTP_1_1 -> request.headers().getAll(HttpHeaderNames.HOST);
+    };
+    return check(request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1, hosts, request.method().name(),
+        request.uri());
+  }
+
+  private static Verdict check(boolean hostRequired, List<String> hosts, String method, String target) {
     if (hosts.size() > 1) {
-      return new RejectedRequest(400, "more than one Host header");
+      return refused(new RejectedRequest(400, "more than one Host header"));
     }
-    if (hosts.isEmpty() ? version == HttpVersion.HTTP_1_1 : !HttpSyntax.isHost(hosts.get(0))) {
-      return new RejectedRequest(400, hosts.isEmpty() ? "HTTP/1.1 request without a Host header" : "invalid Host header");
+    if (hosts.isEmpty() ? hostRequired : !HttpSyntax.isHost(hosts.get(0))) {
+      return refused(new RejectedRequest(400, hosts.isEmpty() ? "HTTP/1.1 request without a Host header"
+          : "invalid Host header"));
     }
     try {
-      String target = request.uri();
-      String normal = RequestTarget.normalise(request.method().name(), target);
-      if (!normal.equals(target)) {
-        request.setUri(normal);
-      }
+      return new Verdict(null, RequestTarget.normalise(method, target));
     } catch (RequestTarget.Invalid invalid) {
-      return new RejectedRequest(400, invalid.getMessage());
+      return refused(new RejectedRequest(400, invalid.getMessage()));
     }
-    return null;
+  }
+
+  private static Verdict refused(RejectedRequest refusal) {
+    return new Verdict(refusal, null);
   }
 
   /** {@code HTTP/d.d}: a version of HTTP, if not one this server speaks over HTTP/1 syntax. */

@@ -68,11 +68,14 @@ public final class ScreeningDecoder extends VertxHttpRequestDecoder {
 
   private void screen(HttpRequest request) {
     if (request.decoderResult().isSuccess()) {
-      RejectedRequest rejected = RequestScreen.check(request, scanner.folded());
-      if (rejected == null) {
+      RequestScreen.Verdict verdict = RequestScreen.check(request, scanner.folded());
+      if (verdict.refusal() == null) {
+        if (!verdict.target().equals(request.uri())) {
+          request.setUri(verdict.target());
+        }
         return;
       }
-      request.setDecoderResult(DecoderResult.failure(rejected));
+      request.setDecoderResult(DecoderResult.failure(verdict.refusal()));
     }
     // The answer repeats the request's version: make it ours, not a client's "HTTP/2.0" or garbage.
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
