@@ -70,7 +70,7 @@ final class EchoConnection {
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = socket.channelHandlerContext().channel().config();
-    this.output = new OutputWindow(socket, config.writeQueueBytes(), () -> {
+    this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
       counters.readPaused();
     }, () -> channel.setAutoRead(true));
