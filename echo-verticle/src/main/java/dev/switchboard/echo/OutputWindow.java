@@ -22,6 +22,7 @@ final class OutputWindow {
   private final long lowWater;
   private final Runnable pauseReading;
   private final Runnable resumeReading;
+  private final Runnable progress;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   private long queued;
   private long flushed;
@@ -36,13 +37,18 @@ final class OutputWindow {
   private boolean pumping;
   private Runnable whenFlushed;
 
-  /** @param sink writes to the socket; its future completes once the kernel has taken the bytes, or fails */
-  OutputWindow(Function<Buffer, Future<Void>> sink, int limit, Runnable pauseReading, Runnable resumeReading) {
+  /**
+   * @param sink     writes to the socket; its future completes once the kernel has taken the bytes, or fails
+   * @param progress runs whenever a write has gone out: output moving is traffic, for the idle deadline
+   */
+  OutputWindow(Function<Buffer, Future<Void>> sink, int limit, Runnable pauseReading, Runnable resumeReading,
+               Runnable progress) {
     this.sink = sink;
     this.limit = limit;
     this.lowWater = limit / 2;
     this.pauseReading = pauseReading;
     this.resumeReading = resumeReading;
+    this.progress = progress;
   }
 
   /** Sends the bytes after everything written before, now or once the peer has read enough. */
@@ -115,6 +121,8 @@ final class OutputWindow {
       // The connection is gone: what is held can never be sent.
       failed = true;
       held.clear();
+    } else if (!lost) {
+      progress.run();
     }
     pump();
   }

@@ -25,6 +25,7 @@ class OutputWindowTest {
     boolean reading = true;
     int pauses;
     int resumes;
+    int completed;
 
     @Override
     public Future<Void> apply(Buffer data) {
@@ -61,7 +62,7 @@ class OutputWindowTest {
       }, () -> {
         reading = true;
         resumes++;
-      });
+      }, () -> completed++);
     }
   }
 
@@ -92,6 +93,7 @@ class OutputWindowTest {
     assertThat(socket.reading).isTrue();
     assertThat(socket.pauses).isEqualTo(1);
     assertThat(socket.resumes).isEqualTo(1);
+    assertThat(socket.completed).as("progress reported per completed write").isEqualTo(FRAMES);
   }
 
   @Test
@@ -110,6 +112,7 @@ class OutputWindowTest {
     socket.failPending();
 
     assertThat(flushedAction[0]).isTrue();
+    assertThat(socket.completed).as("no progress from failed writes").isZero();
     assertThat(socket.written.length()).isEqualTo(LIMIT);
     window.write(frame(1));
     assertThat(socket.written.length()).as("nothing is written after the connection failed").isEqualTo(LIMIT);
