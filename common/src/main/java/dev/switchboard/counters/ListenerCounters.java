@@ -17,6 +17,7 @@ public final class ListenerCounters {
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
   private final LongAdder readPauses = new LongAdder();
+  private final LongAdder tlsHandshakeFailures = new LongAdder();
   private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
 
   ListenerCounters() {
@@ -62,6 +63,11 @@ public final class ListenerCounters {
     readPauses.increment();
   }
 
+  /** A TLS handshake failed: the connection never reached the service, so it is neither accepted nor closed. */
+  public void tlsHandshakeFailed() {
+    tlsHandshakeFailures.increment();
+  }
+
   public int open() {
     return open.get();
   }
@@ -78,6 +84,10 @@ public final class ListenerCounters {
     return readPauses.sum();
   }
 
+  public long tlsHandshakeFailures() {
+    return tlsHandshakeFailures.sum();
+  }
+
   public long bytesIn() {
     return bytesIn.sum();
   }
@@ -86,7 +96,7 @@ public final class ListenerCounters {
     return bytesOut.sum();
   }
 
-  /** {@code {"open":1,"accepted":3,"bytesIn":..,"bytesOut":..,"readPauses":..,"closed":{"eof":2,...}}} */
+  /** {@code {"open":1,"accepted":3,"bytesIn":..,"bytesOut":..,"readPauses":..,"tlsHandshakeFailures":..,"closed":{"eof":2,...}}} */
   public JsonObject toJson() {
     JsonObject byReason = new JsonObject();
     closed.forEach((reason, count) -> byReason.put(reason.wireName(), count.sum()));
@@ -96,6 +106,7 @@ public final class ListenerCounters {
         .put("bytesIn", bytesIn.sum())
         .put("bytesOut", bytesOut.sum())
         .put("readPauses", readPauses.sum())
+        .put("tlsHandshakeFailures", tlsHandshakeFailures.sum())
         .put("closed", byReason);
   }
 }

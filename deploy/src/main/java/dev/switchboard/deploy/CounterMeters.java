@@ -65,6 +65,7 @@ final class CounterMeters {
     counter(registry, "switchboard.echo.received.bytes", tags, c, ListenerCounters::bytesIn);
     counter(registry, "switchboard.echo.sent.bytes", tags, c, ListenerCounters::bytesOut);
     counter(registry, "switchboard.echo.read.pauses", tags, c, ListenerCounters::readPauses);
+    counter(registry, "switchboard.echo.tls.handshake.failures", tags, c, ListenerCounters::tlsHandshakeFailures);
     for (CloseReason reason : CloseReason.values()) {
       counter(registry, "switchboard.echo.connections.closed", tags.and("reason", reason.wireName()), c, x -> x.closed(reason));
     }

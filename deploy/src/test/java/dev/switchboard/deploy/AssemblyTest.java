@@ -20,7 +20,10 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,20 @@ class AssemblyTest {
       assertThatThrownBy(() -> new Assembly(vertx, onPorts(port, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS))
           .isInstanceOf(ListenFailure.class)
           .hasMessage("echo listener raw cannot listen on 127.0.0.1:" + port
+              + ": address already in use (another process or listener holds the port)");
+    }
+  }
+
+  @Test
+  @DisplayName("a UDP port another process holds through SO_REUSEPORT fails start-up the same way, naming the port")
+  void udpPortInUse() throws IOException {
+    try (DatagramChannel taken = DatagramChannel.open()) {
+      taken.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+      assertThatThrownBy(() -> new Assembly(vertx, onPorts(0, port, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS))
+          .isInstanceOf(ListenFailure.class)
+          .hasMessage("udp listener udp cannot listen on 127.0.0.1:" + port
               + ": address already in use (another process or listener holds the port)");
     }
   }

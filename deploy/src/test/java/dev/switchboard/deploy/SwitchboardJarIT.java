@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +90,24 @@ class SwitchboardJarIT {
       jar.awaitLine("ERROR .*start-up failed: gateway listener http cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort()
           + ": address already in use", START);
       assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
+    }
+  }
+
+  @Test
+  @DisplayName("a UDP port another process holds, even with SO_REUSEPORT, fails start-up with one line naming the port")
+  void udpPortInUse() throws Exception {
+    try (DatagramChannel taken = DatagramChannel.open()) {
+      // As a second Switchboard would hold it: without the probe, both would bind and split the datagrams.
+      taken.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+      try (RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_UDP_PORT", String.valueOf(port),
+          "SWITCHBOARD_ECHO_LISTENERS_0_PORT", "0", "SWITCHBOARD_GATEWAY_PORT", "0", "SWITCHBOARD_BRIDGE_PORT", "0"))) {
+        jar.awaitLine("ERROR .*start-up failed: udp listener udp cannot listen on 127\\.0\\.0\\.1:" + port
+            + ": address already in use", START);
+        assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
+        assertThat(jar.remainingLines(Duration.ofSeconds(2))).noneMatch(l -> l.endsWith(" started"));
+      }
     }
   }
 

@@ -70,11 +70,12 @@ final class EchoConnection {
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = socket.channelHandlerContext().channel().config();
-    this.output = new OutputWindow(socket, config.writeQueueBytes(), () -> {
+    this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
+    // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
+    this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
       counters.readPaused();
-    }, () -> channel.setAutoRead(true));
-    this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
+    }, () -> channel.setAutoRead(true), clock::activity);
   }
 
   /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */

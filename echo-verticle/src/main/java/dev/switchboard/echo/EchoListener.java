@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -57,8 +58,16 @@ final class EchoListener {
         ? SocketAddress.domainSocketAddress(config.unixSocket())
         : SocketAddress.inetSocketAddress(config.port(), config.host());
     String boundTransport = transport;
-    return vertx.createNetServer(options)
-        .connectHandler(this::accept)
+    NetServer netServer = vertx.createNetServer(options).connectHandler(this::accept);
+    if (config.tls() != null) {
+      // A failed handshake never reaches the connect handler; without this it would leave no trace at all. Logged at
+      // debug level like a reset, since anyone can cause any number of them.
+      netServer.exceptionHandler(error -> {
+        counters.tlsHandshakeFailed();
+        LOG.debug("echo {}: TLS handshake failed: {}", config.name(), error.getMessage());
+      });
+    }
+    return netServer
         .listen(address)
         .map(server -> config.isUnixSocket()
             ? new BoundListener("echo", config.name(), boundTransport, config.unixSocket(), -1)

@@ -1,8 +1,9 @@
 package dev.switchboard.echo;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
+import java.util.function.Function;
 
 /**
  * Writes to a socket without ever having more than {@code limit} bytes handed to it and not yet sent to the peer.
@@ -16,41 +17,53 @@ import java.util.ArrayDeque;
  */
 final class OutputWindow {
 
-  private final NetSocket socket;
+  private final Function<Buffer, Future<Void>> sink;
   private final long limit;
   private final long lowWater;
   private final Runnable pauseReading;
   private final Runnable resumeReading;
+  private final Runnable progress;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   private long queued;
   private long flushed;
   private boolean paused;
+  private boolean failed;
+  /**
+   * True while {@link #pump()} runs. A write can complete before it returns (at once when the connection is already
+   * gone): its completion then only updates the counts, and the running loop sends what that made room for. Were the
+   * completion to pump again itself, every held frame would add a level of stack (push, send, complete, push, ...), and
+   * thousands of small frames overflowed it.
+   */
+  private boolean pumping;
   private Runnable whenFlushed;
 
-  OutputWindow(NetSocket socket, int limit, Runnable pauseReading, Runnable resumeReading) {
-    this.socket = socket;
+  /**
+   * @param sink     writes to the socket; its future completes once the kernel has taken the bytes, or fails
+   * @param progress runs whenever a write has gone out: output moving is traffic, for the idle deadline
+   */
+  OutputWindow(Function<Buffer, Future<Void>> sink, int limit, Runnable pauseReading, Runnable resumeReading,
+               Runnable progress) {
+    this.sink = sink;
     this.limit = limit;
     this.lowWater = limit / 2;
     this.pauseReading = pauseReading;
     this.resumeReading = resumeReading;
+    this.progress = progress;
   }
 
   /** Sends the bytes after everything written before, now or once the peer has read enough. */
   void write(Buffer data) {
-    if (held.isEmpty()) {
-      push(data);
-    } else {
-      held.addLast(data);
+    if (failed) {
+      return;
     }
+    held.addLast(data);
+    pump();
   }
 
-  /** Runs the action once everything written so far has been sent. */
+  /** Runs the action once everything written so far has been sent (or could no longer be). */
   void onceFlushed(Runnable action) {
-    if (queued == 0 && held.isEmpty()) {
-      action.run();
-    } else {
-      whenFlushed = action;
-    }
+    whenFlushed = action;
+    runIfFlushed();
   }
 
   /** Bytes the socket has confirmed sent. */
@@ -58,52 +71,67 @@ final class OutputWindow {
     return flushed;
   }
 
-  private boolean push(Buffer data) {
-    long room = limit - queued;
-    int length = data.length();
-    if (length <= room) {
-      send(data);
-      return true;
+  /** Sends held bytes while there is room; pauses reading when there is none, resumes it when nothing is held. */
+  private void pump() {
+    if (pumping) {
+      return;
     }
-    if (room > 0) {
-      send(data.slice(0, (int) room));
-      held.addFirst(data.slice((int) room, length));
-    } else {
-      held.addFirst(data);
+    pumping = true;
+    try {
+      while (!held.isEmpty() && !(paused && queued > lowWater)) {
+        long room = limit - queued;
+        Buffer next = held.pollFirst();
+        if (next.length() <= room) {
+          send(next);
+        } else {
+          held.addFirst(next.slice((int) Math.max(room, 0), next.length()));
+          if (room > 0) {
+            send(next.slice(0, (int) room));
+          }
+          pause();
+        }
+      }
+      if (paused && held.isEmpty()) {
+        paused = false;
+        resumeReading.run();
+      }
+    } finally {
+      pumping = false;
     }
+    runIfFlushed();
+  }
+
+  private void pause() {
     if (!paused) {
       paused = true;
       pauseReading.run();
     }
-    return false;
   }
 
   private void send(Buffer data) {
     int length = data.length();
     queued += length;
-    socket.write(data).onComplete(done -> sent(length));
+    sink.apply(data).onComplete(done -> sent(length, done.failed()));
   }
 
-  private void sent(int length) {
+  private void sent(int length, boolean lost) {
     queued -= length;
     flushed += length;
-    if (paused && queued <= lowWater) {
-      drain();
+    if (lost && !failed) {
+      // The connection is gone: what is held can never be sent.
+      failed = true;
+      held.clear();
+    } else if (!lost) {
+      progress.run();
     }
+    pump();
+  }
+
+  private void runIfFlushed() {
     if (whenFlushed != null && queued == 0 && held.isEmpty()) {
       Runnable action = whenFlushed;
       whenFlushed = null;
       action.run();
     }
-  }
-
-  private void drain() {
-    while (!held.isEmpty()) {
-      if (!push(held.pollFirst())) {
-        return;
-      }
-    }
-    paused = false;
-    resumeReading.run();
   }
 }

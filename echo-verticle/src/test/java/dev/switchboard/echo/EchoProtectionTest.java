@@ -15,6 +15,9 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.VertxExtension;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +168,48 @@ class EchoProtectionTest {
     ConnectionEvent closed = echo.nextClose(WAIT);
     assertThat(closed.reason()).isEqualTo(CloseReason.IDLE_TIMEOUT);
     assertThat(closed.durationMs()).isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  @DisplayName("idle timeout counts output too: a client that has sent everything and reads a long echo slowly gets all of it")
+  void idleTimeoutSparesSlowReader(Vertx vertx) throws Exception {
+    // A window large enough to take the whole upload at once: the server then reads nothing more for seconds, while
+    // the echo keeps going out at the client's pace.
+    RunningEcho echo = RunningEcho.start(vertx, listener("idleTimeout", "1s", "writeQueueBytes", String.valueOf(32 << 20)));
+    long total = 16L << 20;
+    try (Socket socket = new Socket()) {
+      // A small receive window, so that the client's pace, not its buffer, decides how fast the echo goes out.
+      socket.setReceiveBufferSize(16 * 1024);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.port()), 5000);
+      socket.setSoTimeout(10_000);
+      CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+        try {
+          for (long sent = 0; sent < total; sent += 65536) {
+            socket.getOutputStream().write(pattern(sent, 65536));
+          }
+          socket.shutdownOutput();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      // About 5 MB/s, in reads a few milliseconds apart (pacing, not synchronisation): the echo goes on for about
+      // three seconds, well past the idle timeout, with no gap near it.
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[16 * 1024];
+      long offset = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        for (int i = 0; i < n; i++, offset++) {
+          if (buffer[i] != patternAt(offset)) {
+            throw new AssertionError("byte " + offset + " differs");
+          }
+        }
+        Thread.sleep(3);
+      }
+      assertThat(offset).isEqualTo(total);
+      written.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(echo.nextClose(WAIT).reason()).isEqualTo(CloseReason.EOF);
   }
 
   @Test

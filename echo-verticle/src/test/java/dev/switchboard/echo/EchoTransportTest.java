@@ -82,6 +82,20 @@ class EchoTransportTest {
   }
 
   @Test
+  @DisplayName("TLS: a client that speaks plaintext gets nothing back and is closed; the failed handshake is counted")
+  void tlsPlaintextClient(Vertx vertx) throws Exception {
+    TestCertificates certificates = TestCertificates.selfSigned(dir);
+    RunningEcho echo = RunningEcho.start(vertx, listener("name", "secure",
+        "tls.certPath", certificates.cert().toString(), "tls.keyPath", certificates.key().toString()));
+    try (BlockingClient client = new BlockingClient(echo.port())) {
+      client.send("hello in the clear\n");
+      assertThat(client.readToEnd()).isEmpty();
+    }
+    Await.condition("the failed handshake to be counted", WAIT, () -> echo.counters("secure").tlsHandshakeFailures() == 1);
+    assertThat(echo.counters("secure").accepted()).isZero();
+  }
+
+  @Test
   @DisplayName("IPv6 loopback: a listener on ::1 echoes to an IPv6 client and logs its address in brackets")
   void ipv6Loopback(Vertx vertx) throws Exception {
     assumeTrue(hasIpv6Loopback(), "this machine has no ::1");

@@ -33,7 +33,8 @@ public final class UdpService {
   }
 
   /**
-   * Deploys {@code instances} verticles (one without SO_REUSEPORT) and returns the listener they share.
+   * Deploys {@code instances} verticles (one without SO_REUSEPORT) and returns the listener they share. Fails with a
+   * {@link dev.switchboard.listen.ListenFailure} when another process holds the port, even through SO_REUSEPORT.
    */
   public Future<List<BoundListener>> deploy(int instances) {
     if (events != null) {
@@ -41,7 +42,10 @@ public final class UdpService {
     }
     UdpVerticle first = new UdpVerticle(config, counters, limiter, events);
     int more = config.reusePort() ? instances - 1 : 0;
-    return vertx.deployVerticle(first)
+    // Without SO_REUSEPORT the first bind itself fails on a held port; with it, only the probe notices.
+    Future<Void> portFree = config.reusePort() ? UdpPortProbe.check(vertx, config) : Future.succeededFuture();
+    return portFree
+        .compose(free -> vertx.deployVerticle(first))
         .compose(id -> {
           List<BoundListener> bound = first.boundListeners();
           if (more == 0) {
