@@ -2,11 +2,10 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -29,18 +27,16 @@ class AccessLogTest {
   @TempDir
   Path dir;
 
-  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
+  private LogCapture lines;
 
   @BeforeEach
   void capture() {
-    lines.start();
-    logger.addAppender(lines);
+    lines = LogCapture.of(AccessLog.LOGGER);
   }
 
   @AfterEach
   void release() {
-    logger.detachAppender(lines);
+    lines.close();
   }
 
   @Test
@@ -48,7 +44,7 @@ class AccessLogTest {
   void offByDefault(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");
     assertThat(gateway.get("/apps/hello/").statusCode()).isEqualTo(200);
-    assertThat(lines.list).isEmpty();
+    assertThat(lines.events()).isEmpty();
   }
 
   @Test
@@ -56,8 +52,8 @@ class AccessLogTest {
   void common(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "accessLog: common\n");
     gateway.send(gateway.request("/apps/hello/?q=1").header("X-Request-Id", "req-7").GET().build());
-    Await.condition("the access line", Duration.ofSeconds(5), () -> !lines.list.isEmpty());
-    assertThat(lines.list.get(0).getFormattedMessage())
+    Await.condition("the access line", Duration.ofSeconds(5), () -> !lines.events().isEmpty());
+    assertThat(lines.events().get(0).getFormattedMessage())
         .matches("127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\] "
             + "\"GET /apps/hello/\\?q=1 HTTP/1\\.1\" 200 13 req-7");
   }
@@ -67,8 +63,8 @@ class AccessLogTest {
   void json(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "accessLog: json\n");
     gateway.get("/nowhere");
-    Await.condition("the access line", Duration.ofSeconds(5), () -> !lines.list.isEmpty());
-    JsonObject line = new JsonObject(lines.list.get(0).getFormattedMessage());
+    Await.condition("the access line", Duration.ofSeconds(5), () -> !lines.events().isEmpty());
+    JsonObject line = new JsonObject(lines.events().get(0).getFormattedMessage());
     assertThat(line.getInteger("status")).isEqualTo(404);
     assertThat(line.getString("route")).isEqualTo("unmatched");
     assertThat(line.getString("uri")).isEqualTo("/nowhere");

@@ -3,11 +3,10 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Requests an attacker sends (smuggling, broken framing, bad versions, hosts and targets, dot segments, oversized
@@ -44,19 +42,17 @@ class HostileRequestsTest {
   @TempDir
   Path dir;
 
-  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private LogCapture lines;
 
   @BeforeEach
   void capture() {
-    lines.start();
-    root.addAppender(lines);
+    lines = LogCapture.all();
   }
 
   @AfterEach
   void noErrors() {
-    root.detachAppender(lines);
-    assertThat(lines.list).filteredOn(line -> line.getLevel().isGreaterOrEqual(Level.WARN))
+    lines.close();
+    assertThat(lines.events()).filteredOn(line -> line.getLevel().isGreaterOrEqual(Level.WARN))
         .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 
@@ -201,11 +197,7 @@ class HostileRequestsTest {
   @Test
   @DisplayName("414 and 431 are like every other error: request id, a reason line, an access-log line")
   void oversizedHeads(Vertx vertx) throws Exception {
-    Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-    ListAppender<ILoggingEvent> accessLines = new ListAppender<>();
-    accessLines.start();
-    access.addAppender(accessLines);
-    try {
+    try (LogCapture accessLines = LogCapture.of(AccessLog.LOGGER)) {
       RunningGateway gateway = RunningGateway.start(vertx, dir, "accessLog: common\n");
       String longLine = exchange(gateway.port(), "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(longLine).startsWith("HTTP/1.1 414 ").contains("\r\nX-Request-Id: ")
@@ -213,11 +205,26 @@ class HostileRequestsTest {
       String bigHeaders = exchange(gateway.port(), "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\nX-Request-Id: big-1\r\n"
           + "X-Big: " + "b".repeat(9000) + "\r\n\r\n");
       assertThat(bigHeaders).startsWith("HTTP/1.1 431 ").endsWith("\r\n\r\nrequest headers over 8192 bytes\n");
-      Await.condition("two access lines", Duration.ofSeconds(5), () -> accessLines.list.size() == 2);
-      assertThat(accessLines.list.get(0).getFormattedMessage()).contains(" 414 ");
-      assertThat(accessLines.list.get(1).getFormattedMessage()).contains(" 431 ");
-    } finally {
-      access.detachAppender(accessLines);
+      Await.condition("two access lines", Duration.ofSeconds(5), () -> accessLines.events().size() == 2);
+      assertThat(accessLines.events().get(0).getFormattedMessage()).contains(" 414 ");
+      assertThat(accessLines.events().get(1).getFormattedMessage()).contains(" 431 ");
+    }
+  }
+
+  /**
+   * Sends the head, then {@code count} copies of {@code filler} (all of which must be taken: a reset here is what a
+   * client gets without the lingering close), half-closes, and returns what came back.
+   */
+  private static String sendAllThenRead(int port, String head, byte[] filler, int count) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < count; i++) {
+        out.write(filler);
+      }
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -225,40 +232,20 @@ class HostileRequestsTest {
   @DisplayName("a client still sending 32 MB of headers reads its 431 instead of a reset (lingering close)")
   void lingeringClose(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-      byte[] header = ("X-Pad: " + "p".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-      for (int i = 0; i < 32_000; i++) {
-        out.write(header);
-      }
-      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-      socket.shutdownOutput();
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      assertThat(response).startsWith("HTTP/1.1 431 ").endsWith("request headers over 8192 bytes\n");
-    }
+    byte[] header = ("X-Pad: " + "p".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    assertThat(sendAllThenRead(gateway.port(), "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n", header, 32_000))
+        .startsWith("HTTP/1.1 431 ").endsWith("request headers over 8192 bytes\n");
   }
 
   @Test
   @DisplayName("a client still sending a 32 MB body over the limit reads its 413 instead of a reset")
   void lingeringAfterTooLarge(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      int size = 32 << 20;
-      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      byte[] chunk = new byte[64 * 1024];
-      // Every byte is taken (and dropped): a reset here is what a client without the lingering close gets.
-      for (int sent = 0; sent < size; sent += chunk.length) {
-        out.write(chunk);
-      }
-      socket.shutdownOutput();
-      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-      assertThat(response).startsWith("HTTP/1.1 413 ").endsWith("request body over 1048576 bytes\n");
-    }
+    int size = 32 << 20;
+    byte[] chunk = new byte[64 * 1024];
+    assertThat(sendAllThenRead(gateway.port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n",
+        chunk, size / chunk.length))
+        .startsWith("HTTP/1.1 413 ").endsWith("request body over 1048576 bytes\n");
   }
 
   @Test

@@ -3,10 +3,9 @@ package dev.switchboard.gateway.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -23,25 +22,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 /** Frames the bridge cannot act on: each gets an error frame, is logged without a stack trace, and costs nothing more. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BridgeFrameTest {
 
-  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private LogCapture lines;
 
   @BeforeEach
   void capture() {
-    lines.start();
-    root.addAppender(lines);
+    lines = LogCapture.all();
   }
 
   @AfterEach
   void release() {
-    root.detachAppender(lines);
+    lines.close();
   }
 
   static Stream<Arguments> badFrames() {
@@ -140,8 +136,8 @@ class BridgeFrameTest {
         answer = client.receive();
       } while (!"pong".equals(answer.getString("type")));
     }
-    assertThat(lines.list).noneMatch(e -> e.getLevel() == Level.ERROR);
-    assertThat(lines.list).noneMatch(e -> e.getThrowableProxy() != null);
-    assertThat(lines.list.stream().filter(e -> e.getLevel() == Level.WARN)).hasSizeLessThanOrEqualTo(1);
+    assertThat(lines.events()).noneMatch(e -> e.getLevel() == Level.ERROR);
+    assertThat(lines.events()).noneMatch(e -> e.getThrowableProxy() != null);
+    assertThat(lines.events().stream().filter(e -> e.getLevel() == Level.WARN)).hasSizeLessThanOrEqualTo(1);
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -102,21 +103,15 @@ class BridgeRegisterTest {
   @DisplayName("a connection reset by the client leaves no consumer behind, and logs no stack trace")
   void resetByTheClient(Vertx vertx) throws Exception {
     RunningBridge bridge = RunningBridge.start(vertx);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    lines.start();
-    root.addAppender(lines);
-    try {
+    try (LogCapture lines = LogCapture.all()) {
       BridgeClient client = BridgeClient.connect(bridge.port());
       client.send(register("wsgi.reset"));
       client.roundTrip();
       client.socket().setSoLinger(true, 0);   // close() sends a reset
       client.close();
       assertThat(awaitNoHandlers(vertx, "wsgi.reset")).isTrue();
-    } finally {
-      root.detachAppender(lines);
+      assertThat(lines.events()).noneMatch(e -> e.getThrowableProxy() != null);
     }
-    assertThat(lines.list).noneMatch(e -> e.getThrowableProxy() != null);
   }
 
   /** Requests until one fails with NO_HANDLERS; false when none did within 15 s. */
