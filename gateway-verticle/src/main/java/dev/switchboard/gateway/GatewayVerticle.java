@@ -19,7 +19,7 @@ import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.screen.RejectedRequest;
-import dev.switchboard.gateway.screen.RequestScreen;
+import dev.switchboard.gateway.screen.RequestTarget;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -35,6 +35,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -86,7 +87,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
         bodies);
     Router router = Router.router(vertx);
-    router.route().handler(this::normaliseUndecoded)
+    router.route().handler(ctx -> screenHttp2Target(ctx, errors))
         .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
     // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
     builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
@@ -126,13 +127,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
             request.response().putHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS").setStatusCode(204).end();
             return;
           }
-          // Before the router, which parses the Host header itself (and throws on some it cannot parse).
-          RequestScreen.Verdict verdict = ConnectionGuards.screened(request) ? null : RequestScreen.check(request);
-          if (verdict != null && verdict.refusal() != null) {
-            refuse(request, verdict.refusal(), errors);
-          } else {
-            router.handle(request);
-          }
+          router.handle(request);
         });
     ready.add(server.listen(config.port(), config.host())
         .onSuccess(server -> bound = List.of(new BoundListener("gateway", "http", "http",
@@ -193,16 +188,24 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   }
 
   /**
-   * Requests that did not pass the screening decoder (HTTP/2, and HTTP/1 on a gateway with h2c) were screened by the
-   * server's request handler; here, first of all route handlers, a path that normalises differently is routed anew.
+   * HTTP/2 requests do not pass the HTTP/1 screen (Netty's HTTP/2 codec checks their framing and pseudo-headers), so
+   * their paths are normalised here, first of all handlers: a changed path is routed anew.
    */
-  private void normaliseUndecoded(RoutingContext ctx) {
+  private void screenHttp2Target(RoutingContext ctx, ErrorResponses errors) {
     HttpServerRequest request = ctx.request();
-    String target = ConnectionGuards.screened(request) ? request.uri() : RequestScreen.check(request).target();
-    if (target.equals(request.uri())) {
+    if (request.version() != HttpVersion.HTTP_2) {
       ctx.next();
-    } else {
-      ctx.reroute(request.method(), target);
+      return;
+    }
+    try {
+      String normal = RequestTarget.normalise(request.method().name(), request.uri());
+      if (normal.equals(request.uri())) {
+        ctx.next();
+      } else {
+        ctx.reroute(request.method(), normal);
+      }
+    } catch (RequestTarget.Invalid invalid) {
+      refuse(request, new RejectedRequest(400, invalid.getMessage()), errors);
     }
   }
 
@@ -213,7 +216,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     String requestId = RequestIds.choose(request);
     request.response().endHandler(v -> {
       finished(request, RouteLabels.UNMATCHED, requestId, startedAt);
-      if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      if (request.version() != HttpVersion.HTTP_2) {
         request.connection().close();
       }
     });

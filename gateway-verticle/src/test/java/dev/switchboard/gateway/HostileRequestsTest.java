@@ -179,7 +179,7 @@ class HostileRequestsTest {
   }
 
   @Test
-  @DisplayName("with h2c on, HTTP/1.1 is screened too (by the router) and a request body still arrives whole")
+  @DisplayName("with h2c on, HTTP/1.1 is screened too (after Vert.x's own decoder), from the first request on, and a body still arrives whole")
   void http1OnAnH2cGateway(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {h2c: true}\n");
     String posted = exchange(gateway.port(), "POST /apps/echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
@@ -192,6 +192,10 @@ class HostileRequestsTest {
     String badHost = exchange(gateway.port(), "GET /apps/hello/ HTTP/1.1\r\nHost: a%41\r\n\r\n"
         + "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(badHost).startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\ninvalid Host header\n");
+    assertThat(exchange(gateway.port(), "GET /apps/hello/ HTTP/1.01\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\nmalformed protocol version\n");
+    assertThat(exchange(gateway.port(), "POST /apps/hello/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
+        .startsWith("HTTP/1.1 400 ").endsWith("\r\n\r\nmalformed chunked request body\n");
   }
 
   @Test

@@ -111,7 +111,7 @@ public final class HttpSyntax {
     return true;
   }
 
-  public static boolean isDigit(char c) {
+  private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 }

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.protect;
 import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
-import dev.switchboard.gateway.screen.ScreeningDecoder;
+import dev.switchboard.gateway.screen.Rejections;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * per request (setting and cancelling a Vert.x timer four times per request was about a tenth of the gateway's CPU).
  * All state is touched on the connection's event loop.
  */
-final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDecoder.Rejections {
+final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
@@ -153,15 +153,24 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDec
   }
 
   @Override
-  public void rejectBody(ChannelHandlerContext decoder, int status, String message) {
+  public void rejectBody(int status, String message) {
     LOG.info("gateway connection from {}: {}, {} and closing", remote, message, status);
-    if (responseBegun) {
+    ChannelHandlerContext http = httpCodec();
+    if (responseBegun || http == null) {
       ctx.close();
       return;
     }
     lingerOnClose = true;
-    decoder.writeAndFlush(RawResponses.of(status, message));
-    decoder.close();
+    http.writeAndFlush(RawResponses.of(status, message));
+    http.close();
+  }
+
+  /**
+   * Where raw HTTP/1 answers are written: at the decoder, so that TLS, which lies between it and this guard, encrypts
+   * them. Null without an HTTP/1 decoder (HTTP/2), where no HTTP/1 answer can be given.
+   */
+  private ChannelHandlerContext httpCodec() {
+    return ctx.pipeline().context(ConnectionGuards.HTTP1_DECODER);
   }
 
   /**
@@ -321,9 +330,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements ScreeningDec
     LOG.info("gateway connection from {}: {}, closing", remote, reason);
     closed = true;
     if (status408 != null && phase != Phase.WAITING && !responseBegun && !multiplexed) {
-      // Written where the HTTP codec sits, so that TLS, which lies between, encrypts it.
-      // Without the HTTP/1 decoder (HTTP/2, or not yet known) there is no HTTP/1 answer to give.
-      ChannelHandlerContext http = ctx.pipeline().context(ScreeningDecoder.class);
+      ChannelHandlerContext http = httpCodec();
       if (http != null) {
         http.writeAndFlush(RawResponses.of(408, status408)).addListener(ChannelFutureListener.CLOSE);
       } else {

@@ -4,8 +4,10 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.screen.ScreeningDecoder;
+import dev.switchboard.gateway.screen.ScreeningHandler;
 import dev.switchboard.listen.Addresses;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.util.AttributeKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -27,9 +29,11 @@ public final class ConnectionGuards {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuards.class);
   /** The name Vert.x gives its HTTP/1 request decoder in the pipeline. */
-  private static final String HTTP1_DECODER = "httpDecoder";
+  static final String HTTP1_DECODER = "httpDecoder";
   /** The name of the handler Vert.x puts in an HTTP/1 pipeline that may still be upgraded to h2c. */
   private static final String H2C_UPGRADE = "h2c";
+  /** The name of Vert.x's connection handler, last in the pipeline. */
+  private static final String VERTX_HANDLER = "handler";
   private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
 
   private final Vertx vertx;
@@ -63,9 +67,14 @@ public final class ConnectionGuards {
     // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte, so
     // the screening decoder takes over from the first one. Not with h2c on: Vert.x then calls it once the first
     // request's head is decoded (to see whether it asks for an upgrade), and a decoder swapped in mid-request would
-    // take the body for a new head. Those connections are screened by the router (see GatewayVerticle).
-    if (channel.pipeline().get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder && channel.pipeline().get(H2C_UPGRADE) == null) {
-      channel.pipeline().replace(HTTP1_DECODER, HTTP1_DECODER, new ScreeningDecoder(serverOptions, guard));
+    // take the body for a new head; a screening handler after Vert.x's decoder serves there, from that first request on.
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder) {
+      if (pipeline.get(H2C_UPGRADE) == null) {
+        pipeline.replace(HTTP1_DECODER, HTTP1_DECODER, new ScreeningDecoder(serverOptions, guard));
+      } else {
+        pipeline.addBefore(VERTX_HANDLER, "switchboard-screen", new ScreeningHandler(guard));
+      }
     }
   }
 
@@ -91,11 +100,6 @@ public final class ConnectionGuards {
     if (guard != null) {
       guard.bodyClock(running);
     }
-  }
-
-  /** Whether the request came through the screening decoder, or still needs the router's screen. */
-  public static boolean screened(HttpServerRequest request) {
-    return ((ConnectionBase) request.connection()).channelHandlerContext().pipeline().get(ScreeningDecoder.class) != null;
   }
 
   private static ConnectionGuard guardOf(HttpServerRequest request) {

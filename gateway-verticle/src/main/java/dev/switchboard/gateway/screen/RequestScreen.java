@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.screen;
 
 import dev.switchboard.gateway.http.HttpSyntax;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
@@ -12,18 +12,19 @@ import java.util.List;
  * Content-Length with Transfer-Encoding, chunked not last, Transfer-Encoding in HTTP/1.0, chunk sizes; HTTP/2
  * pseudo-headers). Each refusal names a status and says why, as nginx and Envoy do.
  */
-public final class RequestScreen {
+final class RequestScreen {
 
   /** The outcome: a refusal, or the target to route on (normalised, see {@link RequestTarget}). */
-  public record Verdict(RejectedRequest refusal, String target) {
+  record Verdict(RejectedRequest refusal, String target) {
   }
+
+  static final String MALFORMED_CHUNKS = "malformed chunked request body";
 
   private RequestScreen() {
   }
 
   /**
-   * An HTTP/1.x head as Netty decoded it; a refused one is made an HTTP/1.1 request, so that the answer does not
-   * repeat a client's "HTTP/2.0" or garbage as its version.
+   * An HTTP/1.x head as Netty decoded it.
    *
    * @param folded whether the raw head had an obs-fold line
    */
@@ -31,7 +32,10 @@ public final class RequestScreen {
     HttpVersion version = request.protocolVersion();
     // Netty hands over the constants for exactly "HTTP/1.1" and "HTTP/1.0"; anything else is another version.
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
-      return refused(isWellFormedVersion(version.text())
+      // Netty reads any PROTOCOL/digits.digits; its text is rebuilt from the numbers ("HTTP/1.01" reads as 1.1).
+      boolean otherHttp = version.protocolName().equals("HTTP") && version.majorVersion() < 10
+          && version.minorVersion() < 10 && !version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0);
+      return refused(otherHttp
           ? new RejectedRequest(505, "HTTP version " + version.text() + " is not supported")
           : new RejectedRequest(400, "malformed protocol version"));
     }
@@ -43,19 +47,23 @@ public final class RequestScreen {
   }
 
   /**
-   * A request that did not pass the screening decoder: HTTP/2 (whose {@code :authority} Vert.x has parsed already),
-   * or HTTP/1.x on a gateway with h2c, where Vert.x decodes the first request before the gateway sees the connection.
+   * Screens a decoded head in place: a refused one gets the refusal as its decoder result (Vert.x then hands it to the
+   * invalid-request handler, as it does Netty's own parse failures) and becomes an HTTP/1.1 request, so that the
+   * answer does not repeat a client's "HTTP/2.0" or garbage as its version; an accepted one gets its target normalised.
    */
-  public static Verdict check(HttpServerRequest request) {
-    if (request.version() == null) {
-      return refused(new RejectedRequest(400, "malformed protocol version"));
+  static void apply(HttpRequest request, boolean folded, Rejections rejections) {
+    if (request.decoderResult().isSuccess()) {
+      Verdict verdict = check(request, folded);
+      if (verdict.refusal() == null) {
+        if (!verdict.target().equals(request.uri())) {
+          request.setUri(verdict.target());
+        }
+        return;
+      }
+      request.setDecoderResult(DecoderResult.failure(verdict.refusal()));
     }
-    List<String> hosts = switch (request.version()) {
-      case HTTP_2 -> List.of("h2");
-      case HTTP_1_0, HTTP_1_1 -> request.headers().getAll(HttpHeaderNames.HOST);
-    };
-    return check(request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1, hosts, request.method().name(),
-        request.uri());
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    rejections.lingerOnClose();
   }
 
   private static Verdict check(boolean hostRequired, List<String> hosts, String method, String target) {
@@ -75,11 +83,5 @@ public final class RequestScreen {
 
   private static Verdict refused(RejectedRequest refusal) {
     return new Verdict(refusal, null);
-  }
-
-  /** {@code HTTP/d.d}: a version of HTTP, if not one this server speaks over HTTP/1 syntax. */
-  private static boolean isWellFormedVersion(String text) {
-    return text.length() == 8 && text.startsWith("HTTP/") && HttpSyntax.isDigit(text.charAt(5)) && text.charAt(6) == '.'
-        && HttpSyntax.isDigit(text.charAt(7));
   }
 }
