@@ -185,7 +185,9 @@ final class EchoFuzzer implements ListenerFuzzer {
       if (Arrays.equals(got, expected) && reply.end() == TcpExchange.End.CLOSED) {
         return Outcome.of("echoed whole, closed");
       }
-      String cls = (Arrays.equals(got, expected) ? "echoed whole, " : "echo wrong, ") + ending;
+      String how = Arrays.equals(got, expected) ? "echoed whole, "
+          : got.length < expected.length && Arrays.equals(got, Arrays.copyOf(expected, got.length)) ? "cut short, " : "echo wrong, ";
+      String cls = how + ending;
       return Outcome.violation(cls, "expected the " + expected.length + " bytes back and a close; got " + got.length + " bytes ("
           + firstDifference(got, expected) + "), " + ending);
     }

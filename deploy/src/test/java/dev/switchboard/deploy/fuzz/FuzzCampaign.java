@@ -21,20 +21,21 @@ final class FuzzCampaign {
 
   /** What to run: inputs per listener (seeded, reproducible), in how many batches, within which budget. */
   record Settings(long seed, int inputsPerListener, int batches, long probeTimeoutMs, int probeAttempts,
-                  long heapSlackBytes, Duration budget, Path jar, Path dir) { }
+                  long heapSlackBytes, Duration budget, Path jar, Path dir, java.util.Set<String> only) { }
 
   /** A check that failed, with the input that triggered it (regenerate it from seed, listener and index). */
-  record Finding(String check, String listener, long index, String input, String hex, String detail) { }
+  record Finding(String check, String listener, long index, String input, String hex, String text, String detail) { }
 
   private record Played(ListenerFuzzer fuzzer, long index, FuzzInput input) { }
 
   /** How long replaying a batch to find the input behind a log line may take (also: past the budget, at most). */
-  private static final long REPLAY_MS = 12_000;
+  private static final long REPLAY_MS = 8_000;
 
   private final Settings settings;
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Map<String, Integer>> outcomes = new LinkedHashMap<>();
   private final Map<String, List<Long>> probeMillis = new TreeMap<>();
+  private final Map<String, Long> playNanos = new TreeMap<>();
   private final LogScan logScan = new LogScan();
   private final List<String> logNotes = new ArrayList<>();
   private FuzzTarget target;
@@ -78,6 +79,9 @@ final class FuzzCampaign {
       for (int batch = 0; batch < settings.batches() && stoppedEarly == null; batch++) {
         List<Played> played = new ArrayList<>();
         for (ListenerFuzzer fuzzer : fuzzers) {
+          if (!settings.only().isEmpty() && !settings.only().contains(fuzzer.name())) {
+            continue;
+          }
           long from = (long) batch * perBatch;
           long to = Math.min(settings.inputsPerListener(), from + perBatch);
           for (long index = from; index < to; index++) {
@@ -87,7 +91,9 @@ final class FuzzCampaign {
             }
             FuzzInput input = fuzzer.generate(inputRandom(settings.seed(), fuzzer.name(), index));
             played.add(new Played(fuzzer, index, input));
+            long playStart = System.nanoTime();
             playOne(fuzzer, index, input);
+            playNanos.merge(fuzzer.name(), System.nanoTime() - playStart, Long::sum);
             if (!target.alive()) {
               break;
             }
@@ -134,7 +140,7 @@ final class FuzzCampaign {
 
   private void addFinding(String check, ListenerFuzzer fuzzer, long index, FuzzInput input, String detail) {
     findings.add(new Finding(check, fuzzer == null ? "-" : fuzzer.name(), index, input == null ? "-" : input.describe(),
-        input == null ? "-" : input.hex(96), detail));
+        input == null ? "-" : input.hex(96), input == null ? "-" : input.preview(160), detail));
   }
 
   private void checkBatch(List<Played> played) throws IOException, InterruptedException {
@@ -235,6 +241,10 @@ final class FuzzCampaign {
         .append("\n\n| listener | outcome | inputs |\n|---|---|---:|\n");
     outcomes.forEach((listener, classes) -> classes.forEach((cls, n) ->
         md.append("| ").append(listener).append(" | ").append(cls.replace("|", "\\|")).append(" | ").append(n).append(" |\n")));
+    md.append("\n| listener | inputs | seconds playing them |\n|---|---:|---:|\n");
+    outcomes.forEach((listener, classes) -> md.append("| ").append(listener).append(" | ")
+        .append(classes.values().stream().mapToInt(Integer::intValue).sum()).append(" | ")
+        .append(String.format("%.1f", playNanos.getOrDefault(listener, 0L) / 1e9)).append(" |\n"));
     md.append("\n| listener | probes | median ms | max ms | over ").append(settings.probeTimeoutMs()).append(" ms |\n|---|---:|---:|---:|---:|\n");
     probeMillis.forEach((listener, ms) -> {
       List<Long> sorted = ms.stream().sorted().toList();
@@ -262,7 +272,7 @@ final class FuzzCampaign {
     }
     Map<String, List<Finding>> groups = new LinkedHashMap<>();
     for (Finding f : findings) {
-      String symptom = f.detail().replaceAll("[0-9]+", "N").lines().findFirst().orElse("");
+      String symptom = f.detail().replaceFirst(" — .*", "").replaceAll("[0-9]+", "N").lines().findFirst().orElse("");
       symptom = symptom.length() > 140 ? symptom.substring(0, 140) : symptom;
       groups.computeIfAbsent(f.check() + " | " + f.listener() + " | " + symptom, k -> new ArrayList<>()).add(f);
     }
@@ -273,7 +283,8 @@ final class FuzzCampaign {
       md.append("- **").append(f.check()).append("** on `").append(f.listener()).append("`, ").append(list.size())
           .append(" time(s); first: input #").append(f.index()).append(" (").append(f.input()).append(")\n")
           .append("  - symptom: ").append(f.detail().replace("\n", "\n    ")).append("\n")
-          .append("  - input hex: `").append(f.hex()).append("`\n");
+          .append("  - input hex: `").append(f.hex()).append("`\n")
+          .append("  - as text: `").append(f.text()).append("`\n");
     });
     return md.toString();
   }

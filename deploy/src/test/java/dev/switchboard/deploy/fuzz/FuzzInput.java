@@ -55,6 +55,17 @@ record FuzzInput(String kind, byte[] data, int pieces, int resetAfter, int readD
     return data.length > max ? hex + "... (" + data.length + " bytes)" : hex;
   }
 
+  /** The first bytes as text, with anything not printable ASCII escaped. */
+  String preview(int max) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < Math.min(max, data.length); i++) {
+      int b = data[i] & 0xff;
+      text.append(b == '\r' ? "\\r" : b == '\n' ? "\\n" : b >= 0x20 && b < 0x7f && b != '`' ? String.valueOf((char) b)
+          : String.format("\\x%02x", b));
+    }
+    return data.length > max ? text + "..." : text.toString();
+  }
+
   String describe() {
     return kind + ", " + data.length + " bytes" + (pieces > 1 ? " in " + pieces + " writes" : "")
         + (resetAfter >= 0 ? ", reset after " + resetAfter : "") + (readDelayMs > 0 ? ", reads after " + readDelayMs + " ms" : "");
