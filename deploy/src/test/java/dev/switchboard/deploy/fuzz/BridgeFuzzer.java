@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The TCP event-bus bridge: 4-byte big-endian length + JSON frames. JSON-level inputs (wrong types, unknown types, not
@@ -34,10 +38,15 @@ final class BridgeFuzzer implements ListenerFuzzer {
   private static final List<String> ODD_TYPES = List.of("sendx", "", "PING", "Ping", "message", "err", "pong",
       "rec", "send ", "registerr", "\\u0000");
 
-  private final int port;
+  /** The addresses the inputs register, each unique (wsgi.fuzzN); the gateway serves each as /apps/fuzzN/. */
+  private static final Pattern REGISTERED = Pattern.compile("wsgi\\.(fuzz[0-9]+)");
 
-  BridgeFuzzer(int port) {
+  private final int port;
+  private final int gatewayPort;
+
+  BridgeFuzzer(int port, int gatewayPort) {
     this.port = port;
+    this.gatewayPort = gatewayPort;
   }
 
   @Override
@@ -67,7 +76,7 @@ final class BridgeFuzzer implements ListenerFuzzer {
     FuzzInput input;
     if (pick < 10) {
       int i = random.nextInt(CORPUS.size());
-      input = FuzzInput.of("valid#" + i, concat(frame(CORPUS.get(i)), frame(PING))).validInput();
+      input = FuzzInput.of("valid#" + i, concat(frame(unique(random, CORPUS.get(i))), frame(PING))).validInput();
     } else if (pick < 65) {
       String[] json = jsonAttack(random);
       ByteArrayOutputStream frames = new ByteArrayOutputStream();
@@ -78,7 +87,7 @@ final class BridgeFuzzer implements ListenerFuzzer {
       input = FuzzInput.of(json[0], frames.toByteArray()).validInput();
     } else if (pick < 80) {
       int i = random.nextInt(CORPUS.size());
-      byte[] mutated = Mutator.mutate(random, CORPUS.get(i).getBytes(StandardCharsets.UTF_8), corpusBytes()).data();
+      byte[] mutated = Mutator.mutate(random, unique(random, CORPUS.get(i)).getBytes(StandardCharsets.UTF_8), corpusBytes()).data();
       input = FuzzInput.of("mutated-json#" + i, concat(frame(mutated), frame(PING))).validInput();
     } else {
       input = frameAttack(random);
@@ -90,6 +99,11 @@ final class BridgeFuzzer implements ListenerFuzzer {
       input = input.withReset(random.nextInt(input.data().length + 1));
     }
     return input;
+  }
+
+  /** The text with wsgi.fuzz made unique (wsgi.fuzzN), so that a consumer left behind is traced to its input. */
+  private static String unique(Random random, String json) {
+    return json.replace("\"wsgi.fuzz\"", "\"wsgi.fuzz" + random.nextInt(1 << 24) + "\"");
   }
 
   private static List<byte[]> corpusBytes() {
@@ -119,7 +133,7 @@ final class BridgeFuzzer implements ListenerFuzzer {
             + "]".repeat(depth) + "}"};
       }
       case 7: {
-        String register = "{\"type\":\"register\",\"address\":\"wsgi.fuzz" + random.nextInt(4) + "\"}";
+        String register = unique(random, "{\"type\":\"register\",\"address\":\"wsgi.fuzz\"}");
         return new String[] {"register-twice", register, register};
       }
       default: return new String[] {"failure-reply", "{\"type\":\"send\",\"address\":\"__vertx.reply." + random.nextInt(100)
@@ -166,6 +180,16 @@ final class BridgeFuzzer implements ListenerFuzzer {
       default -> "open, silent";
     };
     String cls = (err != null ? "err '" + err + "', " : "") + (pong ? "pong, " : "") + ending;
+    String stray;
+    try {
+      stray = strayConsumers(input);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stray = null;
+    }
+    if (stray != null) {
+      return Outcome.violation(cls, stray);
+    }
     if (input.valid() && !pong && reply.end() != TcpExchange.End.CLOSED && reply.end() != TcpExchange.End.RESET) {
       return Outcome.violation(cls, "wedged: a ping after the input got no pong within " + LIMITS.noReplyMs()
           + " ms and the connection stayed open");
@@ -195,6 +219,46 @@ final class BridgeFuzzer implements ListenerFuzzer {
       frames.add(new String(payload, StandardCharsets.UTF_8));
     }
     return frames;
+  }
+
+  /**
+   * Once the connection that registered wsgi.NAME is closed, nothing may still consume it: the gateway must answer
+   * /apps/NAME/ with its immediate 503 "no application", not hand the request to a consumer whose socket is gone.
+   * Tried three times, 200 ms apart, since the bridge learns of the close asynchronously. Null when all is well.
+   */
+  private String strayConsumers(FuzzInput input) throws IOException, InterruptedException {
+    List<String> stray = new ArrayList<>();
+    Set<String> apps = new LinkedHashSet<>();
+    Matcher names = REGISTERED.matcher(new String(input.data(), StandardCharsets.ISO_8859_1));
+    while (names.find()) {
+      apps.add(names.group(1));
+    }
+    for (String app : apps) {
+      String answer = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        answer = refusedAtOnce(app);
+        if (answer == null) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      if (answer != null) {
+        stray.add("wsgi." + app + " (" + answer + ")");
+      }
+    }
+    return stray.isEmpty() ? null : "a consumer outlives its closed bridge connection: GET /apps/NAME/ is not refused at once for "
+        + String.join(", ", stray);
+  }
+
+  private String refusedAtOnce(String app) throws IOException {
+    FuzzInput get = FuzzInput.of("stray-check", HttpFuzzer.ascii("GET /apps/" + app + "/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    TcpExchange.Reply reply = TcpExchange.play(gatewayPort, get, false, new TcpExchange.Limits(300, 100, 300, 1 << 16),
+        HttpResponses::hasResponse);
+    List<HttpResponses.Response> responses = HttpResponses.parse(reply.bytes());
+    if (!responses.isEmpty() && responses.get(0).status() == 503 && responses.get(0).body().startsWith("no application")) {
+      return null;
+    }
+    return responses.isEmpty() ? "no answer within 300 ms" : responses.get(0).status() + " " + responses.get(0).body().strip();
   }
 
   @Override

@@ -117,7 +117,7 @@ final class FuzzCampaign {
     starts++;
     target = FuzzTarget.start(settings.jar(), settings.dir(), "switchboard-" + starts + ".log", Duration.ofSeconds(60));
     fuzzers = new ArrayList<>(List.of(new HttpFuzzer(target.port("gateway")), new Http2Fuzzer(target.port("gateway")),
-        new BridgeFuzzer(target.port("bridge"))));
+        new BridgeFuzzer(target.port("bridge"), target.port("gateway"))));
     for (String framing : List.of("raw", "line", "length", "length-ascii", "fixed")) {
       fuzzers.add(new EchoFuzzer(framing, target.port("echo-" + framing)));
     }
