@@ -47,6 +47,8 @@ final class FuzzCampaign {
   private long inputsTried;
   private String stoppedEarly;
   private long startedAt;
+  private long cutTraceLines;
+  private long unscannedLines;
   private long hardDeadline;
   private long finishedAt;
 
@@ -105,12 +107,18 @@ final class FuzzCampaign {
         checkBatch(played);
       }
     } finally {
-      if (target != null) {
-        target.close();
-      }
+      closeTarget();
       finishedAt = System.nanoTime();
     }
     return this;
+  }
+
+  private void closeTarget() throws InterruptedException {
+    if (target != null) {
+      target.close();
+      cutTraceLines += target.droppedTraceLines();
+      unscannedLines += target.unscannedLines();
+    }
   }
 
   private void startTarget() throws IOException, InterruptedException {
@@ -150,7 +158,7 @@ final class FuzzCampaign {
       addFinding("process alive", last == null ? null : last.fuzzer(), last == null ? -1 : last.index(),
           last == null ? null : last.input(), "the process exited during the batch (its log: " + target.logFile() + ")");
       checkLogs(played);
-      target.close();
+      closeTarget();
       startTarget();
       return;
     }
@@ -255,7 +263,14 @@ final class FuzzCampaign {
     md.append("\nHeap after GC: ").append(heapBaseline / 1024 / 1024).append(" MB at the start, at most ")
         .append(heapMax / 1024 / 1024).append(" MB after a batch (slack ").append(settings.heapSlackBytes() / 1024 / 1024)
         .append(" MB). Log: ").append(logScan.errorLines).append(" ERROR lines, ").append(logScan.warnLines)
-        .append(" WARN lines, ").append(logNotes.size()).append(" WARN lines with a stack trace.\n");
+        .append(" WARN lines, ").append(logNotes.size()).append(" WARN lines with a stack trace; ").append(cutTraceLines)
+        .append(" trace lines cut (over ").append(FuzzTarget.TRACE_LINES).append(" per event), ").append(unscannedLines)
+        .append(" lines not scanned (queue full).\n");
+    if (!logScan.plainErrors.isEmpty()) {
+      md.append("\nERROR lines without a stack trace, by logger and message:\n\n| ERROR line | count |\n|---|---:|\n");
+      logScan.plainErrors.forEach((signature, n) -> md.append("| ").append(signature.replace("|", "\\|")).append(" | ")
+          .append(n).append(" |\n"));
+    }
     if (!logNotes.isEmpty()) {
       md.append("\nWARN lines with a stack trace (first ").append(Math.min(5, logNotes.size())).append("):\n\n```\n");
       logNotes.stream().limit(5).forEach(n -> md.append(n).append('\n'));

@@ -1,7 +1,9 @@
 package dev.switchboard.deploy.fuzz;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,17 +45,71 @@ final class FuzzTarget implements AutoCloseable {
   private static final Pattern LISTENER = Pattern.compile("(echo|udp|gateway|bridge) listener (\\S+) \\((?:tcp|udp|http)\\) on 127\\.0\\.0\\.1:(\\d+)$");
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
+  /** Trace lines kept per logged event; the rest are counted in one line. */
+  static final int TRACE_LINES = 40;
+  /** Lines waiting to be scanned at most; past it lines are only written to the file (and counted). */
+  private static final int QUEUE_LINES = 200_000;
+
   private final Process process;
   private final Path log;
   private final Thread killer;
   private final Map<String, Integer> ports = new HashMap<>();
-  private long logOffset;
+  private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(QUEUE_LINES);
+  private volatile long droppedTraceLines;
+  private volatile long unscannedLines;
 
   private FuzzTarget(Process process, Path log) {
     this.process = process;
     this.log = log;
     this.killer = new Thread(process::destroyForcibly, "fuzz-target-killer");
     Runtime.getRuntime().addShutdownHook(killer);
+    Thread pump = new Thread(this::pump, "fuzz-target-output");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  private void pump() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+         BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      String line;
+      int traceLines = 0;
+      long dropped = 0;
+      while ((line = in.readLine()) != null) {
+        boolean trace = line.startsWith("\t") || line.startsWith(" ") || line.startsWith("Caused by") || line.startsWith("java.");
+        traceLines = trace ? traceLines + 1 : 0;
+        if (trace && traceLines > TRACE_LINES) {
+          dropped++;
+          droppedTraceLines++;
+          continue;
+        }
+        if (dropped > 0) {
+          String note = "\t... " + dropped + " more trace lines cut by the fuzz harness";
+          out.write(note);
+          out.newLine();
+          dropped = 0;
+        }
+        out.write(line);
+        out.newLine();
+        if (!lines.offer(line)) {
+          unscannedLines++;
+        }
+        if (!in.ready()) {
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+  }
+
+  /** Trace lines of the child's output cut from the log (beyond {@link #TRACE_LINES} per event). */
+  long droppedTraceLines() {
+    return droppedTraceLines;
+  }
+
+  /** Lines that were written to the log but not scanned, the scan queue being full. */
+  long unscannedLines() {
+    return unscannedLines;
   }
 
   /** Starts the jar and waits until it logs "started"; the ports are then known by listener name. */
@@ -66,8 +123,7 @@ final class FuzzTarget implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
     command.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_"));
     FuzzTarget target = new FuzzTarget(builder.start(), log);
     try {
@@ -122,27 +178,11 @@ final class FuzzTarget implements AutoCloseable {
     return log;
   }
 
-  /** The lines logged since the last call (a partial last line waits for the next call). */
-  List<String> newLines() throws IOException {
-    List<String> lines = new ArrayList<>();
-    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-      long length = file.length();
-      if (length <= logOffset) {
-        return lines;
-      }
-      byte[] bytes = new byte[(int) Math.min(length - logOffset, 64L << 20)];
-      file.seek(logOffset);
-      file.readFully(bytes);
-      int start = 0;
-      for (int i = 0; i < bytes.length; i++) {
-        if (bytes[i] == '\n') {
-          lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-          start = i + 1;
-        }
-      }
-      logOffset += start;
-    }
-    return lines;
+  /** The lines logged since the last call. */
+  List<String> newLines() {
+    List<String> drained = new ArrayList<>();
+    lines.drainTo(drained);
+    return drained;
   }
 
   /** Heap in use after a full collection, in bytes: {@code jcmd PID GC.run} then {@code GC.heap_info}, one attach. */

@@ -15,6 +15,15 @@ final class HttpResponses {
   /** Every complete response at the start of the bytes; stops at anything that is not a response. */
   static List<Response> parse(byte[] bytes) {
     List<Response> responses = new ArrayList<>();
+    try {
+      parseInto(bytes, responses);
+    } catch (RuntimeException e) {
+      // a head or chunk size that does not parse ends the responses found so far
+    }
+    return responses;
+  }
+
+  private static void parseInto(byte[] bytes, List<Response> responses) {
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     int at = 0;
     while (at < text.length() && text.startsWith("HTTP/", at)) {
@@ -52,7 +61,7 @@ final class HttpResponses {
           int lineEnd = text.indexOf("\r\n", p);
           if (lineEnd < 0) {
             responses.add(new Response(status, body.toString()));
-            return responses;
+            return;
           }
           int size = Integer.parseInt(text.substring(p, lineEnd).split(";")[0].trim(), 16);
           if (size == 0) {
@@ -74,15 +83,10 @@ final class HttpResponses {
         at = text.length();
       }
     }
-    return responses;
   }
 
   /** The bytes hold at least one whole response (used to end a read early). */
   static boolean hasResponse(byte[] bytes) {
-    try {
-      return !parse(bytes).isEmpty();
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return !parse(bytes).isEmpty();
   }
 }

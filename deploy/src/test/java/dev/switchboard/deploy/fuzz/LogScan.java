@@ -38,6 +38,8 @@ final class LogScan {
 
   int errorLines;
   int warnLines;
+  /** ERROR lines without a trace, by signature: not a failure of the check, but worth a look. */
+  final java.util.Map<String, Integer> plainErrors = new java.util.TreeMap<>();
 
   /** The problems among the lines: ERROR events that carry a trace, and any StackOverflowError or OutOfMemoryError. */
   List<Problem> scan(List<String> lines) {
@@ -68,6 +70,8 @@ final class LogScan {
       }
       if (!trace.isEmpty() || fatal) {
         problems.add(new Problem(line, trace, error || fatal));
+      } else if (error) {
+        plainErrors.merge(new Problem(line, trace, false).signature(), 1, Integer::sum);
       }
     }
     return problems;
