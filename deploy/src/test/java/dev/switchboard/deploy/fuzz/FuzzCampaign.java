@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,7 @@ final class FuzzCampaign {
   private record Played(ListenerFuzzer fuzzer, long index, FuzzInput input) { }
 
   /** How long replaying a batch to find the input behind a log line may take (also: past the budget, at most). */
-  private static final long REPLAY_MS = 8_000;
+  private static final long REPLAY_MS = 6_000;
 
   private final Settings settings;
   private final List<Finding> findings = new ArrayList<>();
@@ -38,6 +42,8 @@ final class FuzzCampaign {
   private final Map<String, Long> playNanos = new TreeMap<>();
   private final LogScan logScan = new LogScan();
   private final List<String> logNotes = new ArrayList<>();
+  /** ERROR lines without a trace, by signature: the first input that logged one when replayed alone. */
+  private final Map<String, String> plainErrorInputs = new TreeMap<>();
   private FuzzTarget target;
   private List<ListenerFuzzer> fuzzers;
   private int starts;
@@ -68,7 +74,7 @@ final class FuzzCampaign {
   FuzzCampaign run() throws IOException, InterruptedException {
     startedAt = System.nanoTime();
     long deadline = startedAt + settings.budget().toNanos();
-    hardDeadline = deadline + REPLAY_MS * 1_000_000;
+    hardDeadline = deadline + replayNanos();
     try {
       startTarget();
       for (int i = 0; i < 3; i++) {
@@ -208,14 +214,19 @@ final class FuzzCampaign {
    */
   private void checkLogs(List<Played> played) throws IOException, InterruptedException {
     List<LogScan.Problem> problems = logScan.scan(target.newLines());
-    problems.stream().filter(p -> !p.failure()).forEach(p -> logNotes.add(p.summary()));
+    problems.stream().filter(p -> !p.failure() && !p.plainError()).forEach(p -> logNotes.add(p.summary()));
     Map<String, List<LogScan.Problem>> open = new LinkedHashMap<>();
-    problems.stream().filter(LogScan.Problem::failure).forEach(p -> open.computeIfAbsent(p.signature(), k -> new ArrayList<>()).add(p));
+    problems.stream().filter(p -> p.failure() || p.plainError() && !plainErrorInputs.containsKey(p.signature()))
+        .forEach(p -> open.computeIfAbsent(p.signature(), k -> new ArrayList<>()).add(p));
     if (open.isEmpty()) {
       return;
     }
-    long replayDeadline = Math.min(System.nanoTime() + REPLAY_MS * 1_000_000, hardDeadline);
-    for (Played p : played) {
+    Set<String> suspects = new HashSet<>();
+    open.values().forEach(list -> suspects.addAll(list.get(0).suspects()));
+    List<Played> order = new ArrayList<>(played);
+    order.sort(Comparator.comparing(p -> suspects.isEmpty() || suspects.contains(p.fuzzer().name()) ? 0 : 1));
+    long replayDeadline = Math.min(System.nanoTime() + replayNanos(), hardDeadline);
+    for (Played p : order) {
       if (open.isEmpty() || !target.alive() || System.nanoTime() > replayDeadline) {
         break;
       }
@@ -225,18 +236,29 @@ final class FuzzCampaign {
         // the replay only looks for the log lines
       }
       Thread.sleep(30);
-      for (LogScan.Problem again : logScan.scan(target.newLines())) {
+      for (LogScan.Problem again : logScan.scan(target.newLines(), false)) {
         List<LogScan.Problem> first = open.remove(again.signature());
-        if (first != null) {
-          addFinding("log", p.fuzzer(), p.index(), p.input(), "ERROR with a stack trace, " + first.size() + " time(s) in the batch: "
-              + first.get(0).summary() + "\n    replayed alone, this input logs it again");
+        if (first == null) {
+          continue;
+        }
+        if (first.get(0).failure()) {
+          addFinding("log", p.fuzzer(), p.index(), p.input(), "ERROR with a stack trace, " + first.size()
+              + " time(s) in the batch: " + first.get(0).summary() + "\n    replayed alone, this input logs it again");
+        } else {
+          plainErrorInputs.put(again.signature(), p.fuzzer().name() + " input #" + p.index() + " (" + p.input().describe()
+              + "): `" + p.input().preview(120) + "`");
         }
       }
     }
-    open.forEach((signature, list) -> addFinding("log", null, -1, null, "ERROR with a stack trace, " + list.size()
-        + " time(s) in the batch: " + list.get(0).summary() + "\n    (not reproduced by replaying the batch's " + played.size()
-        + " inputs one by one; the batch ended with " + (played.isEmpty() ? "-" : played.get(played.size() - 1).fuzzer().name()
-        + " input #" + played.get(played.size() - 1).index()) + ")"));
+    open.values().stream().filter(list -> list.get(0).failure()).forEach(list -> addFinding("log", null, -1, null,
+        "ERROR with a stack trace, " + list.size() + " time(s) in the batch: " + list.get(0).summary()
+        + "\n    (not reproduced by replaying the batch's inputs one by one within " + replayNanos() / 1_000_000_000
+        + " s, those of " + (suspects.isEmpty() ? "every listener" : String.join(", ", new TreeSet<>(suspects))) + " first)"));
+  }
+
+  /** How long a batch's replay may take: REPLAY_MS, or a fiftieth of a long run's budget. */
+  private long replayNanos() {
+    return Math.max(REPLAY_MS * 1_000_000, settings.budget().toNanos() / 50);
   }
 
   /** The figures and findings in Markdown, for docs/robustness.md. */
@@ -270,6 +292,10 @@ final class FuzzCampaign {
       md.append("\nERROR lines without a stack trace, by logger and message:\n\n| ERROR line | count |\n|---|---:|\n");
       logScan.plainErrors.forEach((signature, n) -> md.append("| ").append(signature.replace("|", "\\|")).append(" | ")
           .append(n).append(" |\n"));
+      if (!plainErrorInputs.isEmpty()) {
+        md.append("\nInputs that log them again when replayed alone:\n\n");
+        plainErrorInputs.forEach((signature, input) -> md.append("- ").append(signature).append(": ").append(input).append('\n'));
+      }
     }
     if (!logNotes.isEmpty()) {
       md.append("\nWARN lines with a stack trace (first ").append(Math.min(5, logNotes.size())).append("):\n\n```\n");

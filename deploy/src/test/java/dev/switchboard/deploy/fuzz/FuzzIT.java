@@ -28,7 +28,7 @@ class FuzzIT {
         100,
         3,
         20L << 20,
-        Duration.ofSeconds(Long.getLong("fuzz.budget", 35L)),
+        Duration.ofSeconds(Long.getLong("fuzz.budget", 30L)),
         jar,
         Files.createDirectories(Path.of("target", "fuzz")),
         Set.of(System.getProperty("fuzz.listeners", "").split(",")).stream().filter(s -> !s.isBlank()).collect(Collectors.toSet()));

@@ -12,8 +12,15 @@ final class LogScan {
   private static final Pattern EXCEPTION = Pattern.compile("([\\w$]+\\.)+[\\w$]*(Exception|Error)\\b");
   private static final Pattern TRACE = Pattern.compile("^(\\s+at |\\s*Caused by: |\\s+\\.\\.\\. \\d+ more|[\\w.$]+(Exception|Error)(: |$))");
 
-  /** An ERROR (or fatal) event with the trace lines that followed it; a WARN with a trace is a note, not a failure. */
+  /**
+   * A logged event worth reporting: an ERROR (or fatal) event with its trace is a failure; a WARN with a trace and an
+   * ERROR without one are notes.
+   */
   record Problem(String line, List<String> trace, boolean failure) {
+
+    boolean plainError() {
+      return !failure && trace.isEmpty();
+    }
     /** The logger and the exception class (or the message): the same fault gives the same signature. */
     String signature() {
       String event = line.replaceFirst("^\\S+ +[A-Z]+ +\\[[^]]*\\] ", "");
@@ -31,6 +38,24 @@ final class LogScan {
       return m.find() ? m.group() : null;
     }
 
+    /** The listeners whose inputs most likely logged this, by the words in the line and its trace; empty = any. */
+    List<String> suspects() {
+      String text = (line + " " + String.join(" ", trace)).toLowerCase(java.util.Locale.ROOT);
+      if (text.contains("bridge")) {
+        return List.of("bridge");
+      }
+      if (text.contains("echo") || text.contains("framing")) {
+        return List.of("echo-raw", "echo-line", "echo-length", "echo-length-ascii", "echo-fixed");
+      }
+      if (text.contains("http2") || text.contains("settings") || text.contains("stream id") || text.contains("frame length")) {
+        return List.of("h2c", "http1");
+      }
+      if (text.contains("http") || text.contains("router") || text.contains("gateway") || text.contains("connectionbase")) {
+        return List.of("http1", "h2c");
+      }
+      return List.of();
+    }
+
     String summary() {
       return line + (trace.isEmpty() ? "" : "\n    " + String.join("\n    ", trace.subList(0, Math.min(6, trace.size()))));
     }
@@ -43,11 +68,16 @@ final class LogScan {
 
   /** The problems among the lines: ERROR events that carry a trace, and any StackOverflowError or OutOfMemoryError. */
   List<Problem> scan(List<String> lines) {
+    return scan(lines, true);
+  }
+
+  /** As {@link #scan(List)}; {@code count} false leaves the figures alone (lines logged again by a replay). */
+  List<Problem> scan(List<String> lines, boolean count) {
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       boolean event = EVENT.matcher(line).find();
-      if (event && line.contains(" WARN ")) {
+      if (count && event && line.contains(" WARN ")) {
         warnLines++;
       }
       boolean error = event && line.contains(" ERROR ");
@@ -59,7 +89,7 @@ final class LogScan {
         }
         continue;
       }
-      if (error) {
+      if (count && error) {
         errorLines++;
       }
       List<String> trace = new ArrayList<>();
@@ -71,7 +101,11 @@ final class LogScan {
       if (!trace.isEmpty() || fatal) {
         problems.add(new Problem(line, trace, error || fatal));
       } else if (error) {
-        plainErrors.merge(new Problem(line, trace, false).signature(), 1, Integer::sum);
+        Problem plain = new Problem(line, trace, false);
+        problems.add(plain);
+        if (count) {
+          plainErrors.merge(plain.signature(), 1, Integer::sum);
+        }
       }
     }
     return problems;
