@@ -222,7 +222,7 @@ final class FuzzCampaign {
       return;
     }
     Set<String> suspects = new HashSet<>();
-    open.values().forEach(list -> suspects.addAll(list.get(0).suspects()));
+    open.values().stream().filter(list -> list.get(0).failure()).forEach(list -> suspects.addAll(list.get(0).suspects()));
     List<Played> order = new ArrayList<>(played);
     order.sort(Comparator.comparing(p -> suspects.isEmpty() || suspects.contains(p.fuzzer().name()) ? 0 : 1));
     long replayDeadline = Math.min(System.nanoTime() + replayNanos(), hardDeadline);
@@ -242,8 +242,8 @@ final class FuzzCampaign {
           continue;
         }
         if (first.get(0).failure()) {
-          addFinding("log", p.fuzzer(), p.index(), p.input(), "ERROR with a stack trace, " + first.size()
-              + " time(s) in the batch: " + first.get(0).summary() + "\n    replayed alone, this input logs it again");
+          addFinding("log", p.fuzzer(), p.index(), p.input(), "ERROR with a stack trace: " + again.signature() + "\n    "
+              + first.size() + " time(s) in the batch, first: " + first.get(0).summary() + "\n    replayed alone, this input logs it again");
         } else {
           plainErrorInputs.put(again.signature(), p.fuzzer().name() + " input #" + p.index() + " (" + p.input().describe()
               + "): `" + p.input().preview(120) + "`");
@@ -251,7 +251,8 @@ final class FuzzCampaign {
       }
     }
     open.values().stream().filter(list -> list.get(0).failure()).forEach(list -> addFinding("log", null, -1, null,
-        "ERROR with a stack trace, " + list.size() + " time(s) in the batch: " + list.get(0).summary()
+        "ERROR with a stack trace: " + list.get(0).signature() + "\n    " + list.size() + " time(s) in the batch, first: "
+        + list.get(0).summary()
         + "\n    (not reproduced by replaying the batch's inputs one by one within " + replayNanos() / 1_000_000_000
         + " s, those of " + (suspects.isEmpty() ? "every listener" : String.join(", ", new TreeSet<>(suspects))) + " first)"));
   }
