@@ -16,7 +16,8 @@ import java.util.Random;
 final class EchoFuzzer implements ListenerFuzzer {
 
   static final int MAX_FRAME = 65536;
-  private static final TcpExchange.Limits LIMITS = new TcpExchange.Limits(1500, 300, 5000, 4 << 20);
+  /** Every input ends with the server's close, so the waits only cost time when something is wrong: generous. */
+  private static final TcpExchange.Limits LIMITS = new TcpExchange.Limits(2000, 1000, 8000, 4 << 20);
 
   private final String framing;
   private final int port;

@@ -24,6 +24,7 @@ final class Http2Fuzzer implements ListenerFuzzer {
       WINDOW_UPDATE = 8, CONTINUATION = 9;
   static final int END_STREAM = 0x1, END_HEADERS = 0x4;
   private static final TcpExchange.Limits LIMITS = new TcpExchange.Limits(400, 120, 2000, 1 << 20);
+  private static final TcpExchange.Limits VALID_LIMITS = new TcpExchange.Limits(1000, 300, 3000, 1 << 20);
 
   private final int port;
 
@@ -198,7 +199,7 @@ final class Http2Fuzzer implements ListenerFuzzer {
 
   @Override
   public Outcome play(FuzzInput input) throws IOException {
-    TcpExchange.Reply reply = TcpExchange.play(port, input, false, LIMITS, null);
+    TcpExchange.Reply reply = TcpExchange.play(port, input, false, input.valid() ? VALID_LIMITS : LIMITS, null);
     if (reply.end() == TcpExchange.End.CLIENT_RESET) {
       return Outcome.of("client reset mid-frame");
     }
