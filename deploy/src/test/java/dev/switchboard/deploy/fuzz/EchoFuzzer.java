@@ -179,7 +179,7 @@ final class EchoFuzzer implements ListenerFuzzer {
     }
     byte[] got = reply.bytes();
     byte[] expected = input.expected();
-    boolean errExpected = expected.length < input.data().length || !Arrays.equals(expected, input.data());
+    boolean errExpected = !Arrays.equals(expected, input.data());
     String ending = reply.end() == TcpExchange.End.CLOSED ? "closed" : reply.end() == TcpExchange.End.RESET ? "reset"
         : "not closed (" + reply.end().name().toLowerCase() + ")";
     if (!errExpected) {

@@ -9,7 +9,7 @@ interface ListenerFuzzer {
   /** The listener's name in the tables: http1, h2c, bridge, echo-line, udp, ... */
   String name();
 
-  /** The input number {@code index}; the same random sequence gives the same input. */
+  /** An input made from this random sequence alone (see {@link FuzzCampaign#inputRandom}): the same sequence, the same input. */
   FuzzInput generate(Random random);
 
   /** Plays the input against the running target and classifies what happened. */
