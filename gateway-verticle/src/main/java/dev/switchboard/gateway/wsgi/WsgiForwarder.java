@@ -153,6 +153,14 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = ctx.response();
+    if (response.closed()) {
+      // The client went away while the application worked (a reset stream, a connection that failed): writing now
+      // would fail inside Vert.x's HTTP/2 code. A streaming application is told to stop.
+      if (answer.streamed()) {
+        vertx.eventBus().send(answer.stream(), StreamMessage.cancel("client-gone"));
+      }
+      return;
+    }
     if (answer.streamed() && !head) {
       new StreamRelay(vertx, ctx, answer, config, counters).start();
       return;
