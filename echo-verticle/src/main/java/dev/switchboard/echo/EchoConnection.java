@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Back-pressure switches Netty's auto-read rather than calling {@code NetSocket.pause()}: Vert.x's pause keeps
  * reading into its own inbound queue for a while, and the end-of-stream event, which does not pass through that queue,
- * would then overtake data still queued. With auto-read off, Netty reads nothing more, the FIN included, so data and
- * end of stream stay in order and nothing beyond the current read is held.
+ * would then overtake data still queued. With auto-read off, Netty reads nothing more until the client's FIN: on epoll
+ * the FIN (EPOLLRDHUP) makes it read all that is left, auto-read or not, but still before the end-of-stream event,
+ * so data and end of stream stay in order. Nothing beyond the current read is held, or, after a FIN, beyond what the
+ * kernel had received.
  */
 final class EchoConnection {
 
@@ -56,6 +58,8 @@ final class EchoConnection {
   private long peakPending;
   private int framesSeen;
   private boolean ending;
+  /** The client has half-closed: nothing is left to read, so reading is never switched on again. */
+  private boolean inputEnded;
   private CloseReason reason;
 
   EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
@@ -70,12 +74,26 @@ final class EchoConnection {
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = socket.channelHandlerContext().channel().config();
+    // Netty 4.2.18's epoll transport drops a socket from epoll (EPOLL_CTL_DEL) once it waits for nothing on it, then
+    // fails the next request to wait for anything (EPOLL_CTL_MOD: ENOENT); the channel's output is shut down or it is
+    // closed, and the echo still queued is lost. Until the client's FIN the socket always waits for EPOLLRDHUP; after
+    // it, it waits for nothing whenever reading is off and no write is waiting for room. So after the FIN only a write
+    // may ever start waiting again. Reading is never resumed then (inputEnded). And a flush must not end because its
+    // write spin count ran out: Netty then stops waiting for room and retries from a task, whose next full socket
+    // buffer would have to wait anew. Integer.MAX_VALUE - 1, because a full socket buffer counts as Integer.MAX_VALUE
+    // spins and exactly zero left means "ran out". A flush still ends at the first full socket buffer, and can only
+    // write what this connection already holds.
+    channel.setWriteSpinCount(Integer.MAX_VALUE - 1);
     this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
     // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
     this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
       counters.readPaused();
-    }, () -> channel.setAutoRead(true), clock::activity);
+    }, () -> {
+      if (!inputEnded) {
+        channel.setAutoRead(true);
+      }
+    }, clock::activity);
   }
 
   /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */
@@ -131,6 +149,7 @@ final class EchoConnection {
 
   /** The client half-closed: the unfinished frame, if any, is echoed too, and the connection closes once all is sent. */
   private void onEndOfStream() {
+    inputEnded = true;
     if (ending) {
       return;
     }

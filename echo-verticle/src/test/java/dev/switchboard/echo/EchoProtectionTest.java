@@ -79,14 +79,36 @@ class EchoProtectionTest {
   @ValueSource(booleans = {false, true})
   @DisplayName("half-close: after the client's shutdown(SHUT_WR) every pending byte of 8 MB still comes back, then EOF")
   void halfCloseDeliversEverything(boolean nativeTransport) throws Throwable {
-    onTransport(nativeTransport, this::halfCloseDeliversEverything);
+    onTransport(nativeTransport, vertx -> {
+      RunningEcho echo = RunningEcho.start(vertx, listener());
+      halfCloseDeliversEverything(echo);
+    });
   }
 
-  private void halfCloseDeliversEverything(Vertx vertx) throws Exception {
-    RunningEcho echo = RunningEcho.start(vertx, listener());
+  /**
+   * A small window makes the server pause and resume reading hundreds of times per upload and hold back output when
+   * the FIN arrives. On Netty 4.2.18's epoll transport, which drops a socket from epoll while it waits for nothing after
+   * the FIN and then fails its next wait (to resume reading, or for room to write), the end of the echo was lost in
+   * most such uploads; with the default window above, only now and then.
+   */
+  @ParameterizedTest(name = "native transport: {0}")
+  @ValueSource(booleans = {false, true})
+  @DisplayName("half-close through a 4 KiB output window: each of 5 uploads of 8 MB comes back whole, then EOF")
+  void halfCloseThroughSmallWindowDeliversEverything(boolean nativeTransport) throws Throwable {
+    onTransport(nativeTransport, vertx -> {
+      RunningEcho echo = RunningEcho.start(vertx, listener("writeQueueBytes", "4096"));
+      for (int upload = 0; upload < 5; upload++) {
+        halfCloseDeliversEverything(echo);
+      }
+    });
+  }
+
+  /** One client sends 8 MB without reading, half-closes, then reads: all of it must come back before EOF. */
+  private static void halfCloseDeliversEverything(RunningEcho echo) throws Exception {
     long total = 8L << 20;
+    ListenerCounters counters = echo.counters("raw");
+    long pausesBefore = counters.readPauses();
     try (BlockingClient client = new BlockingClient(echo.port())) {
-      ListenerCounters counters = echo.counters("raw");
       CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
         try {
           for (long sent = 0; sent < total; sent += 65536) {
@@ -98,7 +120,7 @@ class EchoProtectionTest {
         }
       });
       // Read nothing until the server has had to stop reading: its output is then queued when the FIN arrives.
-      condition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
+      condition("the server to pause reading", WAIT, () -> counters.readPauses() > pausesBefore);
       assertThat(readPatternToEnd(client.socket.getInputStream())).isEqualTo(total);
       written.get(10, TimeUnit.SECONDS);
     }
