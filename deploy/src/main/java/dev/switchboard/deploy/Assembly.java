@@ -8,6 +8,7 @@ import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.udp.UdpService;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
@@ -32,6 +33,8 @@ final class Assembly {
   private final SwitchboardConfig config;
   private final SwitchboardCounters counters;
   private final Readiness readiness;
+  /** Each service's budget of bytes held for its clients, shared by all its instances. */
+  private final MemoryBudget echoBudget;
   private UdpService udp;
   private GatewayService gateway;
 
@@ -40,6 +43,7 @@ final class Assembly {
     this.config = config;
     this.counters = counters;
     this.readiness = new Readiness(vertx, config.roles(), config.cluster());
+    this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
   }
 
   Future<List<BoundListener>> start() {
@@ -54,7 +58,7 @@ final class Assembly {
       }
     }
     return chain.map(v -> {
-      CounterMeters.bind(config, counters);
+      CounterMeters.bind(config, counters, echoBudget);
       return List.copyOf(listeners);
     });
   }
@@ -84,7 +88,7 @@ final class Assembly {
 
   private Future<List<BoundListener>> deploy(Role role) {
     return switch (role) {
-      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
+      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo(), echoBudget), config.instances());
       case UDP -> {
         udp = new UdpService(vertx, config.udp(), counters.udp());
         yield udp.deploy(config.instances());

@@ -11,6 +11,7 @@ import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.gateway.http.RouteLabels;
+import dev.switchboard.net.MemoryBudget;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,8 @@ final class CounterMeters {
   private CounterMeters() {
   }
 
-  static void bind(SwitchboardConfig config, SwitchboardCounters counters) {
+  /** @param echoBudget the echo service's {@code echo.maxBufferedBytes} budget */
+  static void bind(SwitchboardConfig config, SwitchboardCounters counters, MemoryBudget echoBudget) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
       return;
@@ -38,6 +40,7 @@ final class CounterMeters {
       for (EchoListenerConfig listener : config.echo().listeners()) {
         echo(registry, listener.name(), counters.echo().listener(listener.name()));
       }
+      gauge(registry, "switchboard.echo.buffered.bytes", Tags.empty(), echoBudget, MemoryBudget::held);
     }
     if (config.runs(Role.UDP)) {
       udp(registry, counters.udp());

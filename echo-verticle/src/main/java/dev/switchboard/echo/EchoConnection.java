@@ -5,11 +5,14 @@ import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.framing.FrameDecoder;
+import dev.switchboard.framing.Framing;
 import dev.switchboard.framing.FramingException;
+import dev.switchboard.net.MemoryBudget;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -32,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * reading into its own inbound queue for a while, and the end-of-stream event, which does not pass through that queue,
  * would then overtake data still queued. With auto-read off, Netty reads nothing more, the FIN included, so data and
  * end of stream stay in order and nothing beyond the current read is held.
+ *
+ * <p>What it holds, the unfinished frame and the output not yet sent, is reserved in the service's
+ * {@link MemoryBudget} as it is kept, and given back as frames complete, output is sent, and at close. A connection
+ * that needs more than the budget has left is closed ({@code buffer-budget}), after an error line in the framed modes.
  */
 final class EchoConnection {
 
@@ -50,6 +57,9 @@ final class EchoConnection {
   private final FrameDecoder decoder;
   private final OutputWindow output;
   private final ConnectionClock clock;
+  private final MemoryBudget budget;
+  private final MemoryBudget.Share heldFrame;
+  private final MemoryBudget.Share unsent;
   private final long openedAt = System.nanoTime();
   private long bytesIn;
   private long bytesOut;
@@ -57,22 +67,26 @@ final class EchoConnection {
   private int framesSeen;
   private boolean ending;
   private CloseReason reason;
+  private boolean overBudget;
 
   EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
-                 Consumer<ConnectionEvent> events, StopSignal stopping) {
+                 Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
     this.counters = counters;
     this.events = events;
     this.stopping = stopping;
+    this.budget = budget;
+    this.heldFrame = budget.share();
+    this.unsent = budget.share();
     this.connectionId = counters.nextConnectionId();
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = socket.channelHandlerContext().channel().config();
     this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
     // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
-    this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
+    this.output = new OutputWindow(this::send, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
       counters.readPaused();
     }, () -> channel.setAutoRead(true), clock::activity);
@@ -99,10 +113,16 @@ final class EchoConnection {
       return;
     }
     int framesBefore = framesSeen;
+    // The frames this chunk completes move from the unfinished frame to the output: counted there, not twice.
+    heldFrame.tryResize(0);
     try {
       decoder.decode(chunk, this::echo);
     } catch (FramingException e) {
       refuse(e.kind() == FramingException.Kind.TOO_LONG ? CloseReason.FRAME_TOO_LONG : CloseReason.BAD_FRAME, e.getMessage());
+      return;
+    }
+    if (overBudget || !heldFrame.tryResize(decoder.heldBytes())) {
+      outOfBudget();
       return;
     }
     if (decoder.inFrame()) {
@@ -114,10 +134,22 @@ final class EchoConnection {
   }
 
   private void echo(Buffer frame) {
+    if (overBudget || !unsent.tryReserve(frame.length())) {
+      overBudget = true;
+      return;
+    }
     framesSeen++;
     bytesOut += frame.length();
     counters.bytesOut(frame.length());
     output.write(frame);
+  }
+
+  /**
+   * Writes to the socket and gives back the budget as the bytes leave. Error lines were never reserved; written last,
+   * they complete after every echoed byte, when the share has nothing left to give back.
+   */
+  private Future<Void> send(Buffer data) {
+    return socket.write(data).andThen(done -> unsent.release(data.length()));
   }
 
   private void onEvent(Object event) {
@@ -137,8 +169,13 @@ final class EchoConnection {
     ending = true;
     clock.frameDone();
     Buffer rest = decoder.takeRemainder();
+    heldFrame.close();
     if (rest.length() > 0) {
       echo(rest);
+    }
+    if (overBudget) {
+      outOfBudget();
+      return;
     }
     output.onceFlushed(() -> closeGracefully(CloseReason.EOF));
   }
@@ -146,10 +183,24 @@ final class EchoConnection {
   /** The client broke the framing: it gets one error line and the connection closes. */
   private void refuse(CloseReason why, String message) {
     ending = true;
+    decoder.takeRemainder();
+    heldFrame.close();
     LOG.info("echo {} connection {} from {}: {}, closing", config.name(), connectionId, remote, message);
     output.write(Buffer.buffer("ERR " + message + "\n"));
     output.onceFlushed(() -> closeGracefully(why));
     vertx.setTimer(ERROR_LINGER_MS, t -> closeNow(why));
+  }
+
+  /** The budget has no room for what this connection needs: it gets an error line where the framing has them. */
+  private void outOfBudget() {
+    String message = "out of buffer space (limit " + budget.max() + ")";
+    if (config.framing() != Framing.RAW) {
+      refuse(CloseReason.BUFFER_BUDGET, message);
+    } else {
+      ending = true;
+      LOG.info("echo {} connection {} from {}: {}, closing", config.name(), connectionId, remote, message);
+      closeNow(CloseReason.BUFFER_BUDGET);
+    }
   }
 
   private void expire(CloseReason why) {
@@ -198,6 +249,8 @@ final class EchoConnection {
 
   private void onClosed() {
     clock.stop();
+    heldFrame.close();
+    unsent.close();
     CloseReason why = reason != null ? reason : stopping.stopping() ? CloseReason.SHUTDOWN : CloseReason.RESET;
     counters.closedOpen(why);
     events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, connectionId, config.name(), remote, bytesIn, bytesOut,
