@@ -125,5 +125,10 @@ public final class MemoryBudget {
     public long held() {
       return held;
     }
+
+    /** The budget this is a share of. */
+    public MemoryBudget budget() {
+      return budget;
+    }
   }
 }

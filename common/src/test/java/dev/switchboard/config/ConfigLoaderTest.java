@@ -66,6 +66,9 @@ class ConfigLoaderTest {
     assertThat(config.echo().listeners()).hasSize(1);
     assertThatThrownBy(() -> load(file("y.yaml", "echo:\n  maxBufferedBytes: 0\n")))
         .hasMessageContaining("echo.maxBufferedBytes = 0");
+    assertThat(BridgeConfig.defaults().maxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+    assertThat(load(file("n.yaml", "bridge: {maxBufferedBytes: 3000000}\n")).bridge().maxBufferedBytes())
+        .isEqualTo(3_000_000);
   }
 
   @Test

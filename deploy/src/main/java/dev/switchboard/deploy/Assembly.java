@@ -35,6 +35,7 @@ final class Assembly {
   private final Readiness readiness;
   /** Each service's budget of bytes held for its clients, shared by all its instances. */
   private final MemoryBudget echoBudget;
+  private final MemoryBudget bridgeBudget;
   private UdpService udp;
   private GatewayService gateway;
 
@@ -44,6 +45,7 @@ final class Assembly {
     this.counters = counters;
     this.readiness = new Readiness(vertx, config.roles(), config.cluster());
     this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
+    this.bridgeBudget = new MemoryBudget(config.bridge().maxBufferedBytes());
   }
 
   Future<List<BoundListener>> start() {
@@ -58,7 +60,7 @@ final class Assembly {
       }
     }
     return chain.map(v -> {
-      CounterMeters.bind(config, counters, echoBudget);
+      CounterMeters.bind(config, counters, echoBudget, bridgeBudget);
       return List.copyOf(listeners);
     });
   }
@@ -97,7 +99,7 @@ final class Assembly {
         gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks());
         yield gateway.deploy(config.instances());
       }
-      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge()), config.instances());
+      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances());
     };
   }
 

@@ -30,8 +30,12 @@ final class CounterMeters {
   private CounterMeters() {
   }
 
-  /** @param echoBudget the echo service's {@code echo.maxBufferedBytes} budget */
-  static void bind(SwitchboardConfig config, SwitchboardCounters counters, MemoryBudget echoBudget) {
+  /**
+   * @param echoBudget   {@code echo.maxBufferedBytes}, shared by the echo instances
+   * @param bridgeBudget {@code bridge.maxBufferedBytes}, shared by the bridge instances
+   */
+  static void bind(SwitchboardConfig config, SwitchboardCounters counters, MemoryBudget echoBudget,
+                   MemoryBudget bridgeBudget) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
       return;
@@ -50,6 +54,7 @@ final class CounterMeters {
     }
     if (config.runs(Role.BRIDGE)) {
       bridge(registry, counters.bridge());
+      gauge(registry, "switchboard.bridge.buffered.bytes", Tags.empty(), bridgeBudget, MemoryBudget::held);
     }
   }
 
