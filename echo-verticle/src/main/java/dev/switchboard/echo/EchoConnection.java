@@ -12,7 +12,6 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -68,6 +67,8 @@ final class EchoConnection {
   private boolean ending;
   private CloseReason reason;
   private boolean overBudget;
+  /** Bytes of output given back to the budget so far. */
+  private long released;
 
   EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
                  Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
@@ -86,10 +87,10 @@ final class EchoConnection {
     ChannelConfig channel = socket.channelHandlerContext().channel().config();
     this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
     // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
-    this.output = new OutputWindow(this::send, config.writeQueueBytes(), () -> {
+    this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
       counters.readPaused();
-    }, () -> channel.setAutoRead(true), clock::activity);
+    }, () -> channel.setAutoRead(true), this::sent);
   }
 
   /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */
@@ -145,11 +146,14 @@ final class EchoConnection {
   }
 
   /**
-   * Writes to the socket and gives back the budget as the bytes leave. Error lines were never reserved; written last,
-   * they complete after every echoed byte, when the share has nothing left to give back.
+   * Output has gone out: traffic for the idle deadline, and budget given back. Error lines were never reserved;
+   * written last, they go out after every echoed byte, when the share has nothing left to give back.
    */
-  private Future<Void> send(Buffer data) {
-    return socket.write(data).andThen(done -> unsent.release(data.length()));
+  private void sent() {
+    clock.activity();
+    long flushed = output.flushed();
+    unsent.release(flushed - released);
+    released = flushed;
   }
 
   private void onEvent(Object event) {

@@ -35,13 +35,13 @@ class EchoBudgetTest {
   private static final Logger LOG = LoggerFactory.getLogger(EchoBudgetTest.class);
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final int PARTIAL = 50_000;
+  private static final long BUDGET = 400_000;
 
   @Test
   @DisplayName("connections each holding an unfinished frame: the one that needs more than the budget has left gets an "
       + "error line and is closed (buffer-budget); the others keep working, and the budget returns to 0")
   void partialFramesShareTheBudget(Vertx vertx) throws Exception {
-    long max = 400_000;
-    MemoryBudget budget = new MemoryBudget(max);
+    MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("framing", "line"));
     ListenerCounters counters = echo.counters("line");
     byte[] unfinished = new byte[PARTIAL];
@@ -68,10 +68,10 @@ class EchoBudgetTest {
       ConnectionEvent closed = echo.nextClose(WAIT);
       assertThat(closed.reason()).isEqualTo(CloseReason.BUFFER_BUDGET);
       LOG.info("{} connections held {} bytes of unfinished frames ({} each) within a budget of {}; the next was refused",
-          holding.size(), budget.held(), budget.held() / holding.size(), max);
+          holding.size(), budget.held(), budget.held() / holding.size(), BUDGET);
       // 64 KiB frames cost at most about their size (not twice): 6 of 50 000 bytes fit in 400 000.
-      assertThat(holding.size()).isBetween((int) (max / (64 * 1024)), (int) (max / PARTIAL));
-      assertThat(budget.peak()).isLessThanOrEqualTo(max);
+      assertThat(holding.size()).isBetween((int) (BUDGET / (64 * 1024)), (int) (BUDGET / PARTIAL));
+      assertThat(budget.peak()).isLessThanOrEqualTo(BUDGET);
 
       for (BlockingClient client : holding) {
         client.send("\n");
@@ -99,8 +99,7 @@ class EchoBudgetTest {
   @DisplayName("raw clients that send without reading pin unsent output only up to the budget: past it they are "
       + "closed (buffer-budget), a reading client is still served, and everything is given back")
   void nonReadingClientsShareTheBudget(Vertx vertx) throws Exception {
-    long max = 400_000;
-    MemoryBudget budget = new MemoryBudget(max);
+    MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("writeQueueBytes", "65536"));
     ListenerCounters counters = echo.counters("raw");
     List<BlockingClient> pushers = new ArrayList<>();
@@ -118,8 +117,8 @@ class EchoBudgetTest {
             () -> budget.held() >= heldBefore + 65536 || counters.closed(CloseReason.BUFFER_BUDGET) > 0);
       }
       assertThat(counters.closed(CloseReason.BUFFER_BUDGET)).as("a pusher closed").isPositive();
-      assertThat(budget.peak()).isLessThanOrEqualTo(max);
-      LOG.info("{} non-reading clients: budget peak {} of {}", pushers.size(), budget.peak(), max);
+      assertThat(budget.peak()).isLessThanOrEqualTo(BUDGET);
+      LOG.info("{} non-reading clients: budget peak {} of {}", pushers.size(), budget.peak(), BUDGET);
       try (BlockingClient reader = new BlockingClient(echo.port())) {
         reader.send("still served");
         assertThat(reader.read(12)).isEqualTo("still served");
