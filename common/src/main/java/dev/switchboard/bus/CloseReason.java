@@ -14,6 +14,8 @@ public enum CloseReason {
   FRAME_TOO_LONG,
   /** A length header that is not a length. */
   BAD_FRAME,
+  /** The connection needed more buffer space than was left of the service's {@code maxBufferedBytes}. */
+  BUFFER_BUDGET,
   /** Refused at accept: {@code maxConnections} were open. */
   LIMIT,
   /** The client reset or dropped the connection. */

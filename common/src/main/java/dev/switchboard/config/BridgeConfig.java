@@ -18,11 +18,15 @@ import java.util.List;
  * @param maxFrameBytes   largest frame a client may send; a larger declared length closes the connection ({@code maxFrameBytes})
  * @param maxPendingBytes unsent bytes to a client beyond which it is disconnected as too slow ({@code maxPendingBytes})
  * @param maxConnections  open connections, across all instances; more get an error frame and are closed ({@code maxConnections})
+ * @param maxBufferedBytes bytes all connections together hold, across all instances: unfinished frames from clients and
+ *                        output not yet sent to them. A connection whose frame needs more gets an error frame and is
+ *                        closed; one whose output needs more is closed ({@code maxBufferedBytes}). Default: an eighth
+ *                        of the heap ({@link #DEFAULT_MAX_BUFFERED_BYTES})
  * @param tls             TLS, or null ({@code tls.certPath}, {@code tls.keyPath})
  */
 public record BridgeConfig(String host, int port, AddressPatterns register, AddressPatterns send, AddressPatterns publish,
                            AddressPatterns receive, String token, Duration idleTimeout, int maxFrameBytes,
-                           int maxPendingBytes, int maxConnections, TlsConfig tls) {
+                           int maxPendingBytes, int maxConnections, long maxBufferedBytes, TlsConfig tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7070;
@@ -32,13 +36,23 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
   public static final List<String> DEFAULT_RECEIVE = List.of("echo.events", "udp.datagrams");
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
-  public static final int DEFAULT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
+  /**
+   * Room for the largest message the gateway sends a client by default, a request with a 1 MiB body (base64: 1.4 MB),
+   * and little more: 1000 connections at 8 MiB each (the former default) would have been 16 times the heap.
+   */
+  public static final int DEFAULT_MAX_PENDING_BYTES = 2 * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+  /**
+   * An eighth of the JVM's maximum heap: 60 MiB under {@code switchboard.sh}'s {@code -Xmx512m}, which is what bounds
+   * the sum ({@code maxConnections} x ({@code maxFrameBytes} + {@code maxPendingBytes}) is 6 GiB).
+   */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = Runtime.getRuntime().maxMemory() / 8;
 
   public static BridgeConfig defaults() {
     return new BridgeConfig(DEFAULT_HOST, DEFAULT_PORT, new AddressPatterns(DEFAULT_REGISTER),
         new AddressPatterns(DEFAULT_SEND), new AddressPatterns(List.of()), new AddressPatterns(DEFAULT_RECEIVE), "",
-        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_CONNECTIONS, null);
+        DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_PENDING_BYTES, DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_MAX_BUFFERED_BYTES, null);
   }
 
   static BridgeConfig read(ConfigNode node) {
@@ -57,6 +71,7 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
         node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
         node.integer("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES, 64 * 1024, 1 << 30),
         node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
+        node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE),
         TlsConfig.read(node.child("tls")));
     node.finish();
     return config;

@@ -6,11 +6,29 @@ import java.util.Map;
 
 /**
  * The TCP echo service: one or more listeners ({@code echo.listeners}), by default one raw listener on 127.0.0.1:7007.
+ *
+ * @param listeners        the listeners ({@code listeners})
+ * @param maxBufferedBytes bytes the whole service holds for its clients at once, over every listener: unfinished
+ *                         frames and output not yet sent. A connection that needs more is closed (with an error line in
+ *                         the framed modes). One budget for the service rather than one per listener, because the
+ *                         listeners share one heap ({@code maxBufferedBytes}). Default: an eighth of the heap
+ *                         ({@link #DEFAULT_MAX_BUFFERED_BYTES}).
  */
-public record EchoConfig(List<EchoListenerConfig> listeners) {
+public record EchoConfig(List<EchoListenerConfig> listeners, long maxBufferedBytes) {
+
+  /**
+   * An eighth of the JVM's maximum heap: 60 MiB under {@code switchboard.sh}'s {@code -Xmx512m} (486 MiB usable). With
+   * the gateway's bodies (a quarter) and the bridge (an eighth), the budgets of one process stay within half the heap.
+   */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = Runtime.getRuntime().maxMemory() / 8;
 
   public EchoConfig {
     listeners = List.copyOf(listeners);
+  }
+
+  /** The listeners with the default budget. */
+  public EchoConfig(List<EchoListenerConfig> listeners) {
+    this(listeners, DEFAULT_MAX_BUFFERED_BYTES);
   }
 
   public static EchoConfig defaults() {
@@ -31,7 +49,8 @@ public record EchoConfig(List<EchoListenerConfig> listeners) {
             "'" + listeners.get(i).name() + "' is already the name of listener " + other + " (names must be unique)");
       }
     }
+    long maxBufferedBytes = node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE);
     node.finish();
-    return new EchoConfig(listeners);
+    return new EchoConfig(listeners, maxBufferedBytes);
   }
 }

@@ -21,7 +21,12 @@ public final class BridgeCounters {
     /** A register of an address the connection had already registered: nothing to do, no second consumer. */
     DUPLICATE_REGISTER,
     /** A client that left more than {@code bridge.maxPendingBytes} unread: disconnected. */
-    SLOW_CLIENT
+    SLOW_CLIENT,
+    /**
+     * A connection needed more than was left of {@code bridge.maxBufferedBytes}: for a frame, error frame and
+     * connection closed; for output, disconnected.
+     */
+    BUFFER_BUDGET
   }
 
   private final AtomicInteger open = new AtomicInteger();

@@ -8,7 +8,7 @@ final class DelimiterDecoder implements FrameDecoder {
 
   private final byte[] delimiter;
   private final int maxFrameBytes;
-  private final PartialFrame partial = new PartialFrame();
+  private final PartialFrame partial;
   /** Where the next search for a delimiter starts within the held bytes: what was searched need not be again. */
   private int searched;
 
@@ -18,6 +18,7 @@ final class DelimiterDecoder implements FrameDecoder {
     }
     this.delimiter = delimiter.getBytes();
     this.maxFrameBytes = maxFrameBytes;
+    this.partial = new PartialFrame(maxFrameBytes + this.delimiter.length - 1);
   }
 
   @Override
@@ -67,6 +68,11 @@ final class DelimiterDecoder implements FrameDecoder {
   @Override
   public boolean inFrame() {
     return partial.length() > 0;
+  }
+
+  @Override
+  public int heldBytes() {
+    return partial.heldBytes();
   }
 
   @Override

@@ -22,6 +22,9 @@ public interface FrameDecoder {
   /** True while part of a frame has arrived and the rest has not. */
   boolean inFrame();
 
+  /** The heap the unfinished frame takes (its buffer, room to grow included): what a memory budget counts. */
+  int heldBytes();
+
   /** The bytes of the unfinished frame, emptied from the decoder: what an echo returns at end of stream. */
   Buffer takeRemainder();
 

@@ -19,6 +19,11 @@ final class RawDecoder implements FrameDecoder {
   }
 
   @Override
+  public int heldBytes() {
+    return 0;
+  }
+
+  @Override
   public Buffer takeRemainder() {
     return Buffer.buffer();
   }

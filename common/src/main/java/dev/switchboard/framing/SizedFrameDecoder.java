@@ -20,12 +20,13 @@ final class SizedFrameDecoder implements FrameDecoder {
   private final int headerBytes;
   private final LengthHeader header;
   private final int maxFrameBytes;
-  private final PartialFrame partial = new PartialFrame();
+  private final PartialFrame partial;
 
   private SizedFrameDecoder(int headerBytes, LengthHeader header, int maxFrameBytes) {
     this.headerBytes = headerBytes;
     this.header = header;
     this.maxFrameBytes = maxFrameBytes;
+    this.partial = new PartialFrame(headerBytes + maxFrameBytes);
   }
 
   /** A 4-byte big-endian unsigned length. */
@@ -81,6 +82,11 @@ final class SizedFrameDecoder implements FrameDecoder {
   @Override
   public boolean inFrame() {
     return partial.length() > 0;
+  }
+
+  @Override
+  public int heldBytes() {
+    return partial.heldBytes();
   }
 
   @Override

@@ -56,6 +56,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("buffer budgets: echo and bridge default to an eighth of the heap each, and are read from their keys")
+  void bufferBudgets() throws IOException {
+    assertThat(EchoConfig.defaults().maxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+    SwitchboardConfig config = load(file("m.yaml", """
+        echo: {maxBufferedBytes: 1048576}
+        """));
+    assertThat(config.echo().maxBufferedBytes()).isEqualTo(1 << 20);
+    assertThat(config.echo().listeners()).hasSize(1);
+    assertThatThrownBy(() -> load(file("y.yaml", "echo:\n  maxBufferedBytes: 0\n")))
+        .hasMessageContaining("echo.maxBufferedBytes = 0");
+    assertThat(BridgeConfig.defaults().maxBufferedBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+    assertThat(load(file("n.yaml", "bridge: {maxBufferedBytes: 3000000}\n")).bridge().maxBufferedBytes())
+        .isEqualTo(3_000_000);
+  }
+
+  @Test
   @DisplayName("request body limits: the budget defaults to a quarter of the heap and may pass 2 GiB; the body clocks are read")
   void bodyLimits() throws IOException {
     assertThat(GatewayLimits.defaults().maxBufferedBodyBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);

@@ -172,4 +172,26 @@ class FrameDecoderTest {
     decoder.decode(Buffer.buffer("h\n"), frames::add);
     assertThat(frames).extracting(Buffer::toString).containsExactly("abc\n", "def\n", "gh\n");
   }
+
+  @Test
+  @DisplayName("an unfinished frame takes about its own size, never twice the frame limit, and nothing once taken")
+  void heldBytes() {
+    int limit = 64 * 1024;
+    for (FrameDecoder decoder : List.of(FrameDecoder.create(Framing.LINE, NL, 0, limit),
+        FrameDecoder.create(Framing.LENGTH, NL, 0, limit))) {
+      if (decoder instanceof SizedFrameDecoder) {
+        decoder.decode(Buffer.buffer().appendInt(limit), f -> { });
+      }
+      int most = 0;
+      for (int i = 0; i < limit / 1000; i++) {
+        decoder.decode(Buffer.buffer(new byte[1000]), f -> { });
+        most = Math.max(most, decoder.heldBytes());
+        assertThat(decoder.heldBytes()).isGreaterThanOrEqualTo(1000 * (i + 1));
+      }
+      assertThat(most).as("held at most, %s", decoder.getClass().getSimpleName()).isLessThanOrEqualTo(limit + 4);
+      decoder.takeRemainder();
+      assertThat(decoder.heldBytes()).isZero();
+    }
+    assertThat(FrameDecoder.create(Framing.RAW, NL, 0, limit).heldBytes()).isZero();
+  }
 }

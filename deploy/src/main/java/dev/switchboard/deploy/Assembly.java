@@ -8,6 +8,7 @@ import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.udp.UdpService;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
@@ -32,6 +33,9 @@ final class Assembly {
   private final SwitchboardConfig config;
   private final SwitchboardCounters counters;
   private final Readiness readiness;
+  /** Each service's budget of bytes held for its clients, shared by all its instances. */
+  private final MemoryBudget echoBudget;
+  private final MemoryBudget bridgeBudget;
   private UdpService udp;
   private GatewayService gateway;
 
@@ -40,6 +44,8 @@ final class Assembly {
     this.config = config;
     this.counters = counters;
     this.readiness = new Readiness(vertx, config.roles(), config.cluster());
+    this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
+    this.bridgeBudget = new MemoryBudget(config.bridge().maxBufferedBytes());
   }
 
   Future<List<BoundListener>> start() {
@@ -54,7 +60,7 @@ final class Assembly {
       }
     }
     return chain.map(v -> {
-      CounterMeters.bind(config, counters);
+      CounterMeters.bind(config, counters, echoBudget, bridgeBudget);
       return List.copyOf(listeners);
     });
   }
@@ -84,7 +90,7 @@ final class Assembly {
 
   private Future<List<BoundListener>> deploy(Role role) {
     return switch (role) {
-      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo()), config.instances());
+      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo(), echoBudget), config.instances());
       case UDP -> {
         udp = new UdpService(vertx, config.udp(), counters.udp());
         yield udp.deploy(config.instances());
@@ -93,7 +99,7 @@ final class Assembly {
         gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks());
         yield gateway.deploy(config.instances());
       }
-      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge()), config.instances());
+      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances());
     };
   }
 

@@ -11,6 +11,7 @@ import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.gateway.http.RouteLabels;
+import dev.switchboard.net.MemoryBudget;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,12 @@ final class CounterMeters {
   private CounterMeters() {
   }
 
-  static void bind(SwitchboardConfig config, SwitchboardCounters counters) {
+  /**
+   * @param echoBudget   {@code echo.maxBufferedBytes}, shared by the echo instances
+   * @param bridgeBudget {@code bridge.maxBufferedBytes}, shared by the bridge instances
+   */
+  static void bind(SwitchboardConfig config, SwitchboardCounters counters, MemoryBudget echoBudget,
+                   MemoryBudget bridgeBudget) {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) {
       return;
@@ -38,6 +44,7 @@ final class CounterMeters {
       for (EchoListenerConfig listener : config.echo().listeners()) {
         echo(registry, listener.name(), counters.echo().listener(listener.name()));
       }
+      gauge(registry, "switchboard.echo.buffered.bytes", Tags.empty(), echoBudget, MemoryBudget::held);
     }
     if (config.runs(Role.UDP)) {
       udp(registry, counters.udp());
@@ -47,6 +54,7 @@ final class CounterMeters {
     }
     if (config.runs(Role.BRIDGE)) {
       bridge(registry, counters.bridge());
+      gauge(registry, "switchboard.bridge.buffered.bytes", Tags.empty(), bridgeBudget, MemoryBudget::held);
     }
   }
 

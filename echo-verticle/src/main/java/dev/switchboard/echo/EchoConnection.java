@@ -5,7 +5,9 @@ import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.framing.FrameDecoder;
+import dev.switchboard.framing.Framing;
 import dev.switchboard.framing.FramingException;
+import dev.switchboard.net.MemoryBudget;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -34,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * the FIN (EPOLLRDHUP) makes it read all that is left, auto-read or not, but still before the end-of-stream event,
  * so data and end of stream stay in order. Nothing beyond the current read is held, or, after a FIN, beyond what the
  * kernel had received.
+ *
+ * <p>What it holds, the unfinished frame and the output not yet sent, is reserved in the service's
+ * {@link MemoryBudget} as it is kept, and given back as frames complete, output is sent, and at close. A connection
+ * that needs more than the budget has left is closed ({@code buffer-budget}), after an error line in the framed modes.
  */
 final class EchoConnection {
 
@@ -52,6 +58,9 @@ final class EchoConnection {
   private final FrameDecoder decoder;
   private final OutputWindow output;
   private final ConnectionClock clock;
+  private final MemoryBudget budget;
+  private final MemoryBudget.Share heldFrame;
+  private final MemoryBudget.Share unsent;
   private final long openedAt = System.nanoTime();
   private long bytesIn;
   private long bytesOut;
@@ -61,15 +70,21 @@ final class EchoConnection {
   /** The client has half-closed: nothing is left to read, so reading is never switched on again. */
   private boolean inputEnded;
   private CloseReason reason;
+  private boolean overBudget;
+  /** Bytes of output given back to the budget so far. */
+  private long released;
 
   EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
-                 Consumer<ConnectionEvent> events, StopSignal stopping) {
+                 Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
     this.counters = counters;
     this.events = events;
     this.stopping = stopping;
+    this.budget = budget;
+    this.heldFrame = budget.share();
+    this.unsent = budget.share();
     this.connectionId = counters.nextConnectionId();
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
@@ -93,7 +108,7 @@ final class EchoConnection {
       if (!inputEnded) {
         channel.setAutoRead(true);
       }
-    }, clock::activity);
+    }, this::sent);
   }
 
   /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */
@@ -117,10 +132,16 @@ final class EchoConnection {
       return;
     }
     int framesBefore = framesSeen;
+    // The frames this chunk completes move from the unfinished frame to the output: counted there, not twice.
+    heldFrame.tryResize(0);
     try {
       decoder.decode(chunk, this::echo);
     } catch (FramingException e) {
       refuse(e.kind() == FramingException.Kind.TOO_LONG ? CloseReason.FRAME_TOO_LONG : CloseReason.BAD_FRAME, e.getMessage());
+      return;
+    }
+    if (overBudget || !heldFrame.tryResize(decoder.heldBytes())) {
+      outOfBudget();
       return;
     }
     if (decoder.inFrame()) {
@@ -132,10 +153,25 @@ final class EchoConnection {
   }
 
   private void echo(Buffer frame) {
+    if (overBudget || !unsent.tryReserve(frame.length())) {
+      overBudget = true;
+      return;
+    }
     framesSeen++;
     bytesOut += frame.length();
     counters.bytesOut(frame.length());
     output.write(frame);
+  }
+
+  /**
+   * Output has gone out: traffic for the idle deadline, and budget given back. Error lines were never reserved;
+   * written last, they go out after every echoed byte, when the share has nothing left to give back.
+   */
+  private void sent() {
+    clock.activity();
+    long flushed = output.flushed();
+    unsent.release(flushed - released);
+    released = flushed;
   }
 
   private void onEvent(Object event) {
@@ -156,8 +192,13 @@ final class EchoConnection {
     ending = true;
     clock.frameDone();
     Buffer rest = decoder.takeRemainder();
+    heldFrame.close();
     if (rest.length() > 0) {
       echo(rest);
+    }
+    if (overBudget) {
+      outOfBudget();
+      return;
     }
     output.onceFlushed(() -> closeGracefully(CloseReason.EOF));
   }
@@ -165,10 +206,24 @@ final class EchoConnection {
   /** The client broke the framing: it gets one error line and the connection closes. */
   private void refuse(CloseReason why, String message) {
     ending = true;
+    decoder.takeRemainder();
+    heldFrame.close();
     LOG.info("echo {} connection {} from {}: {}, closing", config.name(), connectionId, remote, message);
     output.write(Buffer.buffer("ERR " + message + "\n"));
     output.onceFlushed(() -> closeGracefully(why));
     vertx.setTimer(ERROR_LINGER_MS, t -> closeNow(why));
+  }
+
+  /** The budget has no room for what this connection needs: it gets an error line where the framing has them. */
+  private void outOfBudget() {
+    String message = "out of buffer space (limit " + budget.max() + ")";
+    if (config.framing() != Framing.RAW) {
+      refuse(CloseReason.BUFFER_BUDGET, message);
+    } else {
+      ending = true;
+      LOG.info("echo {} connection {} from {}: {}, closing", config.name(), connectionId, remote, message);
+      closeNow(CloseReason.BUFFER_BUDGET);
+    }
   }
 
   private void expire(CloseReason why) {
@@ -217,6 +272,8 @@ final class EchoConnection {
 
   private void onClosed() {
     clock.stop();
+    heldFrame.close();
+    unsent.close();
     CloseReason why = reason != null ? reason : stopping.stopping() ? CloseReason.SHUTDOWN : CloseReason.RESET;
     counters.closedOpen(why);
     events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, connectionId, config.name(), remote, bytesIn, bytesOut,

@@ -6,6 +6,7 @@ import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
+import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,16 +30,18 @@ final class EchoListener {
   private final ListenerCounters counters;
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
+  private final MemoryBudget budget;
   private final Buffer refusal;
   private boolean warnedNoHalfClose;
 
   EchoListener(Vertx vertx, EchoListenerConfig config, ListenerCounters counters, Consumer<ConnectionEvent> events,
-               StopSignal stopping) {
+               StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
     this.events = events;
     this.stopping = stopping;
+    this.budget = budget;
     this.refusal = Buffer.buffer("ERR too many connections (limit " + config.maxConnections() + ")\n");
   }
 
@@ -86,7 +89,8 @@ final class EchoListener {
           RemoteAddress.of(socket), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
       return;
     }
-    boolean halfClose = new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping).start();
+    boolean halfClose = new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping,
+        budget).start();
     if (!halfClose && !warnedNoHalfClose) {
       warnedNoHalfClose = true;
       LOG.warn("echo listener {}: this transport cannot half-close ({}); a client's shutdown(SHUT_WR) closes the "

@@ -6,6 +6,7 @@ import dev.switchboard.config.EchoConfig;
 import dev.switchboard.counters.EchoCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,13 +21,19 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
 
   private final EchoConfig config;
   private final EchoCounters counters;
+  private final MemoryBudget budget;
   private volatile List<BoundListener> bound = List.of();
   private volatile boolean stopping;
 
-  /** @param counters shared by every instance of the service, so that limits and totals are per listener */
-  public EchoVerticle(EchoConfig config, EchoCounters counters) {
+  /**
+   * @param counters shared by every instance of the service, so that limits and totals are per listener
+   * @param budget   the bytes all connections of the service may hold ({@code echo.maxBufferedBytes}), shared by
+   *                 every instance
+   */
+  public EchoVerticle(EchoConfig config, EchoCounters counters, MemoryBudget budget) {
     this.config = config;
     this.counters = counters;
+    this.budget = budget;
   }
 
   @Override
@@ -36,7 +43,7 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
         message -> message.reply(message.body(), fromThisNode));
     List<Future<BoundListener>> listening = config.listeners().stream()
         .map(listener -> new EchoListener(vertx, listener, counters.listener(listener.name()),
-            event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping).listen())
+            event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping, budget).listen())
         .toList();
     return Future.all(listening)
         .onSuccess(all -> bound = all.list())

@@ -9,6 +9,7 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.counters.EchoCounters;
 import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,8 +20,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** An echo service deployed for one test, with its counters and a queue of the events it published. */
-record RunningEcho(List<BoundListener> listeners, EchoCounters counters, BlockingQueue<ConnectionEvent> events) {
+/** An echo service deployed for one test, with its counters, its memory budget and a queue of the events it published. */
+record RunningEcho(List<BoundListener> listeners, EchoCounters counters, MemoryBudget budget,
+                   BlockingQueue<ConnectionEvent> events) {
 
   /**
    * A listener configured exactly as a user would, through the configuration reader: {@code "framing", "line", ...}
@@ -36,13 +38,19 @@ record RunningEcho(List<BoundListener> listeners, EchoCounters counters, Blockin
   }
 
   static RunningEcho start(Vertx vertx, EchoListenerConfig... listeners) throws Exception {
+    return start(vertx, new MemoryBudget(EchoConfig.DEFAULT_MAX_BUFFERED_BYTES), listeners);
+  }
+
+  /** With a budget of its own ({@code echo.maxBufferedBytes}), which the test can watch. */
+  static RunningEcho start(Vertx vertx, MemoryBudget budget, EchoListenerConfig... listeners) throws Exception {
     EchoCounters counters = new EchoCounters();
     BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
     vertx.eventBus().<JsonObject>consumer(EchoBus.EVENTS, m -> events.add(ConnectionEvent.fromJson(m.body())))
         .completion().await(10, TimeUnit.SECONDS);
-    EchoVerticle verticle = new EchoVerticle(new EchoConfig(List.of(listeners)), counters);
+    EchoVerticle verticle = new EchoVerticle(new EchoConfig(List.of(listeners), budget.max()), counters,
+        budget);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-    return new RunningEcho(verticle.boundListeners(), counters, events);
+    return new RunningEcho(verticle.boundListeners(), counters, budget, events);
   }
 
   int port() {

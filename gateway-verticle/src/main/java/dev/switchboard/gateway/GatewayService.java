@@ -3,9 +3,9 @@ package dev.switchboard.gateway;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -26,7 +26,7 @@ public final class GatewayService {
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final InFlightLimits inFlight;
-  private final BodyBudget bodyBudget;
+  private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
@@ -40,7 +40,7 @@ public final class GatewayService {
     this.counters = counters;
     GatewayLimits limits = config.limits();
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
-    this.bodyBudget = new BodyBudget(limits.maxBufferedBodyBytes());
+    this.bodyBudget = new MemoryBudget(limits.maxBufferedBodyBytes());
     this.rateLimiter = limits.rateLimit().newLimiter();
   }
 
@@ -68,7 +68,7 @@ public final class GatewayService {
   }
 
   /** The request body bytes held, for tests and metrics. */
-  public BodyBudget bodyBudget() {
+  public MemoryBudget bodyBudget() {
     return bodyBudget;
   }
 }

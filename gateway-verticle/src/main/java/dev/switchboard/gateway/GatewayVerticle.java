@@ -14,7 +14,6 @@ import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.gateway.http.RequestTimer;
 import dev.switchboard.gateway.http.RouteLabels;
-import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
@@ -25,6 +24,7 @@ import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -58,7 +58,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final InFlightLimits inFlight;
-  private final BodyBudget bodyBudget;
+  private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
@@ -66,7 +66,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
-  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, BodyBudget bodyBudget,
+  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
                   SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness) {
     this.config = config;
     this.counters = counters;

@@ -5,6 +5,7 @@ import dev.switchboard.counters.BridgeCounters.Refusal;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Accepted;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Refused;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
+import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * declared length over {@code maxFrameBytes} before its payload is held (error frame, then close), and passes on only
  * frames the {@link BridgeFrameValidator} accepts, one at a time. Any other frame gets an error frame here and the
  * connection goes on. So the bridge's own parser always holds whole, readable frames, and what a connection holds
- * unprocessed is at most one frame.
+ * unprocessed is at most one frame. The bytes of that unfinished frame are reserved in the bridge's
+ * {@link MemoryBudget} ({@code maxBufferedBytes}, shared by every connection) as they arrive: a frame the budget has no
+ * room for gets an error frame, and the connection closes.
  *
  * <p>It also keeps the addresses the connection registered: the Vert.x bridge would replace its consumer for an
  * address registered twice without unregistering the first, which then outlives the connection. A second register
@@ -45,15 +48,18 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
   private final BridgeCounters counters;
   private final ThrottledWarning warnings;
   private final String remote;
+  private final MemoryBudget.Share unfinished;
   private final Set<String> registered = new HashSet<>();
   private boolean closing;
 
   /**
    * @param registrable whether the bridge registers an address (its allow-lists): then a register frame creates a
    *                    consumer, and a second one for the same address would create a stray
+   * @param unfinished  this connection's share of the bridge's budget, closed by the bridge when the connection ends
    */
   BridgeFrameFilter(BridgeFrameValidator validator, Predicate<String> registrable, int maxFrameBytes,
-                    BridgeCounters counters, ThrottledWarning warnings, String remote) {
+                    BridgeCounters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished) {
+    this.unfinished = unfinished;
     this.validator = validator;
     this.registrable = registrable;
     this.maxFrameBytes = maxFrameBytes;
@@ -69,6 +75,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
       return;
     }
     if (in.readableBytes() < 4) {
+      holdUnfinished(ctx, in);
       return;
     }
     long length = in.getUnsignedInt(in.readerIndex());
@@ -79,9 +86,14 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
       return;
     }
     if (in.readableBytes() < 4 + length) {
+      holdUnfinished(ctx, in);
       return;
     }
     ByteBuf frame = in.readSlice(4 + (int) length);
+    holdUnfinished(ctx, in);
+    if (closing) {
+      return;
+    }
     Verdict verdict = validator.check(Buffer.buffer(ByteBufUtil.getBytes(frame, frame.readerIndex() + 4, (int) length)));
     if (verdict instanceof Refused refused) {
       counters.count("invalid_token".equals(refused.code()) ? Refusal.INVALID_TOKEN : Refusal.INVALID_FRAME);
@@ -100,6 +112,16 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
       registered.remove(accepted.address());
     }
     out.add(accepted.rewritten() == null ? frame.retain() : encode(accepted.rewritten()));
+  }
+
+  /** Reserves what is left in the input after the frames taken from it: the next, unfinished frame. */
+  private void holdUnfinished(ChannelHandlerContext ctx, ByteBuf in) {
+    if (!unfinished.tryResize(in.readableBytes())) {
+      in.skipBytes(in.readableBytes());
+      unfinished.close();
+      counters.count(Refusal.BUFFER_BUDGET);
+      refuseAndClose(ctx, "out of buffer space (limit " + unfinished.budget().max() + ")");
+    }
   }
 
   @Override

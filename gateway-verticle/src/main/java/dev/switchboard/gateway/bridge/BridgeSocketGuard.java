@@ -2,6 +2,7 @@ package dev.switchboard.gateway.bridge;
 
 import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * What the Vert.x bridge lacks on output: a bound on what waits unsent for a client that does not read (the bridge
  * writes every message without looking at the write queue). Past {@code maxPendingBytes} the connection is closed
  * with a log line. It counts
- * the bytes the bridge writes, before TLS encrypts them.
+ * the bytes the bridge writes, before TLS encrypts them. The same bytes are reserved in the bridge's
+ * {@link MemoryBudget} ({@code maxBufferedBytes}, shared by every connection) until they are written: a write the
+ * budget has no room for closes the connection too.
  */
 final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
 
@@ -23,11 +26,14 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private final int maxPendingBytes;
   private final BridgeCounters counters;
   private final String remote;
+  private final MemoryBudget.Share unsent;
   private long pending;
   private boolean closing;
 
-  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote) {
+  /** @param unsent this connection's share of the bridge's budget, closed by the bridge when the connection ends */
+  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share unsent) {
     this.maxPendingBytes = maxPendingBytes;
+    this.unsent = unsent;
     this.counters = counters;
     this.remote = remote;
   }
@@ -38,19 +44,40 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
       int bytes = buf.readableBytes();
       pending += bytes;
       if (pending > maxPendingBytes && !closing) {
-        closing = true;
-        counters.count(Refusal.SLOW_CLIENT);
-        LOG.info("bridge client {}: {} bytes unread, closing", remote, pending);
-        ReferenceCountUtil.release(msg);
-        promise.tryFailure(new IllegalStateException("bridge client too slow"));
-        ctx.close();
+        refuse(ctx, msg, promise, Refusal.SLOW_CLIENT, pending + " bytes unread");
+        return;
+      }
+      if (!unsent.tryReserve(bytes)) {
+        pending -= bytes;
+        if (!closing) {
+          refuse(ctx, msg, promise, Refusal.BUFFER_BUDGET, "out of buffer space (limit " + maxBufferedBytes() + ")");
+        } else {
+          ReferenceCountUtil.release(msg);
+          promise.tryFailure(new IllegalStateException("bridge client closing"));
+        }
         return;
       }
       ChannelPromise tracked = promise.unvoid();
-      tracked.addListener(done -> pending -= bytes);
+      tracked.addListener(done -> {
+        pending -= bytes;
+        unsent.release(bytes);
+      });
       ctx.write(msg, tracked);
     } else {
       ctx.write(msg, promise);
     }
+  }
+
+  private long maxBufferedBytes() {
+    return unsent.budget().max();
+  }
+
+  private void refuse(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, Refusal why, String reason) {
+    closing = true;
+    counters.count(why);
+    LOG.info("bridge client {}: {}, closing", remote, reason);
+    ReferenceCountUtil.release(msg);
+    promise.tryFailure(new IllegalStateException("bridge client " + remote + ": " + reason));
+    ctx.close();
   }
 }

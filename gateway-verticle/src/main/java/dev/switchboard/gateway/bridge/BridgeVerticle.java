@@ -6,7 +6,9 @@ import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.net.MemoryBudget;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -37,15 +39,20 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
 
   private final BridgeConfig config;
   private final BridgeCounters counters;
+  private final MemoryBudget budget;
   private final BridgeFrameValidator validator;
   private final ThrottledWarning warnings = new ThrottledWarning(LOG);
   private final Buffer tooMany;
   private volatile List<BoundListener> bound = List.of();
 
-  /** @param counters shared by every instance: the connection limit counts across them */
-  public BridgeVerticle(BridgeConfig config, BridgeCounters counters) {
+  /**
+   * @param counters shared by every instance: the connection limit counts across them
+   * @param budget   the bytes all connections may hold ({@code bridge.maxBufferedBytes}), shared by every instance
+   */
+  public BridgeVerticle(BridgeConfig config, BridgeCounters counters, MemoryBudget budget) {
     this.config = config;
     this.counters = counters;
+    this.budget = budget;
     this.validator = new BridgeFrameValidator(config.token());
     this.tooMany = Buffer.buffer(BridgeFrameFilter.frameBytes(new JsonObject().put("type", "err")
         .put("message", "too many connections (limit " + config.maxConnections() + ")")));
@@ -88,14 +95,25 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
       socket.close();
       return;
     }
-    socket.closeHandler(v -> counters.closed());
+    MemoryBudget.Share unfinished = budget.share();
+    MemoryBudget.Share unsent = budget.share();
+    socket.closeHandler(v -> {
+      counters.closed();
+      unfinished.close();
+      unsent.close();
+    });
     // After TLS (so they see plain frames) and before Vert.x's handler, which feeds the bridge's parser.
     ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+    // With Netty's default watermark (64 KiB), Vert.x 5 keeps what a client does not read in an outbound queue of its
+    // own, above the pipeline, where neither maxPendingBytes nor the budget would see it: the channel stays writable,
+    // and the guard is what bounds the output.
+    vertxHandler.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(Integer.MAX_VALUE / 2, Integer.MAX_VALUE));
     vertxHandler.pipeline()
         .addBefore(vertxHandler.name(), "switchboard-bridge-guard",
-            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote))
+            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote, unsent))
         .addBefore(vertxHandler.name(), "switchboard-bridge-frames",
-            new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), counters, warnings, remote));
+            new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), counters, warnings, remote,
+                unfinished));
     protocol.handle(socket);
   }
 

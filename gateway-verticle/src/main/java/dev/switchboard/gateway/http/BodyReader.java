@@ -4,9 +4,9 @@ import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
-import dev.switchboard.gateway.protect.BodyBudget;
 import dev.switchboard.gateway.protect.BodyClock;
 import dev.switchboard.gateway.protect.BodyClocks;
+import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Reads request bodies, on HTTP/1 and HTTP/2 alike, and answers for them when they go wrong. A body read whole is
  * kept up to the route's limit (413 past it: a declared Content-Length over it before any of the body is read),
- * within the gateway's {@link BodyBudget} (503 with {@code Retry-After} when its bytes would pass
+ * within the gateway's body budget, a {@link MemoryBudget} (503 with {@code Retry-After} when its bytes would pass
  * {@code limits.maxBufferedBodyBytes}: at once when a declared length does not fit, else as the chunk that would
  * pass it arrives), and within its {@link BodyClock}s (408). What it holds is reserved as it arrives and released when
  * the request ends, however it ends: answered, refused, timed out, or closed or reset by the client. A streamed body
@@ -31,11 +31,11 @@ public final class BodyReader {
 
   private final GatewayCounters counters;
   private final ErrorResponses errors;
-  private final BodyBudget budget;
+  private final MemoryBudget budget;
   private final BodyClocks clocks;
 
   public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, ErrorResponses errors,
-                    BodyBudget budget) {
+                    MemoryBudget budget) {
     this.counters = counters;
     this.errors = errors;
     this.budget = budget;

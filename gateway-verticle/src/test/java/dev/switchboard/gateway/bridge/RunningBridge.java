@@ -4,13 +4,14 @@ import dev.switchboard.config.BridgeConfig;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.counters.BridgeCounters;
+import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A bridge on an ephemeral port with the given {@code bridge.*} keys, and its counters. */
-record RunningBridge(int port, BridgeCounters counters, BridgeConfig config) {
+/** A bridge on an ephemeral port with the given {@code bridge.*} keys, its counters and its memory budget. */
+record RunningBridge(int port, BridgeCounters counters, BridgeConfig config, MemoryBudget budget) {
 
   static RunningBridge start(Vertx vertx, String... keyValues) throws Exception {
     Map<String, String> keys = new HashMap<>(Map.of("bridge.port", "0"));
@@ -19,8 +20,9 @@ record RunningBridge(int port, BridgeCounters counters, BridgeConfig config) {
     }
     BridgeConfig config = ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())).bridge();
     BridgeCounters counters = new BridgeCounters();
-    BridgeVerticle verticle = new BridgeVerticle(config, counters);
+    MemoryBudget budget = new MemoryBudget(config.maxBufferedBytes());
+    BridgeVerticle verticle = new BridgeVerticle(config, counters, budget);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-    return new RunningBridge(verticle.boundListeners().get(0).port(), counters, config);
+    return new RunningBridge(verticle.boundListeners().get(0).port(), counters, config, budget);
   }
 }
