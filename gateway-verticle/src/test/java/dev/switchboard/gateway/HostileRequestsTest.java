@@ -99,6 +99,7 @@ class HostileRequestsTest {
       "relative target | GET apps/hello/ HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n",
       "path above the root | GET /apps/hello/../../../etc HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n",
       "encoded dots above the root | GET /%2e%2e/%2E%2E/x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n",
+      "encoded slashes | GET /apps/echo/..%2f..%2fhealth HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n",
       "garbled version | GET /apps/hello/ HTT\u00c9/1.1\\r\\nHost: x\\r\\n\\r\\n",
   })
   @DisplayName("a request that is malformed or ambiguous gets one HTTP/1.1 400 with a reason, and the connection closes")
@@ -112,12 +113,15 @@ class HostileRequestsTest {
   }
 
   @Test
-  @DisplayName("a well-formed version this server does not speak is 505, in HTTP/1.1, not the client's version")
+  @DisplayName("another major version is 505, in HTTP/1.1, not the client's version; a higher minor version is HTTP/1.1")
   void unsupportedVersion(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");
     String response = exchange(gateway.port(), "GET /apps/hello/ HTTP/2.0\r\nHost: x\r\n\r\n");
     assertThat(response).startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n")
         .endsWith("HTTP version HTTP/2.0 is not supported\n");
+    // RFC 9110 §2.5: a higher minor version is read as the highest one spoken.
+    assertThat(exchange(gateway.port(), "GET /apps/hello/ HTTP/1.8\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 ").endsWith("Hello, world!");
   }
 
   @Test

@@ -32,12 +32,18 @@ final class RequestScreen {
     HttpVersion version = request.protocolVersion();
     // Netty hands over the constants for exactly "HTTP/1.1" and "HTTP/1.0"; anything else is another version.
     if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
-      // Netty reads any PROTOCOL/digits.digits; its text is rebuilt from the numbers ("HTTP/1.01" reads as 1.1).
-      boolean otherHttp = version.protocolName().equals("HTTP") && version.majorVersion() < 10
-          && version.minorVersion() < 10 && !version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0);
-      return refused(otherHttp
-          ? new RejectedRequest(505, "HTTP version " + version.text() + " is not supported")
-          : new RejectedRequest(400, "malformed protocol version"));
+      // Netty reads any PROTOCOL/digits.digits and rebuilds its text from the numbers; it hands over its constants
+      // for exactly "HTTP/1.1" and "HTTP/1.0", so another object equal to one of them was spelt another way.
+      boolean http = version.protocolName().equals("HTTP") && version.majorVersion() < 10 && version.minorVersion() < 10;
+      if (!http || version.equals(HttpVersion.HTTP_1_1) || version.equals(HttpVersion.HTTP_1_0)) {
+        return refused(new RejectedRequest(400, "malformed protocol version"));
+      }
+      if (version.majorVersion() != 1) {
+        return refused(new RejectedRequest(505, "HTTP version " + version.text() + " is not supported"));
+      }
+      // RFC 9110 §2.5: a higher minor version of a major version we speak is read as the highest we speak.
+      request.setProtocolVersion(HttpVersion.HTTP_1_1);
+      version = HttpVersion.HTTP_1_1;
     }
     if (folded) {
       return refused(new RejectedRequest(400, "obsolete line folding in a header"));

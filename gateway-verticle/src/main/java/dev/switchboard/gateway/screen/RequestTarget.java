@@ -44,6 +44,11 @@ public final class RequestTarget {
     int queryStart = target.indexOf('?', pathStart);
     int pathEnd = queryStart < 0 ? target.length() : queryStart;
     String path = target.substring(pathStart, pathEnd);
+    if (hasEscapedSeparatorOrNul(path)) {
+      // Decoded into PATH_INFO, %2F would be a separator the dot-segment removal never saw (../%2F.. climbs out);
+      // refused, as Apache does by default, rather than decoded first, as nginx does.
+      throw new Invalid("request path holds an escaped slash, backslash or NUL");
+    }
     String normal = removeDotSegments(decodeUnreserved(path));
     return normal.equals(path) ? target : target.substring(0, pathStart) + normal + target.substring(pathEnd);
   }
@@ -67,6 +72,16 @@ public final class RequestTarget {
 
   private static boolean startsWithIgnoreCase(String text, String prefix) {
     return text.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
+
+  private static boolean hasEscapedSeparatorOrNul(String path) {
+    for (int i = path.indexOf('%'); i >= 0 && i + 2 < path.length(); i = path.indexOf('%', i + 1)) {
+      int value = hexByte(path.charAt(i + 1), path.charAt(i + 2));
+      if (value == '/' || value == '\\' || value == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Decodes {@code %XX} where XX is an unreserved character; every other escape is left as it is. */

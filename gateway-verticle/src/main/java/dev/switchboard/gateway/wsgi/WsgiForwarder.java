@@ -165,6 +165,17 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       new StreamRelay(vertx, ctx, answer, config, counters).start();
       return;
     }
+    try {
+      write(answer, response, head);
+    } catch (NullPointerException connectionFailed) {
+      // Vert.x 5.0.7 throws this from its HTTP/2 error handling when the answer is written on a connection that a
+      // client's malformed frames have just failed, before the stream knows it is closed: the client is gone.
+      LOG.debug("request {}: answer not delivered, the HTTP/2 connection failed: {}", RequestIds.of(ctx),
+          connectionFailed.getMessage());
+    }
+  }
+
+  private void write(WsgiResponse answer, HttpServerResponse response, boolean head) {
     ResponseHead.apply(answer, response);
     if (answer.streamed()) {
       // HEAD: the head is the whole answer; the application need not produce the body.

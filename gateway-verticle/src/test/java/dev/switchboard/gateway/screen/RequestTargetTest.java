@@ -19,7 +19,7 @@ class RequestTargetTest {
       "/a/b/., /a/b/",
       "/a/%2e%2E/b, /b",
       "/%7Euser/%41, /~user/A",
-      "/a/%2F/b, /a/%2F/b",
+      "/a/%41%2c/b, /a/A%2c/b",
       "/a/..b/.c, /a/..b/.c",
       "/a/b/../c?x=/../.., /a/c?x=/../..",
       "http://host/a/../b?q, http://host/b?q",
@@ -31,7 +31,7 @@ class RequestTargetTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"/..", "/a/../..", "/%2e%2e/x", "a/b", "http:/x", "http://host", "ftp://h/x", "/a#frag", "/a\tb", "*"})
+  @CsvSource({"/..", "/a/../..", "/%2e%2e/x", "/a/..%2f..%2fb", "/a%5c..", "/a%00b", "a/b", "http:/x", "http://host", "ftp://h/x", "/a#frag", "/a\tb", "*"})
   @DisplayName("a path above the root, a relative or foreign target, a fragment, a control character: refused")
   void refused(String target) {
     assertThatThrownBy(() -> RequestTarget.normalise("GET", target)).isInstanceOf(RequestTarget.Invalid.class);
