@@ -61,6 +61,7 @@ class BusClient:
         self._max_backoff = max_backoff
         self._ssl = ssl_context
         self._sock = None
+        self._reader_thread = None
         self._write_lock = threading.Lock()
         self._handlers = {}
         self._pending = {}
@@ -73,7 +74,8 @@ class BusClient:
     def connect(self):
         """Connects (raising if the bridge cannot be reached) and starts the reader and ping threads."""
         self._open()
-        threading.Thread(target=self._read_loop, name="switchboard-bus-reader", daemon=True).start()
+        self._reader_thread = threading.Thread(target=self._read_loop, name="switchboard-bus-reader", daemon=True)
+        self._reader_thread.start()
         threading.Thread(target=self._ping_loop, name="switchboard-bus-ping", daemon=True).start()
         return self
 
@@ -89,10 +91,27 @@ class BusClient:
             self._write({"type": "register", "address": address})
         self._connected.set()
 
-    def close(self):
+    def close(self, timeout=5.0):
+        """Closes the connection; the reader thread is done with the socket before its descriptor is released.
+
+        Closing the socket straight away, while the reader thread was about to read it again, let the OS hand the same
+        descriptor number to the next socket the process opened, and the reader (OpenSSL keeps the bare number) then
+        read that socket's bytes: a TLS connection opened right after close() lost records ("bad record mac", "wrong
+        version number"). So: shut the socket down (the reader sees the end of the stream and stops), wait for the
+        reader, and only then close (under the write lock, so that no write is under way either).
+        """
         self._closed.set()
         sock = self._sock
-        if sock is not None:
+        if sock is None:
+            return
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        reader = self._reader_thread
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(timeout)
+        with self._write_lock:
             try:
                 sock.close()
             except OSError:

@@ -1,4 +1,6 @@
 import socket
+import threading
+import time
 import unittest
 
 from switchboard.bus import BusClient
@@ -33,6 +35,22 @@ class TokenTest(unittest.TestCase):
         client, bridge = self.client_and_bridge_end(None)
         client._write({"type": "ping"})
         self.assertEqual(bridge.read(), {"type": "ping"})
+
+
+class CloseTest(unittest.TestCase):
+    def test_reader_done_before_the_socket_is_released(self):
+        """close() returns once the reader thread has stopped: its descriptor cannot go to the next socket under it."""
+        left, right = socket.socketpair()
+        self.addCleanup(right.close)
+        client = BusClient("127.0.0.1", 0)
+        client._sock = left
+        client._reader = FrameReader(left)
+        client._reader_thread = threading.Thread(target=client._read_loop, daemon=True)
+        client._reader_thread.start()
+        time.sleep(0.1)  # the reader is blocked in recv
+        client.close()
+        self.assertFalse(client._reader_thread.is_alive())
+        self.assertEqual(left.fileno(), -1)
 
 
 if __name__ == "__main__":
