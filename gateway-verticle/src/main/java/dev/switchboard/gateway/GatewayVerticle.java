@@ -182,7 +182,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     ctx.next();
   }
 
-  /** HTTP/1 requests are refused by the screening decoder; this one has a routing context. */
+  /** A request whose decoding failed: refused by the screen, or by Netty's own checks. */
   private void refuseInvalid(HttpServerRequest request, ErrorResponses errors) {
     refuse(request, RejectedRequest.of(request.decoderResult().cause(), config.limits()), errors);
   }

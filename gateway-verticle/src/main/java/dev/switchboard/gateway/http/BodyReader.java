@@ -64,6 +64,13 @@ public final class BodyReader {
       overBudget(ctx);
       return;
     }
+    if (declared == 0 || declared < 0 && request.version() != HttpVersion.HTTP_2
+        && request.getHeader("Transfer-Encoding") == null) {
+      // HTTP/1.x without a length or a transfer coding has no body (RFC 9112 §6.3): nothing to hold or to time, so
+      // a GET costs no clock and no reservation.
+      request.endHandler(v -> onBody.handle(Buffer.buffer()));
+      return;
+    }
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
       request.response().writeContinue();
     }
