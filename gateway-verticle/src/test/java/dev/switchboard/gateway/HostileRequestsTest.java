@@ -79,6 +79,11 @@ class HostileRequestsTest {
     return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** The JSON body of a raw exchange. */
+  private static JsonObject jsonBody(String response) {
+    return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+  }
+
   private static int responses(String text) {
     return text.split("HTTP/1\\.[01] \\d{3}", -1).length - 1;
   }
@@ -141,13 +146,13 @@ class HostileRequestsTest {
     String viaHello = exchange(gateway.port(),
         "GET /apps/hello/../echo/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(viaHello).startsWith("HTTP/1.1 200 ");
-    JsonObject echoed = new JsonObject(viaHello.substring(viaHello.indexOf("\r\n\r\n") + 4));
+    JsonObject echoed = jsonBody(viaHello);
     assertThat(echoed.getJsonObject("environ").getString("SCRIPT_NAME")).isEqualTo("/apps/echo");
     assertThat(echoed.getJsonObject("environ").getString("PATH_INFO")).isEqualTo("/x");
 
     String encoded = exchange(gateway.port(),
         "GET /apps/echo/a/b/%2e%2e/%2E%2e/c/./d HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    JsonObject environ = new JsonObject(encoded.substring(encoded.indexOf("\r\n\r\n") + 4)).getJsonObject("environ");
+    JsonObject environ = jsonBody(encoded).getJsonObject("environ");
     assertThat(environ.getString("PATH_INFO")).isEqualTo("/c/d");
   }
 
@@ -189,9 +194,9 @@ class HostileRequestsTest {
     String posted = exchange(gateway.port(), "POST /apps/echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
         + "Connection: close\r\n\r\nhello");
     assertThat(posted).startsWith("HTTP/1.1 200 ");
-    assertThat(new JsonObject(posted.substring(posted.indexOf("\r\n\r\n") + 4)).getString("body")).isEqualTo("aGVsbG8=");
+    assertThat(jsonBody(posted).getString("body")).isEqualTo("aGVsbG8=");
     String dots = exchange(gateway.port(), "GET /apps/hello/../echo/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    assertThat(new JsonObject(dots.substring(dots.indexOf("\r\n\r\n") + 4)).getJsonObject("environ").getString("PATH_INFO"))
+    assertThat(jsonBody(dots).getJsonObject("environ").getString("PATH_INFO"))
         .isEqualTo("/x");
     String badHost = exchange(gateway.port(), "GET /apps/hello/ HTTP/1.1\r\nHost: a%41\r\n\r\n"
         + "GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n");
