@@ -22,10 +22,13 @@ import java.util.List;
  * @param joinTimeout       start-up fails when the node has not joined within this ({@code joinTimeout})
  * @param heartbeatInterval how often members send heartbeats ({@code heartbeatInterval})
  * @param maxNoHeartbeat    a member silent for this long is removed and its consumers forgotten ({@code maxNoHeartbeat})
+ * @param drain             on stop, how long the node keeps answering requests already routed to it after telling the
+ *                          other members to send new ones elsewhere ({@code drain})
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, int portCount, List<String> members,
                             String eventBusHost, int eventBusPort, String publicHost, int publicPort,
-                            int minMembers, Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat) {
+                            int minMembers, Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat,
+                            Duration drain) {
 
   public static final String DEFAULT_NAME = "switchboard";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -36,6 +39,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_NO_HEARTBEAT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(3);
 
   public ClusterConfig {
     members = List.copyOf(members);
@@ -43,7 +47,8 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
 
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, DEFAULT_MEMBERS,
-        DEFAULT_HOST, 0, "", 0, 1, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT);
+        DEFAULT_HOST, 0, "", 0, 1, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT,
+        DEFAULT_DRAIN);
   }
 
   static ClusterConfig read(ConfigNode node) {
@@ -73,7 +78,8 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
         node.integer("minMembers", 1, 1, 1000),
         node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
         heartbeat,
-        noHeartbeat);
+        noHeartbeat,
+        node.duration("drain", DEFAULT_DRAIN));
     node.finish();
     return config;
   }

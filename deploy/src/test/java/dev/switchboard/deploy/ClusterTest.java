@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
@@ -89,12 +90,14 @@ class ClusterTest {
     SwitchboardConfig configA = node("gateway", portA, members);
     SwitchboardConfig configB = node("echo", portB, members);
     long started = System.nanoTime();
-    Vertx a = ClusteredVertx.start(new VertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
-    Vertx b = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
+    ClusterNode nodeA = ClusteredVertx.start(new VertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
+    ClusterNode nodeB = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
+    Vertx a = nodeA.vertx();
+    Vertx b = nodeB.vertx();
     System.out.printf("two-node cluster formed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     try {
-      List<BoundListener> gateway = new Assembly(a, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
-      new Assembly(b, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      List<BoundListener> gateway = new Assembly(nodeA, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      new Assembly(nodeB, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
       int http = gateway.get(0).port();
       Await.condition("the echo consumer of node B to be known on node A", Duration.ofSeconds(30), () -> {
         try {
