@@ -152,6 +152,8 @@ class ClusterFaultTest {
     CompletableFuture<HttpResponse<String>> first = send(http, "GET", "/apps/work/hold");
     CompletableFuture<HttpResponse<String>> second = send(http, "GET", "/apps/work/hold");
     assertThat(heldOnB.poll(20, TimeUnit.SECONDS)).isNotNull();
+    assertThat(CompletableFuture.anyOf(first, second).get(20, TimeUnit.SECONDS)).extracting(r -> ((HttpResponse<?>) r).body())
+        .isEqualTo("A");
     CompletableFuture<HttpResponse<String>> held = first.isDone() ? second : first;
 
     Future<Void> left = b().leave(Duration.ofSeconds(30));
