@@ -102,9 +102,10 @@ public final class ClusterNode {
   public Future<Void> leave(Duration drain) {
     List<String> others = manager.getNodes().stream().filter(id -> !id.equals(nodeId())).toList();
     long started = System.nanoTime();
-    return notice.announce(others, NOTICE_TIMEOUT).compose(confirmed -> {
-      if (confirmed < others.size()) {
-        LOG.warn("leaving the cluster: {} of {} member(s) confirmed the notice", confirmed, others.size());
+    return notice.announce(others, NOTICE_TIMEOUT).compose(unconfirmed -> {
+      if (!unconfirmed.isEmpty()) {
+        LOG.warn("leaving the cluster: {} of {} member(s) did not confirm the notice: {}", unconfirmed.size(),
+            others.size(), unconfirmed);
       }
       return owed.awaitNone(drain.minus(Duration.ofNanos(System.nanoTime() - started)));
     }).map(unanswered -> {

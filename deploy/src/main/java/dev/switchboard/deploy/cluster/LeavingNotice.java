@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Tells the other members that this node is leaving, so that they stop choosing it for new requests while it answers
@@ -43,13 +45,24 @@ final class LeavingNotice {
     message.reply(new JsonObject().put("ok", true));
   }
 
-  /** Tells every other member; completes with how many confirmed within {@code within} (the rest may be gone). */
-  Future<Integer> announce(Collection<String> members, Duration within) {
+  /**
+   * Tells every other member; completes once each has confirmed or failed to within {@code within}, with the members
+   * that did not confirm and why (they may be gone already).
+   */
+  Future<Map<String, String>> announce(Collection<String> members, Duration within) {
     JsonObject notice = new JsonObject().put(LEAVING, localNodeId);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1, within.toMillis()));
-    List<Future<Message<Object>>> answers = members.stream().filter(id -> !id.equals(localNodeId))
-        .map(id -> vertx.eventBus().<Object>request(ADDRESS_PREFIX + id, notice, options)).toList();
-    return Future.join(answers).transform(done -> Future.succeededFuture(
-        (int) answers.stream().filter(Future::succeeded).count()));
+    Map<String, Future<Message<Object>>> answers = new TreeMap<>();
+    members.stream().filter(id -> !id.equals(localNodeId))
+        .forEach(id -> answers.put(id, vertx.eventBus().request(ADDRESS_PREFIX + id, notice, options)));
+    return Future.join(List.copyOf(answers.values())).transform(done -> {
+      Map<String, String> unconfirmed = new TreeMap<>();
+      answers.forEach((id, answer) -> {
+        if (answer.failed()) {
+          unconfirmed.put(id, String.valueOf(answer.cause().getMessage()));
+        }
+      });
+      return Future.succeededFuture(unconfirmed);
+    });
   }
 }
