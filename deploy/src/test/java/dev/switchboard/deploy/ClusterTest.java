@@ -90,7 +90,7 @@ class ClusterTest {
     SwitchboardConfig configA = node("gateway", portA, members);
     SwitchboardConfig configB = node("echo", portB, members);
     long started = System.nanoTime();
-    ClusterNode nodeA = ClusteredVertx.start(new VertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
+    ClusterNode nodeA = ClusteredVertx.start(Main.vertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
     ClusterNode nodeB = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
     Vertx a = nodeA.vertx();
     Vertx b = nodeB.vertx();
@@ -113,6 +113,8 @@ class ClusterTest {
       assertThat(new io.vertx.core.json.JsonObject(ready.body()).getJsonArray("checks").stream()
           .map(c -> (io.vertx.core.json.JsonObject) c).filter(c -> c.getString("id").equals("cluster")).findFirst()
           .orElseThrow().getJsonObject("data").getInteger("members")).as("readiness reports the members").isEqualTo(2);
+      assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/metrics")).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains("switchboard_cluster_members 2.0");
 
       b.close().await(30, TimeUnit.SECONDS);
       Await.condition("node B's consumers to be forgotten", Duration.ofSeconds(30), () -> {
