@@ -19,6 +19,17 @@ public interface Requester {
    */
   Future<Message<Object>> request(String address, Object body, DeliveryOptions options, boolean retrySafe);
 
+  /**
+   * Runs {@code onLost}, on the caller's context, if the node that sent {@code reply} (an answer from
+   * {@link #request}) leaves the cluster before the returned handle is run: what was to follow the reply from that
+   * node, such as a streamed body, will not come. Does nothing for a reply from this process.
+   *
+   * @return cancels the watch
+   */
+  default Runnable watchSender(Message<?> reply, Runnable onLost) {
+    return () -> { };
+  }
+
   /** The requester of a process with no cluster: nodes are never lost. */
   static Requester local(Vertx vertx) {
     return (address, body, options, retrySafe) -> vertx.eventBus().request(address, body, options);

@@ -1,6 +1,7 @@
 package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -16,13 +17,16 @@ import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,6 +133,26 @@ class ClusterFaultTest {
     assertThat(retried.statusCode()).isEqualTo(200);
     assertThat(retried.body()).isEqualTo("from A");
     System.out.printf("node B terminated: POST failed after %d ms%n", postWaited.toMillis());
+  }
+
+  @Test
+  @DisplayName("a streamed answer from a node that dies is cut off at once, not after the stream's idle timeout")
+  void streamFromADyingNodeIsCutOff() throws Exception {
+    int http = twoNodes();
+    WsgiApplications.serveStreaming(b().vertx(), "feed", (request, response) ->
+        response.stream("200 OK", List.of()).write(Buffer.buffer("first\n")))
+        .completion().await(10, TimeUnit.SECONDS);
+    HttpResponse<InputStream> feed = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/apps/feed/"))
+        .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(feed.statusCode()).isEqualTo(200);
+    InputStream body = feed.body();
+    assertThat(new String(body.readNBytes(6), StandardCharsets.UTF_8)).isEqualTo("first\n");
+
+    long killed = System.nanoTime();
+    terminate(hazelcastB);
+    assertThatThrownBy(body::readAllBytes).as("the chunked body is cut, not ended").isInstanceOf(IOException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - killed)).as("well before the 30 s stream idle timeout")
+        .isLessThan(Duration.ofSeconds(6));
   }
 
   @Test

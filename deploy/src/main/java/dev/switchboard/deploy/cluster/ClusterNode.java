@@ -115,9 +115,4 @@ public final class ClusterNode {
       return null;
     });
   }
-
-  /** Requests from this node waiting for other nodes, for tests. */
-  int pendingRemote() {
-    return requester.pending();
-  }
 }

@@ -8,15 +8,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The clustered {@link Requester}: remembers which node each pending request went to (told by the
  * {@link NodeAwareSelector} while {@code EventBus.request} runs), and when that node leaves the cluster fails those
  * requests at once, retrying the ones that are safe to retry. Without it they wait for their send timeout (30 s by
- * default), since Vert.x keeps waiting for replies from a node that is gone.
+ * default), since Vert.x keeps waiting for replies from a node that is gone. A reply from another node carries that
+ * node, so that a streamed body following it can be cut off when the node goes ({@link #watchSender}).
  */
 final class ClusterRequester implements Requester {
 
@@ -25,7 +23,7 @@ final class ClusterRequester implements Requester {
 
   private final Vertx vertx;
   private final String localNodeId;
-  private final Map<String, Set<SendTarget>> pendingByNode = new ConcurrentHashMap<>();
+  private final NodeWatchers watchers = new NodeWatchers();
 
   ClusterRequester(Vertx vertx, String localNodeId) {
     this.vertx = vertx;
@@ -40,10 +38,18 @@ final class ClusterRequester implements Requester {
         : first;
   }
 
+  @Override
+  public Runnable watchSender(Message<?> reply, Runnable onLost) {
+    if (!(reply instanceof NodeReply remote)) {
+      return () -> { };
+    }
+    Context context = context();
+    return watchers.watch(remote.nodeId(), () -> context.runOnContext(v -> onLost.run()));
+  }
+
   private Future<Message<Object>> send(String address, Object body, DeliveryOptions options) {
-    Context context = Vertx.currentContext();
     Promise<Message<Object>> outcome = Promise.promise();
-    SendTarget target = new SendTarget(address, context != null ? context : vertx.getOrCreateContext(), outcome, this);
+    SendTarget target = new SendTarget(address, context(), outcome, watchers, localNodeId);
     Future<Message<Object>> reply;
     TRACKED.set(target);
     try {
@@ -52,40 +58,24 @@ final class ClusterRequester implements Requester {
       TRACKED.remove();
     }
     reply.onComplete(done -> {
-      untrack(target);
-      if (done.succeeded()) {
-        outcome.tryComplete(done.result());
-      } else {
+      target.answered();
+      if (done.failed()) {
         outcome.tryFail(done.cause());
+      } else {
+        String from = target.remoteNodeId();
+        outcome.tryComplete(from == null ? done.result() : new NodeReply(done.result(), from));
       }
     });
     return outcome.future();
   }
 
-  void track(SendTarget target) {
-    String nodeId = target.nodeId();
-    if (nodeId != null && !nodeId.equals(localNodeId)) {
-      pendingByNode.computeIfAbsent(nodeId, id -> ConcurrentHashMap.newKeySet()).add(target);
-    }
-  }
-
-  private void untrack(SendTarget target) {
-    String nodeId = target.nodeId();
-    if (nodeId != null) {
-      pendingByNode.computeIfPresent(nodeId, (id, pending) -> pending.remove(target) && pending.isEmpty() ? null : pending);
-    }
+  private Context context() {
+    Context current = Vertx.currentContext();
+    return current != null ? current : vertx.getOrCreateContext();
   }
 
   /** A member left: everything still waiting for it fails now. */
   void nodeLeft(String nodeId) {
-    Set<SendTarget> lost = pendingByNode.remove(nodeId);
-    if (lost != null) {
-      lost.forEach(SendTarget::lost);
-    }
-  }
-
-  /** Requests waiting for an answer from other nodes, for tests. */
-  int pending() {
-    return pendingByNode.values().stream().mapToInt(Set::size).sum();
+    watchers.nodeLeft(nodeId);
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
@@ -55,8 +56,14 @@ final class StreamRelay {
   private boolean done;
   private boolean closeAtEnd;
   private final boolean http10;
+  private final Runnable unwatchSender;
 
-  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayCounters counters) {
+  /**
+   * @param reply     the application's answer carrying {@code head}
+   * @param requester watches the node that sent it: when that node leaves the cluster the stream is cut off at once
+   */
+  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayCounters counters,
+              Message<?> reply, Requester requester) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.ctx = ctx;
@@ -68,6 +75,7 @@ final class StreamRelay {
     this.creditBatch = Math.max(1, config.streamCredit() / 4);
     this.pending = new PendingWrites(response);
     this.http10 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
+    this.unwatchSender = requester.watchSender(reply, () -> abort("the cluster node streaming the answer left"));
   }
 
   void start() {
@@ -205,6 +213,7 @@ final class StreamRelay {
 
   private void finish() {
     done = true;
+    unwatchSender.run();
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
     }

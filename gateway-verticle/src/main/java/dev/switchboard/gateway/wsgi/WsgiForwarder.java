@@ -163,7 +163,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     if (answer.streamed() && !head) {
-      new StreamRelay(vertx, ctx, answer, config, counters).start();
+      new StreamRelay(vertx, ctx, answer, config, counters, reply, requester).start();
       return;
     }
     try {
