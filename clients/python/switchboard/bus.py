@@ -94,7 +94,7 @@ class BusClient:
         self.bridges = [(h, int(p)) for h, p in bridges] if bridges else [(host, port)]
         self._current = 0
         self.host, self.port = self.bridges[0]
-        self.generation = 0  # counts connections: a message remembers the one it came through
+        self.generation = 0  # connections lost so far: a message remembers the one it came through
         self._token = token
         self._max_frame = max_frame_bytes
         self._ping_interval = ping_interval
@@ -147,10 +147,8 @@ class BusClient:
             with self._write_lock:
                 if self._closed.is_set():
                     raise ConnectionError("client closed")
-                # From here on, replies to messages of the previous connection are dropped (see Message.stale).
                 self._sock, self._reader = sock, FrameReader(sock, self._max_frame)
                 self._current, self.host, self.port = index, host, port
-                self.generation += 1
                 for address in list(self._handlers):
                     self._send_frame(sock, {"type": "register", "address": address})
         except BaseException:
@@ -186,6 +184,19 @@ class BusClient:
                 except OSError:
                     pass
 
+    def _release(self, sock):
+        """Closes a lost connection's socket: shut down first, so that a writer blocked on it returns, then closed
+        under the write lock, so that no writer still uses its descriptor (see close())."""
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        with self._write_lock:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
     def wait_connected(self, timeout=None):
         return self._connected.wait(timeout)
 
@@ -208,7 +219,8 @@ class BusClient:
 
     def on_lost(self, callback):
         """Calls callback(bridge, reason) on the reader thread when the connection drops, before the client reconnects
-        (bridge is "host:port"); returns a function that removes it."""
+        (bridge is "host:port"; the lost connection's generation is then generation - 1); returns a function that
+        removes it."""
         self._lost_listeners.append(callback)
 
         def remove():
@@ -232,10 +244,9 @@ class BusClient:
             if self._closed.is_set():
                 return
             lost = self._name(self._current)
-            try:
-                self._sock.close()
-            except OSError:
-                pass
+            with self._write_lock:
+                self.generation += 1  # from here on, replies to the lost connection's messages are dropped
+            self._release(self._sock)
             for listener in list(self._lost_listeners):
                 try:
                     listener(lost, reason)

@@ -84,7 +84,7 @@ class WsgiServer:
 
     def _drop_in_flight(self, bridge, reason):
         with self._in_flight_lock:
-            dropped = sum(1 for message in self._in_flight if message.generation == self.bus.generation)
+            dropped = sum(1 for message in self._in_flight if message.generation == self.bus.generation - 1)
         if dropped:
             log.warning("%s: %d requests in flight on bridge %s dropped (%s): their replies cannot reach the gateway",
                         self.address, dropped, bridge, reason)

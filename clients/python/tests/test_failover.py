@@ -101,12 +101,13 @@ class LogWatch(logging.Handler):
 
 
 class BlockingApp:
-    """/hold waits until released (at most WAIT); every response is 'ok'; close() of the iterable is signalled."""
+    """/hold waits until released (at most WAIT); every response is self.body; close() of the iterable is signalled."""
 
     def __init__(self):
         self.entered = threading.Event()
         self.release = threading.Event()
         self.closed = threading.Event()
+        self.body = [b"ok"]
 
     def __call__(self, environ, start_response):
         if environ["PATH_INFO"] == "/hold":
@@ -118,7 +119,7 @@ class BlockingApp:
         class Body(list):
             def close(self):
                 app.closed.set()
-        return Body([b"ok"])
+        return Body(self.body)
 
 
 def free_port():
@@ -164,6 +165,23 @@ class FailoverTest(unittest.TestCase):
         self.assertEqual(reply["address"], "reply.2")
         self.assertEqual(reply["body"]["status"], "200 OK")
         self.assertEqual(reply["headers"]["token"], "s3cret")
+
+    def test_a_streamed_response_on_the_lost_bridge_ends_at_once(self):
+        """The application's thread, waiting for the gateway to start its stream, is freed when the bridge goes."""
+        logs = LogWatch(self)
+        a, b = self.bridges(2)
+        app = BlockingApp()
+        app.body = [b"x" * 100, b"y" * 100]
+        self.serve(app, [a, b], stream_threshold=10)
+        a.expect_register("wsgi.app")
+        a.request("reply.1", "/")
+        self.assertIn("stream", a.expect(lambda f: f.get("type") == "send", "reply")["body"])
+        started = time.monotonic()
+        a.close()
+        self.assertTrue(app.closed.wait(WAIT), "the application still waits for credit")
+        self.assertLess(time.monotonic() - started, WAIT)
+        logs.wait_for("1 requests in flight on bridge 127.0.0.1:%d dropped" % a.port)
+        self.assertFalse([line for line in logs.lines if "cancelled" in line], "dropped quietly")
 
     def test_an_unreachable_first_bridge_is_skipped_and_the_list_wraps_around(self):
         """A is down at start, so B serves; when B goes, the adapter comes back to A, open again."""
