@@ -7,17 +7,42 @@
 
 Handlers run on the client's reader thread: hand long work to a thread of your own. The client pings the bridge
 to keep the connection alive and, when the connection drops, reconnects with back-off and registers its handlers
-again.
+again. Given several bridges (any node of a cluster has one), it connects to the first it reaches, in order, and when
+that connection drops it moves on to the next, round robin:
+
+    bus = BusClient(bridges=[("10.0.0.1", 7070), ("10.0.0.2", 7070)]).connect()
+
+A message's reply address lives on the bridge it came through: a message that arrived on a connection since lost can
+no longer be answered, and its reply() and fail() do nothing (Message.stale says so).
 """
 
 import logging
 import socket
 import threading
+import time
 import uuid
 
 from .frames import DEFAULT_MAX_FRAME_BYTES, FrameError, FrameReader, encode
 
 log = logging.getLogger("switchboard.bus")
+
+DEFAULT_MIN_BACKOFF = 0.1
+DEFAULT_MAX_BACKOFF = 2.0
+
+
+def parse_bridges(specs):
+    """[(host, port), ...] from "HOST:PORT" strings, each possibly a comma-separated list; "[::1]:7070" for IPv6.
+
+    An empty host means 127.0.0.1; raises ValueError for an entry without a valid port."""
+    bridges = []
+    for spec in specs:
+        for entry in spec.split(","):
+            entry = entry.strip()
+            host, _, port = entry.rpartition(":")
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError("bridge %r is not HOST:PORT" % entry)
+            bridges.append((host.strip("[]") or "127.0.0.1", int(port)))
+    return bridges
 
 
 class ReplyError(Exception):
@@ -39,29 +64,50 @@ class Message:
         self.body = frame.get("body")
         self.headers = frame.get("headers") or {}
         self.reply_address = frame.get("replyAddress")
+        self.generation = client.generation  # which connection it came through
+
+    @property
+    def stale(self):
+        """The connection it came through is lost: a reply can no longer reach its sender."""
+        return self.generation != self._client.generation
 
     def reply(self, body):
         if self.reply_address:
-            self._client._write({"type": "send", "address": self.reply_address, "body": body})
+            self._client._write({"type": "send", "address": self.reply_address, "body": body}, self.generation)
 
     def fail(self, code, message):
         if self.reply_address:
             self._client._write({"type": "send", "address": self.reply_address, "failureCode": int(code),
-                                 "message": str(message)})
+                                 "message": str(message)}, self.generation)
 
 
 class BusClient:
-    def __init__(self, host, port, token=None, max_frame_bytes=DEFAULT_MAX_FRAME_BYTES, ping_interval=20.0,
-                 connect_timeout=5.0, max_backoff=5.0, ssl_context=None):
-        self.host, self.port = host, port
+    """A connection to one bridge at a time: bridges, else (host, port); the token and ssl_context serve every bridge.
+
+    Reconnecting waits min_backoff before the first attempt and doubles the wait after each failed one, up to
+    max_backoff; the wait starts again from min_backoff once a connection has stayed up for max_backoff (so a bridge
+    that accepts and drops every connection is not retried ten times a second)."""
+
+    def __init__(self, host="127.0.0.1", port=7070, token=None, max_frame_bytes=DEFAULT_MAX_FRAME_BYTES,
+                 ping_interval=20.0, connect_timeout=5.0, max_backoff=DEFAULT_MAX_BACKOFF, ssl_context=None,
+                 bridges=None, min_backoff=DEFAULT_MIN_BACKOFF):
+        self.bridges = [(h, int(p)) for h, p in bridges] if bridges else [(host, port)]
+        self._current = 0
+        self.host, self.port = self.bridges[0]
+        self.generation = 0  # connections lost so far: a message remembers the one it came through
         self._token = token
         self._max_frame = max_frame_bytes
         self._ping_interval = ping_interval
         self._connect_timeout = connect_timeout
+        self._min_backoff = min_backoff
         self._max_backoff = max_backoff
+        self._backoff = min_backoff
+        self._connected_at = 0.0
         self._ssl = ssl_context
         self._sock = None
+        self._reader = None
         self._reader_thread = None
+        self._lost_listeners = []
         self._write_lock = threading.Lock()
         self._handlers = {}
         self._pending = {}
@@ -72,23 +118,43 @@ class BusClient:
     # -- connection ------------------------------------------------------------------------------------------------
 
     def connect(self):
-        """Connects (raising if the bridge cannot be reached) and starts the reader and ping threads."""
-        self._open()
+        """Connects to the first bridge it reaches, in order (raising if none), and starts the reader and ping threads."""
+        failures = []
+        for index in range(len(self.bridges)):
+            try:
+                self._open(index)
+                break
+            except OSError as e:
+                failures.append("%s: %s" % (self._name(index), e))
+        else:
+            raise ConnectionError("no bridge reachable (%s)" % "; ".join(failures))
         self._reader_thread = threading.Thread(target=self._read_loop, name="switchboard-bus-reader", daemon=True)
         self._reader_thread.start()
         threading.Thread(target=self._ping_loop, name="switchboard-bus-ping", daemon=True).start()
         return self
 
-    def _open(self):
-        sock = socket.create_connection((self.host, self.port), timeout=self._connect_timeout)
-        sock.settimeout(None)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self._ssl is not None:
-            sock = self._ssl.wrap_socket(sock, server_hostname=self.host)
-        self._sock = sock
-        self._reader = FrameReader(sock, self._max_frame)
-        for address in list(self._handlers):
-            self._write({"type": "register", "address": address})
+    def _name(self, index):
+        return "%s:%s" % self.bridges[index]
+
+    def _open(self, index):
+        host, port = self.bridges[index]
+        sock = socket.create_connection((host, port), timeout=self._connect_timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._ssl is not None:
+                sock = self._ssl.wrap_socket(sock, server_hostname=host)  # the handshake within connect_timeout
+            sock.settimeout(None)
+            with self._write_lock:
+                if self._closed.is_set():
+                    raise ConnectionError("client closed")
+                self._sock, self._reader = sock, FrameReader(sock, self._max_frame)
+                self._current, self.host, self.port = index, host, port
+                for address in list(self._handlers):
+                    self._send_frame(sock, {"type": "register", "address": address})
+        except BaseException:
+            sock.close()
+            raise
+        self._connected_at = time.monotonic()
         self._connected.set()
 
     def close(self, timeout=5.0):
@@ -112,6 +178,20 @@ class BusClient:
         if reader is not None and reader is not threading.current_thread():
             reader.join(timeout)
         with self._write_lock:
+            for each in {sock, self._sock}:  # the reader may have reconnected meanwhile
+                try:
+                    each.close()
+                except OSError:
+                    pass
+
+    def _release(self, sock):
+        """Closes a lost connection's socket: shut down first, so that a writer blocked on it returns, then closed
+        under the write lock, so that no writer still uses its descriptor (see close())."""
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        with self._write_lock:
             try:
                 sock.close()
             except OSError:
@@ -120,46 +200,79 @@ class BusClient:
     def wait_connected(self, timeout=None):
         return self._connected.wait(timeout)
 
-    def _write(self, message):
-        if self._token:
-            # The bridge wants its token on every frame, pings and replies included; it removes it before passing on.
-            message = dict(message, headers=dict(message.get("headers") or {}, token=self._token))
-        data = encode(message)
+    def _write(self, message, generation=None):
+        """Sends a frame; with a generation, only on that connection (returns False, sending nothing, if it is lost)."""
         with self._write_lock:
             sock = self._sock
             if sock is None:
                 raise ConnectionError("not connected to the bridge")
-            sock.sendall(data)
+            if generation is not None and generation != self.generation:
+                return False
+            self._send_frame(sock, message)
+            return True
+
+    def _send_frame(self, sock, message):
+        if self._token:
+            # The bridge wants its token on every frame, pings and replies included; it removes it before passing on.
+            message = dict(message, headers=dict(message.get("headers") or {}, token=self._token))
+        sock.sendall(encode(message))
+
+    def on_lost(self, callback):
+        """Calls callback(bridge, reason) on the reader thread when the connection drops, before the client reconnects
+        (bridge is "host:port"; the lost connection's generation is then generation - 1); returns a function that
+        removes it."""
+        self._lost_listeners.append(callback)
+
+        def remove():
+            try:
+                self._lost_listeners.remove(callback)
+            except ValueError:
+                pass
+        return remove
 
     def _read_loop(self):
-        backoff = 0.1
         while not self._closed.is_set():
             try:
                 while True:
                     self._dispatch(self._reader.read())
-                    backoff = 0.1
             except FrameError as e:
-                log.error("bridge %s:%s broke the framing, closing: %s", self.host, self.port, e)
+                reason = "it broke the framing: %s" % e
             except (ConnectionError, OSError) as e:
-                if not self._closed.is_set():
-                    log.warning("bridge %s:%s connection lost: %s", self.host, self.port, e)
+                reason = str(e) or type(e).__name__
             self._connected.clear()
             self._fail_pending("connection to the bridge lost")
-            try:
-                self._sock.close()
-            except OSError:
-                pass
-            while not self._closed.is_set():
-                if self._closed.wait(backoff):
-                    return
-                backoff = min(backoff * 2, self._max_backoff)
+            if self._closed.is_set():
+                return
+            lost = self._name(self._current)
+            with self._write_lock:
+                self.generation += 1  # from here on, replies to the lost connection's messages are dropped
+            self._release(self._sock)
+            for listener in list(self._lost_listeners):
                 try:
-                    self._open()
-                    log.info("bridge %s:%s reconnected, %d handlers registered again", self.host, self.port,
-                             len(self._handlers))
-                    break
-                except OSError:
-                    continue
+                    listener(lost, reason)
+                except Exception:  # a listener's bug must not stop the reconnection
+                    log.exception("listener for the loss of bridge %s failed", lost)
+            self._reconnect(lost, reason)
+
+    def _reconnect(self, lost, reason):
+        """Tries the bridges after the lost one, round robin, with back-off, until one answers or the client closes."""
+        if time.monotonic() - self._connected_at >= self._max_backoff:
+            self._backoff = self._min_backoff
+        index, failed = self._current, 0
+        while not self._closed.wait(self._backoff):
+            self._backoff = min(self._backoff * 2, self._max_backoff)
+            index = (index + 1) % len(self.bridges)
+            try:
+                self._open(index)
+            except OSError as e:
+                failed += 1
+                if failed == len(self.bridges):  # once per outage, not per attempt
+                    log.warning("bridge %s lost (%s); no bridge of %d reachable yet (last: %s: %s), still trying",
+                                lost, reason, len(self.bridges), self._name(index), e)
+                continue
+            log.warning("bridge %s lost (%s); connected to %s, %d handlers registered again", lost, reason,
+                        self._name(index), len(self._handlers))
+            return
 
     def _ping_loop(self):
         while not self._closed.wait(self._ping_interval):

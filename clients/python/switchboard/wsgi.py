@@ -7,6 +7,11 @@ or from the command line:
 
     python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
 
+Several bridges (`--bridge A:7070,B:7070`, or `--bridge` repeated; `bridge=[(A, 7070), (B, 7070)]`): the adapter
+serves through the first it reaches and, when that connection drops, through the next, round robin, registering again
+there. Requests in flight on the lost connection cannot be answered (their reply address was on that bridge): they
+are dropped, with one log line that counts them.
+
 Each request runs on a bounded thread pool, with at most `--queue` (max_waiting) more waiting for a thread, none
 by default. Past that the request is failed back at once with code 503, which the gateway answers as 503: nothing
 queues for ever. A body larger than the stream threshold goes back through the gateway's streaming contract with
@@ -26,7 +31,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from .bus import BusClient
+from .bus import BusClient, parse_bridges
 
 log = logging.getLogger("switchboard.wsgi")
 
@@ -41,10 +46,13 @@ class Cancelled(Exception):
 
 class WsgiServer:
     def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
-                 stream_threshold=STREAM_THRESHOLD, max_waiting=0):
+                 stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None):
         self.app = app
         self.address = "wsgi." + name
-        self.bus = BusClient(host, port, token=token)
+        self.bus = BusClient(host, port, token=token, bridges=bridges, ssl_context=ssl_context)
+        self.bus.on_lost(self._drop_in_flight)
+        self._in_flight = set()  # the requests taken (queued or running), each until its last message has left
+        self._in_flight_lock = threading.Lock()
         self._threads = threads
         self._max_waiting = max_waiting
         # A slot for each thread and each place in the queue: the pool's own queue never holds more than max_waiting.
@@ -56,8 +64,8 @@ class WsgiServer:
     def start(self):
         self.bus.connect()
         self.bus.register(self.address, self._on_request)
-        log.info("serving %s through the bridge at %s:%s with %d threads and a queue of %d", self.address,
-                 self.bus.host, self.bus.port, self._threads, self._max_waiting)
+        log.info("serving %s through the bridge at %s:%s (of %d) with %d threads and a queue of %d", self.address,
+                 self.bus.host, self.bus.port, len(self.bus.bridges), self._threads, self._max_waiting)
         return self
 
     def stop(self):
@@ -70,7 +78,16 @@ class WsgiServer:
             message.fail(503, "all %d threads of %s are busy and %d requests wait"
                          % (self._threads, self.address, self._max_waiting))
             return
+        with self._in_flight_lock:
+            self._in_flight.add(message)
         self._pool.submit(self._run, message)
+
+    def _drop_in_flight(self, bridge, reason):
+        with self._in_flight_lock:
+            dropped = sum(1 for message in self._in_flight if message.generation == self.bus.generation - 1)
+        if dropped:
+            log.warning("%s: %d requests in flight on bridge %s dropped (%s): their replies cannot reach the gateway",
+                        self.address, dropped, bridge, reason)
 
     def _run(self, message):
         released = []
@@ -80,10 +97,13 @@ class WsgiServer:
             # at once, and it must find this thread free.
             if not released:
                 released.append(True)
+                with self._in_flight_lock:
+                    self._in_flight.discard(message)
                 self._slots.release()
 
         try:
-            self._handle(message, release)
+            if not message.stale:  # one that waited in the queue while its bridge was lost is not run for nothing
+                self._handle(message, release)
         finally:
             release()
 
@@ -113,9 +133,13 @@ class WsgiServer:
                 if close is not None:
                     close()
         except Cancelled as e:
-            log.info("%s: response cancelled (%s)", self.address, e)
+            if not message.stale:  # a lost bridge's requests are counted once, in _drop_in_flight
+                log.info("%s: response cancelled (%s)", self.address, e)
         except Exception as e:
-            log.exception("%s: application failed", self.address)
+            if message.stale:
+                log.debug("%s: application failed after its bridge was lost: %s", self.address, e)
+            else:
+                log.exception("%s: application failed", self.address)
             response.abort("application error: %s" % type(e).__name__)
 
 
@@ -184,6 +208,8 @@ class Response:
             self._message.fail(500, reason)
 
     def _begin_stream(self):
+        if self._message.stale:  # no gateway will ever start the stream: do not wait for it
+            raise Cancelled("the bridge the request came through is lost")
         self._stream = OutgoingStream(self._bus)
         self._sent = True
         self._message.reply({"status": self._status, "headers": self._headers, "stream": self._stream.address})
@@ -204,7 +230,13 @@ class OutgoingStream:
         self._max_chunk = 64 * 1024
         self._seq = 0
         self._cancelled = None
+        self._stop_watching = bus.on_lost(self._on_lost)
         bus.register(self.address, self._on_control)
+
+    def _on_lost(self, bridge, reason):
+        with self._lock:
+            self._cancelled = "bridge %s lost" % bridge
+            self._lock.notify_all()
 
     def _on_control(self, message):
         body = message.body or {}
@@ -245,11 +277,12 @@ class OutgoingStream:
         self._close()
 
     def error(self, reason):
-        if self._gateway:
+        if self._gateway and not self._cancelled:
             self._bus.send(self._gateway, {"type": "error", "message": reason})
         self._close()
 
     def _close(self):
+        self._stop_watching()
         self._bus.unregister(self.address)
 
 
@@ -264,8 +297,15 @@ class StreamingInput(io.RawIOBase):
         self._chunks = queue.Queue()
         self._current = b""
         self._done = False
+        self._stop_watching = bus.on_lost(
+            lambda bridge, reason: self._chunks.put(IOError("bridge %s lost: %s" % (bridge, reason))))
         bus.register(self.address, self._on_message)
         bus.send(body_stream, {"type": "credit", "credit": BODY_WINDOW, "address": self.address})
+
+    def _close(self):
+        self._done = True
+        self._stop_watching()
+        self._bus.unregister(self.address)
 
     def _on_message(self, message):
         body = message.body or {}
@@ -284,11 +324,9 @@ class StreamingInput(io.RawIOBase):
         if not self._current and not self._done:
             item = self._chunks.get(timeout=START_TIMEOUT)
             if item is None:
-                self._done = True
-                self._bus.unregister(self.address)
+                self._close()
             elif isinstance(item, Exception):
-                self._done = True
-                self._bus.unregister(self.address)
+                self._close()
                 raise item
             else:
                 self._current = item
@@ -313,10 +351,14 @@ class StreamingInput(io.RawIOBase):
         return iter(self.readline, b"")
 
 
-def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False, max_waiting=0):
-    """Serves the application as wsgi.<name> until the process is stopped."""
-    server = WsgiServer(app, name, bridge[0], bridge[1], threads=threads, token=token, multiprocess=multiprocess,
-                        max_waiting=max_waiting)
+def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False, max_waiting=0,
+               ssl_context=None):
+    """Serves the application as wsgi.<name> until the process is stopped.
+
+    bridge: (host, port), or a list of them to fail over between."""
+    bridges = [bridge] if isinstance(bridge[0], str) else list(bridge)
+    server = WsgiServer(app, name, threads=threads, token=token, multiprocess=multiprocess, max_waiting=max_waiting,
+                        bridges=bridges, ssl_context=ssl_context)
     server.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -330,9 +372,9 @@ def _load(spec):
     return getattr(importlib.import_module(module_name), attribute or "application")
 
 
-def _worker(spec, name, host, port, threads, token, multiprocess, max_waiting):
+def _worker(spec, name, bridges, threads, token, multiprocess, max_waiting):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s")
-    serve_wsgi(_load(spec), name, (host, port), threads, token, multiprocess, max_waiting)
+    serve_wsgi(_load(spec), name, bridges, threads, token, multiprocess, max_waiting)
 
 
 def main(argv=None):
@@ -340,18 +382,22 @@ def main(argv=None):
                                      description="Serve a WSGI application behind the Switchboard gateway.")
     parser.add_argument("app", help="module:callable, e.g. myapp:application")
     parser.add_argument("--name", required=True, help="served at /apps/NAME/ (bus address wsgi.NAME)")
-    parser.add_argument("--bridge", default="127.0.0.1:7070", help="the event-bus bridge, HOST:PORT")
+    parser.add_argument("--bridge", action="append", metavar="HOST:PORT[,HOST:PORT...]",
+                        help="the event-bus bridge (default 127.0.0.1:7070); several, comma-separated or with the "
+                             "option repeated: served through the first reachable, then the next when it is lost")
     parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
     parser.add_argument("--queue", type=int, default=0,
                         help="requests that may wait for a thread per worker; past that, 503 at once (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
     parser.add_argument("--token", default=None, help="the bridge's token, if it has one (sent with every frame)")
     args = parser.parse_args(argv)
-    host, _, port = args.bridge.rpartition(":")
+    try:
+        bridges = parse_bridges(args.bridge or ["127.0.0.1:7070"])
+    except ValueError as e:
+        parser.error(str(e))
     if args.threads < 1 or args.queue < 0:
         parser.error("--threads must be at least 1 and --queue at least 0")
-    options = (args.app, args.name, host or "127.0.0.1", int(port), args.threads, args.token, args.workers > 1,
-               args.queue)
+    options = (args.app, args.name, bridges, args.threads, args.token, args.workers > 1, args.queue)
     if args.workers <= 1:
         _worker(*options)
         return
