@@ -30,14 +30,15 @@
 # missed; 124 on the overall timeout or a signal. The EXIT trap stops every JVM it started (by PID: SIGTERM, SIGKILL
 # after 6 s), the load, and deletes the namespaces (and with them the veths and the bridge).
 #
-# Environment: SWITCHBOARD_JAR (deploy/target/switchboard.jar), FAULT_DIR (deploy/run/fault-test: node logs, records),
+# Environment (not SWITCHBOARD_*: the nodes inherit it and refuse unknown keys): FAULT_TEST_JAR
+# (deploy/target/switchboard.jar), FAULT_DIR (deploy/run/fault-test: node logs, records),
 # FAULT_TEST_TIMEOUT (200 s, everything), FAULT_MERGE_WAIT (60 s), FAULT_PARTITION_SECONDS (10), FAULT_TEST_STRICT,
 # JAVA_OPTS (added to every JVM; e.g. -Dhazelcast.merge.first.run.delay.seconds=5
 # -Dhazelcast.merge.next.run.delay.seconds=5 until the product sets shorter merge delays itself).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-jar="${SWITCHBOARD_JAR:-$root/deploy/target/switchboard.jar}"
+jar="${FAULT_TEST_JAR:-$root/deploy/target/switchboard.jar}"
 dir="${FAULT_DIR:-$here/run/fault-test}"
 overall="${FAULT_TEST_TIMEOUT:-200}"
 merge_wait="${FAULT_MERGE_WAIT:-60}"
