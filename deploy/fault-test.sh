@@ -32,7 +32,7 @@
 #
 # Environment (not SWITCHBOARD_*: the nodes inherit it and refuse unknown keys): FAULT_TEST_JAR
 # (deploy/target/switchboard.jar), FAULT_DIR (deploy/run/fault-test: node logs, records),
-# FAULT_TEST_TIMEOUT (200 s, everything), FAULT_MERGE_WAIT (60 s), FAULT_PARTITION_SECONDS (10), FAULT_TEST_STRICT,
+# FAULT_TEST_TIMEOUT (240 s, everything), FAULT_MERGE_WAIT (60 s), FAULT_PARTITION_SECONDS (10), FAULT_TEST_STRICT,
 # JAVA_OPTS (added to every JVM; e.g. -Dhazelcast.merge.first.run.delay.seconds=5
 # -Dhazelcast.merge.next.run.delay.seconds=5 until the product sets shorter merge delays itself).
 set -euo pipefail
@@ -40,7 +40,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 jar="${FAULT_TEST_JAR:-$root/deploy/target/switchboard.jar}"
 dir="${FAULT_DIR:-$here/run/fault-test}"
-overall="${FAULT_TEST_TIMEOUT:-200}"
+overall="${FAULT_TEST_TIMEOUT:-240}"
 merge_wait="${FAULT_MERGE_WAIT:-60}"
 partition_s="${FAULT_PARTITION_SECONDS:-10}"
 strict=""
@@ -92,7 +92,7 @@ bounded() {
 cleanup() {
   local rc=$? i
   set +e
-  trap - TERM INT
+  trap '' TERM INT  # a second signal must not cut the cleanup short; it is bounded (about 7 s)
   [ -n "$watchdog" ] && kill "$watchdog" 2> /dev/null
   [ -n "$waiter" ] && kill "$waiter" 2> /dev/null
   if [ -n "$load_pid" ]; then
@@ -108,14 +108,16 @@ cleanup() {
     while alive "$p" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
     alive "$p" && kill -KILL "$p" && echo "pid $p killed after 6 s"
   done
-  wait 2> /dev/null
   for n in "${namespaces[@]}"; do ip netns del "$n" 2> /dev/null; done
   echo "cleanup: stopped pids ${pid[*]:-none}${load_pid:+ and load $load_pid}; deleted namespaces ${namespaces[*]:-none}"
   exit $rc
 }
 trap cleanup EXIT
 trap 'echo "fault-test: stopped by a signal or the overall timeout (${overall} s)"; exit 124' TERM INT
-( trap 'kill $s 2> /dev/null; exit 0' TERM; sleep "$overall" & s=$!; wait $s; kill -TERM $$ ) &
+# The watchdog signals the script only while it is still the script's child: after a SIGKILL of the script, $$ may
+# name another process.
+( me=$BASHPID; trap 'kill $s 2> /dev/null; exit 0' TERM; sleep "$overall" & s=$!; wait $s
+  [ "$(cut -d' ' -f4 "/proc/$me/stat")" = $$ ] && kill -TERM $$ ) &
 watchdog=$!
 
 # --- network ---------------------------------------------------------------------------------------------------------
@@ -235,6 +237,7 @@ stop_node() {
 # Closes a scenario: 40 successes in a row, then every request begun in the window has ended; one summary line.
 finish() {
   local name="$1" begin="$2" fault="$3" merged="${4:-n/a}" merged_s="${5:--}" since_t end
+  alive "$load_pid" || fail "the load ended before scenario $name did (see $dir/load.log)"
   since_t="$(now)"
   bounded python3 "$load" wait-success --records "$dir/records" --after "$since_t" --count 40 --timeout 30 \
     || say "$name: no 40 successes in a row within 30 s"
