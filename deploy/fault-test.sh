@@ -33,7 +33,7 @@
 # Environment (not SWITCHBOARD_*: the nodes inherit it and refuse unknown keys): FAULT_TEST_JAR
 # (deploy/target/switchboard.jar), FAULT_DIR (deploy/run/fault-test: node logs, records),
 # FAULT_TEST_TIMEOUT (240 s, everything), FAULT_MERGE_WAIT (60 s), FAULT_PARTITION_SECONDS (10), FAULT_TEST_STRICT,
-# JAVA_OPTS (added to every JVM; e.g. -Dhazelcast.merge.first.run.delay.seconds=5
+# FAULT_JVM_OPTS (-Xmx256m), JAVA_OPTS (added to every JVM; e.g. -Dhazelcast.merge.first.run.delay.seconds=5
 # -Dhazelcast.merge.next.run.delay.seconds=5 until the product sets shorter merge delays itself).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -47,6 +47,7 @@ strict=""
 [ "${FAULT_TEST_STRICT:-0}" = 1 ] && strict=--strict
 load="$here/fault-load.py"
 http_port=8080
+jvm_opts="${FAULT_JVM_OPTS:--Xmx256m}"
 # Hazelcast reaches into JDK internals; these keep it from warning on JDK 17 (as in local-cluster.sh).
 hz_opens="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
@@ -162,7 +163,10 @@ EOF
 start_node() {
   local i="$1" addr="127.1.0.$(($1 + 1))" roles
   local -a env=("SWITCHBOARD_CLUSTER_HOST=$addr" "SWITCHBOARD_CLUSTER_PORT=5701" "SWITCHBOARD_CLUSTER_PORT_COUNT=1"
-                "SWITCHBOARD_CLUSTER_MEMBERS=$members" "SWITCHBOARD_CLUSTER_EVENT_BUS_HOST=$addr")
+                "SWITCHBOARD_CLUSTER_MEMBERS=$members" "SWITCHBOARD_CLUSTER_EVENT_BUS_HOST=$addr"
+                # Three JVMs starting at once on a busy 2-core machine took up to 35 s to join: more than the
+                # default 30 s. Failure detection keeps its defaults (heartbeat 1 s, maxNoHeartbeat 5 s).
+                "SWITCHBOARD_CLUSTER_JOIN_TIMEOUT=90s")
   if [ "$i" -eq 0 ]; then
     roles="gateway,bridge"
     env+=("SWITCHBOARD_GATEWAY_HOST=$addr" "SWITCHBOARD_GATEWAY_PORT=$http_port")
@@ -172,7 +176,7 @@ start_node() {
   touch "$(log "$i")"
   offset[$i]="$(wc -l < "$(log "$i")")"
   # shellcheck disable=SC2086
-  ip netns exec "$(ns "$i")" env "${env[@]}" java $hz_opens -Xmx256m -Dlogback.configurationFile="$dir/logback.xml" \
+  ip netns exec "$(ns "$i")" env "${env[@]}" java $hz_opens $jvm_opts -Dlogback.configurationFile="$dir/logback.xml" \
     ${JAVA_OPTS:-} -jar "$jar" --cluster --roles "$roles" --instances 1 >> "$(log "$i")" 2>&1 < /dev/null &
   pid[$i]=$!
   say "node $i ($roles) at $addr pid ${pid[$i]}"
