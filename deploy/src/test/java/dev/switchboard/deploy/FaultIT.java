@@ -1,0 +1,149 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.switchboard.testing.Await;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * deploy/fault-test.sh as CI runs it: three JVMs in network namespaces of their own under load, through kill -9, a
+ * rolling SIGTERM restart and a partition. Today it asserts what holds today (every scenario ran and was reported,
+ * the cluster recovered after each, nothing is left behind); with {@code FAULT_TEST_STRICT=1} (or
+ * {@code -Dfault.strict=true}) the script also checks the targets of issue 16 and this test fails when one is missed.
+ * Skipped unless run as root with {@code ip netns}.
+ */
+@Timeout(value = 200, unit = TimeUnit.SECONDS)
+class FaultIT {
+
+  private static final Path SCRIPT = Path.of("fault-test.sh").toAbsolutePath();
+  private static final Path DIR = Path.of("target", "fault-it").toAbsolutePath();
+  /** The script's own bound; the test waits a little longer, for the script's cleanup. */
+  private static final int SCRIPT_TIMEOUT_S = 170;
+  /**
+   * Hazelcast's split-brain merge waits 300 s, then 120 s, by default: the partition scenario would only report
+   * "not merged". Until the product sets shorter delays itself, the test passes them; -Dfault.javaOpts= overrides.
+   */
+  private static final String MERGE_DELAYS =
+      "-Dhazelcast.merge.first.run.delay.seconds=5 -Dhazelcast.merge.next.run.delay.seconds=5";
+  private static final Pattern SUMMARY = Pattern.compile("(?m)^scenario=.*$");
+  private static final Pattern PAIR = Pattern.compile("(\\w+)=(\\S+)");
+  private static final Pattern PID = Pattern.compile("(?m)\\bpid (\\d+)");
+  private static final Pattern NAMESPACES = Pattern.compile("(?m)namespaces (sbf\\d+)-br ");
+
+  @BeforeAll
+  static void rootWithNetworkNamespaces() throws Exception {
+    assumeTrue(run("id", "-u").strip().equals("0"), "needs root for network namespaces");
+    assumeTrue(exitsZero("ip", "netns", "list"), "ip netns is not available");
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(10, TimeUnit.SECONDS);
+    return out;
+  }
+
+  private static boolean exitsZero(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static boolean strict() {
+    return "1".equals(System.getenv("FAULT_TEST_STRICT")) || Boolean.getBoolean("fault.strict");
+  }
+
+  /** Runs the script to its end; on overrun SIGTERM (its trap cleans up), then SIGKILL. Returns exit code and output. */
+  private static Map.Entry<Integer, String> runScript() throws Exception {
+    Files.createDirectories(DIR);
+    Path output = DIR.resolve("output.txt");
+    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("FAULT_TEST_JAR", System.getProperty("test.switchboard.jar", "target/switchboard.jar"));
+    env.put("FAULT_DIR", DIR.toString());
+    env.put("FAULT_TEST_TIMEOUT", String.valueOf(SCRIPT_TIMEOUT_S));
+    env.put("FAULT_TEST_STRICT", strict() ? "1" : "0");
+    env.put("JAVA_OPTS", System.getProperty("fault.javaOpts", MERGE_DELAYS));
+    Process process = builder.start();
+    if (!process.waitFor(SCRIPT_TIMEOUT_S + 10, TimeUnit.SECONDS)) {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      throw new AssertionError("fault-test.sh overran " + (SCRIPT_TIMEOUT_S + 10) + " s:\n" + Files.readString(output));
+    }
+    return Map.entry(process.exitValue(), Files.readString(output));
+  }
+
+  private static Map<String, Map<String, String>> summaries(String out) {
+    Map<String, Map<String, String>> byScenario = new LinkedHashMap<>();
+    Matcher line = SUMMARY.matcher(out);
+    while (line.find()) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      Matcher pair = PAIR.matcher(line.group());
+      while (pair.find()) {
+        fields.put(pair.group(1), pair.group(2));
+      }
+      byScenario.put(fields.get("scenario"), fields);
+    }
+    return byScenario;
+  }
+
+  @Test
+  @DisplayName("kill -9, a rolling SIGTERM restart and a partition under load: each reported, recovered from, cleaned up")
+  void faultsUnderLoad() throws Exception {
+    Map.Entry<Integer, String> result = runScript();
+    String out = result.getValue();
+    System.out.println(out);
+    assumeTrue(!out.startsWith("fault-test: skipped:"), out.strip());
+
+    assertThat(result.getKey()).as("exit status (4: a target missed, with FAULT_TEST_STRICT=1)\n%s", out).isZero();
+    Map<String, Map<String, String>> summaries = summaries(out);
+    assertThat(summaries.keySet()).as(out).containsExactly("baseline", "kill9", "rolling", "partition");
+    for (Map<String, String> s : summaries.values()) {
+      assertThat(s).as(out).containsKeys("sent", "failed", "longest_ms", "recovery_s", "merged", "inflight_at_fault");
+      assertThat(Integer.parseInt(s.get("sent"))).as("requests sent in %s", s.get("scenario")).isPositive();
+      assertThat(Integer.parseInt(s.get("failed"))).isBetween(0, Integer.parseInt(s.get("sent")));
+      assertThat(Double.parseDouble(s.get("recovery_s"))).isNotNegative();
+      assertThat(s.get("recovered")).as("the last requests of %s all succeeded", s.get("scenario")).isEqualTo("yes");
+    }
+    assertThat(summaries.get("baseline").get("failed")).as("failures before any fault").isEqualTo("0");
+    assertThat(summaries.get("partition").get("merged")).isIn("yes", "no");
+    assertThat(out).containsPattern("(?m)^scenario +sent +failed");
+
+    Matcher namespaces = NAMESPACES.matcher(out);
+    assertThat(namespaces.find()).as("the script names its namespaces").isTrue();
+    String prefix = namespaces.group(1) + "-";
+    assertThat(run("ip", "netns", "list").lines().filter(n -> n.startsWith(prefix)).toList())
+        .as("namespaces left behind").isEmpty();
+    List<Long> pids = new ArrayList<>();
+    Matcher pid = PID.matcher(out);
+    while (pid.find()) {
+      pids.add(Long.parseLong(pid.group(1)));
+    }
+    assertThat(pids).as("node and load PIDs reported").hasSizeGreaterThanOrEqualTo(7);
+    Await.condition("every JVM and the load to be gone", Duration.ofSeconds(10),
+        () -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+  }
+}
