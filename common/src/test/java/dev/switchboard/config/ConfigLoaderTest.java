@@ -204,6 +204,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("cluster.kubernetes: off by default; serviceDns is a bare DNS name, servicePort 0 means cluster.port")
+  void kubernetesDiscovery() throws IOException {
+    assertThat(load(null).cluster().kubernetes()).isEqualTo(KubernetesDiscovery.defaults());
+    assertThat(load(null).cluster().kubernetes().enabled()).isFalse();
+    ClusterConfig cluster = load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_CLUSTER_KUBERNETES_SERVICE_DNS",
+        "switchboard-cluster", "SWITCHBOARD_CLUSTER_PORT", "5801")).cluster();
+    assertThat(cluster.kubernetes()).isEqualTo(new KubernetesDiscovery("switchboard-cluster", 0));
+    assertThat(cluster.kubernetesPort()).isEqualTo(5801);
+    assertThat(load(file("k.yaml", "cluster: {kubernetes: {serviceDns: a.b.svc.cluster.local, servicePort: 5702}}\n"))
+        .cluster().kubernetesPort()).isEqualTo(5702);
+    assertThatThrownBy(() -> load(file("p.yaml", "cluster: {kubernetes: {serviceDns: \"switchboard-cluster:5701\"}}\n")))
+        .hasMessage("config key cluster.kubernetes.serviceDns: 'switchboard-cluster:5701' is not a DNS name (no port, "
+            + "no scheme: the port is servicePort)");
+    assertThatThrownBy(() -> load(file("u.yaml", "cluster: {kubernetes: {serviceName: x}}\n")))
+        .hasMessageContaining("unknown config key cluster.kubernetes.serviceName");
+  }
+
+  @Test
   @DisplayName("an override in Switchboard's namespace that matches no key is refused")
   void unknownOverrides() {
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PROT", "1")))
