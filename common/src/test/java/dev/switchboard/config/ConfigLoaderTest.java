@@ -222,6 +222,51 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("the variables Kubernetes sets for a Service named switchboard-gateway are ignored, one WARN line each")
+  void kubernetesServiceLinks() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "SWITCHBOARD_GATEWAY_SERVICE_HOST", "10.96.0.12",
+        "SWITCHBOARD_GATEWAY_SERVICE_PORT", "80",
+        "SWITCHBOARD_GATEWAY_SERVICE_PORT_HTTP", "80",
+        "SWITCHBOARD_GATEWAY_PORT", "tcp://10.96.0.12:80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP", "tcp://10.96.0.12:80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_PROTO", "tcp",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_PORT", "80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_ADDR", "10.96.0.12"));
+    env.put("SWITCHBOARD_UDP_PORT", "udp://[fd00::12]:7007");
+    env.put("SWITCHBOARD_ECHO_LISTENERS_0_PORT", "7100");
+    OverrideSource overrides = new OverrideSource(Map.of(), Map.of(), env);
+    SwitchboardConfig config = ConfigLoader.load(null, overrides);
+    assertThat(config.gateway().port()).as("the link is not a port: the default stays").isEqualTo(8080);
+    assertThat(config.udp().port()).isEqualTo(7007);
+    assertThat(config.echo().listeners().get(0).port()).as("a real setting beside them still counts").isEqualTo(7100);
+    assertThat(overrides.ignoredEnvironment()).containsOnlyKeys(env.keySet().stream()
+        .filter(name -> !name.startsWith("SWITCHBOARD_ECHO")).toList());
+    assertThat(overrides.ignoredEnvironment().get("SWITCHBOARD_GATEWAY_PORT")).isEqualTo("ignoring environment variable "
+        + "SWITCHBOARD_GATEWAY_PORT=tcp://10.96.0.12:80: Kubernetes sets it for the Service switchboard-gateway (a service "
+        + "link), it is no Switchboard setting; set enableServiceLinks: false in the pod spec");
+    assertThat(overrides.ignoredEnvironment().get("SWITCHBOARD_UDP_PORT")).contains("the Service switchboard-udp");
+  }
+
+  @Test
+  @DisplayName("a malformed value is refused even where a service link could be: only Kubernetes' exact shapes pass")
+  void notServiceLinks() {
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "http://10.0.0.1:80")))
+        .hasMessage("config key gateway.port = http://10.0.0.1:80 (from environment variable SWITCHBOARD_GATEWAY_PORT): "
+            + "expected a whole number");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "tcp://10.0.0.1")))
+        .hasMessageContaining("gateway.port = tcp://10.0.0.1");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "80a")))
+        .hasMessageContaining("expected a whole number");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_SERVICE_PORT", "eighty")))
+        .hasMessage("environment variable SWITCHBOARD_GATEWAY_SERVICE_PORT matches no config key");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT_80_TCP", "tcp://x:80")))
+        .hasMessage("environment variable SWITCHBOARD_GATEWAY_PORT_80_TCP matches no config key");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of("switchboard.gateway.port", "tcp://10.0.0.1:80"), Map.of()))
+        .as("system properties are not service links").hasMessageContaining("expected a whole number");
+  }
+
+  @Test
   @DisplayName("an override in Switchboard's namespace that matches no key is refused")
   void unknownOverrides() {
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PROT", "1")))
