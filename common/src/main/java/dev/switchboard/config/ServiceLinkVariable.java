@@ -40,13 +40,13 @@ final class ServiceLinkVariable {
 
   /** The Service a variable of any service-link shape was set for, e.g. {@code switchboard-gateway}. */
   static Optional<String> serviceOf(String name, String value) {
-    for (Shape shape : SHAPES) {
-      Matcher m = shape.name().matcher(name);
-      if (m.matches() && shape.value().matcher(value.trim()).matches()) {
-        return Optional.of(m.group(1).toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-    }
-    return Optional.empty();
+    return SHAPES.stream().map(shape -> serviceOf(shape, name, value)).flatMap(Optional::stream).findFirst();
+  }
+
+  private static Optional<String> serviceOf(Shape shape, String name, String value) {
+    Matcher m = shape.name().matcher(name);
+    return m.matches() && shape.value().matcher(value.trim()).matches()
+        ? Optional.of(m.group(1).toLowerCase(Locale.ROOT).replace('_', '-')) : Optional.empty();
   }
 
   /**
@@ -54,7 +54,7 @@ final class ServiceLinkVariable {
    * ending in {@code port}, such as {@code gateway.port}); a number there is a setting, not a link.
    */
   static Optional<String> portLinkServiceOf(String name, String value) {
-    return SHAPES.get(0).name().matcher(name).matches() ? serviceOf(name, value) : Optional.empty();
+    return serviceOf(SHAPES.get(0), name, value);
   }
 
   /** The one WARN line for an ignored variable. */

@@ -258,6 +258,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("gateway.port = tcp://10.0.0.1");
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "80a")))
         .hasMessageContaining("expected a whole number");
+    assertThat(load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_CLUSTER_KUBERNETES_SERVICE_PORT", "5801"))
+        .cluster().kubernetes().servicePort()).as("a real key named like a service link is a setting").isEqualTo(5801);
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_SERVICE_PORT", "eighty")))
         .hasMessage("environment variable SWITCHBOARD_GATEWAY_SERVICE_PORT matches no config key");
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT_80_TCP", "tcp://x:80")))
