@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -253,39 +254,8 @@ final class KubernetesManifestCheck {
       }
     }
 
-    /** The container's environment as the kubelet gives it, {@code $(VAR)} expanded; values from the API are stand-ins. */
     private Map<String, String> environment() {
-      Map<String, String> environment = new LinkedHashMap<>();
-      for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-        String name = variable.getName();
-        if (name == null || environment.containsKey(name)) {
-          problems.add(where + ": env name " + name + " missing or repeated");
-          continue;
-        }
-        if ((variable.getValue() == null) == (variable.getValueFrom() == null)) {
-          problems.add(where + ": env " + name + " needs exactly one of value and valueFrom");
-          continue;
-        }
-        String value;
-        if (variable.getValueFrom() != null) {
-          var field = variable.getValueFrom().getFieldRef();
-          value = field != null && "status.podIP".equals(field.getFieldPath()) ? POD_IP : "from-the-api-" + name;
-        } else {
-          Matcher reference = VAR_REFERENCE.matcher(variable.getValue());
-          StringBuilder expanded = new StringBuilder();
-          while (reference.find()) {
-            String referenced = environment.get(reference.group(1));
-            if (referenced == null) {
-              problems.add(where + ": env " + name + " refers to $(" + reference.group(1) + "), not defined before it");
-              referenced = reference.group();
-            }
-            reference.appendReplacement(expanded, Matcher.quoteReplacement(referenced));
-          }
-          value = reference.appendTail(expanded).toString();
-        }
-        environment.put(name, value);
-      }
-      return environment;
+      return KubernetesManifestCheck.environment(container, POD_IP, problem -> problems.add(where + ": " + problem));
     }
 
     /** The configuration the jar would start with, from the container's command line and environment. */
@@ -444,6 +414,56 @@ final class KubernetesManifestCheck {
         problems.add(where + ": cluster.minMembers below 2 lets a partitioned pod serve alone and report ready");
       }
     }
+  }
+
+  /**
+   * A container's environment as the kubelet gives it, {@code $(VAR)} expanded: {@code status.podIP} is
+   * {@code podIp}, other values from the API are stand-ins. What the kubelet would refuse or leave unexpanded goes to
+   * {@code problems}.
+   */
+  static Map<String, String> environment(Container container, String podIp, Consumer<String> problems) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (EnvVar variable : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+      String name = variable.getName();
+      if (name == null || environment.containsKey(name)) {
+        problems.accept("env name " + name + " missing or repeated");
+        continue;
+      }
+      if ((variable.getValue() == null) == (variable.getValueFrom() == null)) {
+        problems.accept("env " + name + " needs exactly one of value and valueFrom");
+        continue;
+      }
+      String value;
+      if (variable.getValueFrom() != null) {
+        var field = variable.getValueFrom().getFieldRef();
+        value = field != null && "status.podIP".equals(field.getFieldPath()) ? podIp : "from-the-api-" + name;
+      } else {
+        Matcher reference = VAR_REFERENCE.matcher(variable.getValue());
+        StringBuilder expanded = new StringBuilder();
+        while (reference.find()) {
+          String referenced = environment.get(reference.group(1));
+          if (referenced == null) {
+            problems.accept("env " + name + " refers to $(" + reference.group(1) + "), not defined before it");
+            referenced = reference.group();
+          }
+          reference.appendReplacement(expanded, Matcher.quoteReplacement(referenced));
+        }
+        value = reference.appendTail(expanded).toString();
+      }
+      environment.put(name, value);
+    }
+    return environment;
+  }
+
+  /** Every object of one kind in a file of YAML documents, read into its model class. */
+  static <T> List<T> objects(String yaml, String kind, Class<T> type) {
+    List<T> objects = new ArrayList<>();
+    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+      if (document instanceof Map<?, ?> map && kind.equals(map.get("kind"))) {
+        objects.add(MAPPER.convertValue(map, type));
+      }
+    }
+    return objects;
   }
 
   /** The options of {@code hz_opens="..."} in a shell script. */
