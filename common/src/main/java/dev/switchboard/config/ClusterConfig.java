@@ -25,12 +25,14 @@ import java.util.List;
  * @param joinTimeout       start-up fails when the node has not joined within this ({@code joinTimeout})
  * @param heartbeatInterval how often members send heartbeats ({@code heartbeatInterval})
  * @param maxNoHeartbeat    a member silent for this long is removed and its consumers forgotten ({@code maxNoHeartbeat})
+ * @param drain             on stop, how long the node keeps answering requests already routed to it after telling the
+ *                          other members to send new ones elsewhere ({@code drain})
  * @param kubernetes        member discovery through a headless Service's DNS name ({@code kubernetes.*})
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, int portCount, List<String> members,
                             String eventBusHost, int eventBusPort, String publicHost, int publicPort,
                             int minMembers, Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat,
-                            KubernetesDiscovery kubernetes) {
+                            Duration drain, KubernetesDiscovery kubernetes) {
 
   public static final String DEFAULT_NAME = "switchboard";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -41,6 +43,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_NO_HEARTBEAT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(3);
 
   public ClusterConfig {
     members = List.copyOf(members);
@@ -49,7 +52,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, DEFAULT_MEMBERS,
         DEFAULT_HOST, 0, "", 0, 1, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT,
-        KubernetesDiscovery.defaults());
+        DEFAULT_DRAIN, KubernetesDiscovery.defaults());
   }
 
   /** Where this node looks for the others, for messages: {@code members [...]} or {@code kubernetes.serviceDns NAME:PORT}. */
@@ -92,6 +95,7 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
         node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
         heartbeat,
         noHeartbeat,
+        node.duration("drain", DEFAULT_DRAIN),
         KubernetesDiscovery.read(node.child("kubernetes")));
     node.finish();
     return config;

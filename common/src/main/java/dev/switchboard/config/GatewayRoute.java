@@ -16,9 +16,11 @@ import java.util.TreeSet;
  * @param maxBodyBytes largest request body ({@code maxBodyBytes})
  * @param streamBody   stream the request body to the application with credit instead of sending it in the request
  *                     message ({@code streamBody}); see docs/wsgi-over-bus.md
+ * @param retry        the application may process a request twice: one lost with a cluster node that left is sent
+ *                     once more, to another node, whatever its method ({@code retry}); GET and HEAD always are
  */
 public record GatewayRoute(String prefix, String address, Set<String> methods, Duration timeout, int maxBodyBytes,
-                           boolean streamBody) {
+                           boolean streamBody, boolean retry) {
 
   public GatewayRoute {
     methods = java.util.Collections.unmodifiableSet(new TreeSet<>(methods));
@@ -26,6 +28,11 @@ public record GatewayRoute(String prefix, String address, Set<String> methods, D
 
   public boolean allows(String method) {
     return methods.isEmpty() || methods.contains(method);
+  }
+
+  /** Whether a request lost with its node may be sent again: GET and HEAD, or any method on a {@code retry} route. */
+  public boolean retrySafe(String method) {
+    return retry || "GET".equals(method) || "HEAD".equals(method);
   }
 
   static GatewayRoute read(ConfigNode node, Duration defaultTimeout, int defaultMaxBody) {
@@ -46,7 +53,7 @@ public record GatewayRoute(String prefix, String address, Set<String> methods, D
     }
     GatewayRoute route = new GatewayRoute(prefix, address, methods,
         node.duration("timeout", defaultTimeout), node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE),
-        node.bool("streamBody", false));
+        node.bool("streamBody", false), node.bool("retry", false));
     node.finish();
     return route;
   }

@@ -79,11 +79,19 @@ public record SwitchboardConfig(
         ClusterConfig.read(root.child("cluster")));
     root.finish();
     new TcpPortClash(config).check();
-    if (config.runs(Role.GATEWAY) && !config.shutdownTimeout().isZero()
-        && config.gateway().timeouts().drain().compareTo(config.shutdownTimeout()) >= 0) {
-      throw root.conflict("gateway.timeouts.drain", "must be shorter than shutdownTimeout ("
-          + config.shutdownTimeout().toMillis() + " ms), which bounds the whole stop");
+    if (config.runs(Role.GATEWAY)) {
+      requireWithinStop(root, config, "gateway.timeouts.drain", config.gateway().timeouts().drain());
+    }
+    if (config.cluster().enabled()) {
+      requireWithinStop(root, config, "cluster.drain", config.cluster().drain());
     }
     return config;
+  }
+
+  private static void requireWithinStop(ConfigNode root, SwitchboardConfig config, String key, Duration drain) {
+    if (!config.shutdownTimeout().isZero() && drain.compareTo(config.shutdownTimeout()) >= 0) {
+      throw root.conflict(key, "must be shorter than shutdownTimeout (" + config.shutdownTimeout().toMillis()
+          + " ms), which bounds the whole stop");
+    }
   }
 }

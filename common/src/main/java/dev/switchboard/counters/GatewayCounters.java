@@ -16,7 +16,9 @@ public final class GatewayCounters {
     NO_APPLICATION, TIMEOUT, APPLICATION_FAILED, INVALID_REPLY, BAD_REQUEST, BODY_TOO_LARGE, NOT_FOUND, METHOD_NOT_ALLOWED,
     STREAM_ABORTED,
     /** The request body did not arrive in time (408): its gap, minimum rate or total deadline. */
-    BODY_TIMEOUT
+    BODY_TIMEOUT,
+    /** The cluster node serving the request left before answering (502, Retry-After). */
+    NODE_LOST
   }
 
   /**

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,7 +26,20 @@ public final class WsgiApplications {
   /** Serves a request-to-response function at {@code wsgi.<name>}. */
   public static MessageConsumer<JsonObject> serve(Vertx vertx, String name,
                                                   Function<WsgiRequest, Future<WsgiResponse>> application) {
-    return consume(vertx, name, (message, request) -> {
+    return consume(vertx.eventBus().consumer(WsgiBus.appAddress(name)), respond(application));
+  }
+
+  /**
+   * Serves it to this node only: in a cluster, a gateway on this node reaches it without crossing the network, and
+   * other nodes never choose it (each gateway node has its own, as the built-in applications do).
+   */
+  public static MessageConsumer<JsonObject> serveOnThisNode(Vertx vertx, String name,
+                                                            Function<WsgiRequest, Future<WsgiResponse>> application) {
+    return consume(vertx.eventBus().localConsumer(WsgiBus.appAddress(name)), respond(application));
+  }
+
+  private static RequestHandler respond(Function<WsgiRequest, Future<WsgiResponse>> application) {
+    return (message, request) -> {
       Future<WsgiResponse> response;
       try {
         response = application.apply(request);
@@ -41,12 +53,12 @@ public final class WsgiApplications {
           message.fail(FailureCodes.FAILED, String.valueOf(done.cause().getMessage()));
         }
       });
-    });
+    };
   }
 
   /** Serves an application that may stream its body ({@link ResponseStarter#stream}) at {@code wsgi.<name>}. */
   public static MessageConsumer<JsonObject> serveStreaming(Vertx vertx, String name, StreamingApplication application) {
-    return consume(vertx, name, (message, request) -> {
+    return consume(vertx.eventBus().consumer(WsgiBus.appAddress(name)), (message, request) -> {
       try {
         application.handle(request, new ResponseStarter(vertx, message));
       } catch (RuntimeException e) {
@@ -59,8 +71,8 @@ public final class WsgiApplications {
     void handle(Message<JsonObject> message, WsgiRequest request);
   }
 
-  private static MessageConsumer<JsonObject> consume(Vertx vertx, String name, RequestHandler handler) {
-    Consumer<Message<JsonObject>> dispatch = message -> {
+  private static MessageConsumer<JsonObject> consume(MessageConsumer<JsonObject> consumer, RequestHandler handler) {
+    return consumer.handler(message -> {
       WsgiRequest request;
       try {
         request = WsgiRequest.fromJson(message.body());
@@ -69,7 +81,6 @@ public final class WsgiApplications {
         return;
       }
       handler.handle(message, request);
-    };
-    return vertx.eventBus().consumer(WsgiBus.appAddress(name), dispatch::accept);
+    });
   }
 }

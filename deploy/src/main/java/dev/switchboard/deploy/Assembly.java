@@ -1,8 +1,10 @@
 package dev.switchboard.deploy;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.echo.EchoVerticle;
 import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
 final class Assembly {
 
   private final Vertx vertx;
+  /** Null when the process is not clustered. */
+  private final ClusterNode cluster;
+  private final Requester requester;
   private final SwitchboardConfig config;
   private final SwitchboardCounters counters;
   private final Readiness readiness;
@@ -40,10 +45,21 @@ final class Assembly {
   private GatewayService gateway;
 
   Assembly(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
+    this(vertx, null, config, counters);
+  }
+
+  /** The services of a clustered node: their bus requests fail at once when the node serving them leaves. */
+  Assembly(ClusterNode cluster, SwitchboardConfig config, SwitchboardCounters counters) {
+    this(cluster.vertx(), cluster, config, counters);
+  }
+
+  private Assembly(Vertx vertx, ClusterNode cluster, SwitchboardConfig config, SwitchboardCounters counters) {
     this.vertx = vertx;
+    this.cluster = cluster;
+    this.requester = cluster != null ? cluster.requester() : Requester.local(vertx);
     this.config = config;
     this.counters = counters;
-    this.readiness = new Readiness(vertx, config.roles(), config.cluster());
+    this.readiness = new Readiness(vertx, config.roles(), config.cluster(), cluster != null ? cluster::members : () -> 0);
     this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
     this.bridgeBudget = new MemoryBudget(config.bridge().maxBufferedBytes());
   }
@@ -61,13 +77,21 @@ final class Assembly {
     }
     return chain.map(v -> {
       CounterMeters.bind(config, counters, echoBudget, bridgeBudget);
+      if (cluster != null) {
+        CounterMeters.cluster(cluster::members);
+      }
       return List.copyOf(listeners);
     });
   }
 
-  /** Drains and stops the gateway, then closes Vert.x with every other service. */
+  /**
+   * Drains and stops the gateway and, when clustered, meanwhile sends the other members' requests elsewhere and answers
+   * those already routed here; then closes Vert.x with every other service, which leaves the cluster.
+   */
   Future<Void> stop() {
-    Future<Void> drained = gateway == null ? Future.succeededFuture() : gateway.undeploy();
+    Future<Void> gatewayDrained = gateway == null ? Future.succeededFuture() : gateway.undeploy();
+    Future<Void> clusterDrained = cluster == null ? Future.succeededFuture() : cluster.leave(config.cluster().drain());
+    Future<Void> drained = Future.join(gatewayDrained, clusterDrained).mapEmpty();
     // Not drained.eventually(vertx::close): that future belongs to the gateway's event loop, which is gone by the time
     // Vert.x has closed, so its completion was rejected and every stop ran into shutdownTimeout. Vert.x's close
     // future and this promise have no context: they complete on the closing thread.
@@ -96,7 +120,7 @@ final class Assembly {
         yield udp.deploy(config.instances());
       }
       case GATEWAY -> {
-        gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks());
+        gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks(), requester);
         yield gateway.deploy(config.instances());
       }
       case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances());

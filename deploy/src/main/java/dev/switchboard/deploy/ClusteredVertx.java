@@ -6,15 +6,13 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.switchboard.config.ClusterConfig;
+import dev.switchboard.deploy.cluster.ClusterNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * Builds a clustered Vert.x from {@link ClusterConfig}: Hazelcast configured in code (no XML to keep in step), TCP-IP
@@ -24,6 +22,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 final class ClusteredVertx {
 
+  static final Duration MERGE_CHECK = Duration.ofSeconds(5);
+
   private ClusteredVertx() {
   }
 
@@ -31,11 +31,11 @@ final class ClusteredVertx {
    * Joins the cluster, blocking: returns once this node is a member of a cluster of at least {@code minMembers}, or
    * fails with one clear line within {@code joinTimeout}.
    */
-  static Vertx join(VertxOptions options, ClusterConfig cluster) throws InterruptedException {
+  static ClusterNode join(VertxOptions options, ClusterConfig cluster) throws InterruptedException {
     long deadline = System.nanoTime() + cluster.joinTimeout().toNanos();
-    Vertx vertx;
+    ClusterNode node;
     try {
-      vertx = start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      node = start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not join cluster '" + cluster.name() + "' within " + cluster.joinTimeout()
           + " (" + cluster.discovery() + ")");
@@ -43,21 +43,20 @@ final class ClusteredVertx {
       throw new IllegalStateException("could not start the cluster member on " + cluster.host() + ":" + cluster.port()
           + " (" + cluster.portCount() + " port(s) tried): " + e.getMessage());
     }
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
-    while (manager.getNodes().size() < cluster.minMembers()) {
+    while (node.members() < cluster.minMembers()) {
       if (System.nanoTime() > deadline) {
-        int size = manager.getNodes().size();
-        vertx.close();
+        int size = node.members();
+        node.vertx().close();
         throw new IllegalStateException("cluster '" + cluster.name() + "' has " + size + " member(s), fewer than "
             + "cluster.minMembers " + cluster.minMembers() + " after " + cluster.joinTimeout() + " ("
             + cluster.discovery() + ")");
       }
       Thread.sleep(100);
     }
-    return vertx;
+    return node;
   }
 
-  static Future<Vertx> start(VertxOptions options, ClusterConfig cluster) {
+  static Future<ClusterNode> start(VertxOptions options, ClusterConfig cluster) {
     EventBusOptions bus = options.getEventBusOptions().setHost(cluster.eventBusHost()).setPort(cluster.eventBusPort());
     if (!cluster.publicHost().isEmpty()) {
       bus.setClusterPublicHost(cluster.publicHost());
@@ -65,7 +64,7 @@ final class ClusteredVertx {
     if (cluster.publicPort() > 0) {
       bus.setClusterPublicPort(cluster.publicPort());
     }
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(cluster))).buildClustered();
+    return ClusterNode.start(options, hazelcast(cluster));
   }
 
   static Config hazelcast(ClusterConfig cluster) {
@@ -80,6 +79,10 @@ final class ClusteredVertx {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cluster.heartbeatInterval().toSeconds()));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cluster.maxNoHeartbeat().toSeconds()));
+    // After a partition heals, the two halves stay separate clusters until a merge check runs: 300 s after start and
+    // every 120 s by default. Checking every 5 s makes one cluster again within about 10 s of the link returning.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_CHECK.toSeconds()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_CHECK.toSeconds()));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(cluster.portCount());
     network.getInterfaces().setEnabled(true).addInterface(cluster.host());

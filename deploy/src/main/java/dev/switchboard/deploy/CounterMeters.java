@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,6 +29,15 @@ import java.util.function.ToDoubleFunction;
 final class CounterMeters {
 
   private CounterMeters() {
+  }
+
+  /** {@code switchboard_cluster_members}: the cluster's size as this node sees it (a partition shows as a drop). */
+  static void cluster(IntSupplier members) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      // Held strongly: a gauge keeps only a weak reference to its source, and nothing else holds this supplier.
+      Gauge.builder("switchboard.cluster.members", members, IntSupplier::getAsInt).strongReference(true).register(registry);
+    }
   }
 
   /**

@@ -7,10 +7,10 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.client.ClientCommand;
+import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -71,15 +71,14 @@ public final class Main {
 
   private static void run(SwitchboardConfig config) {
     LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
-    Vertx vertx;
+    Assembly assembly;
     try {
-      vertx = vertx(config);
+      assembly = assembly(config);
     } catch (Exception e) {
       LOG.error("start-up failed: {}", e.getMessage());
       System.exit(EXIT_START_FAILED);
       return;
     }
-    Assembly assembly = new Assembly(vertx, config, new SwitchboardCounters());
     try {
       List<BoundListener> listeners = assembly.start().await(30, TimeUnit.SECONDS);
       listeners.forEach(l -> LOG.info("{}", l.describe()));
@@ -107,18 +106,18 @@ public final class Main {
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
   }
 
-  /** A plain Vert.x, or a clustered one that has joined within {@code cluster.joinTimeout}. */
-  private static Vertx vertx(SwitchboardConfig config) throws Exception {
+  /** The services on a plain Vert.x, or on a clustered one that has joined within {@code cluster.joinTimeout}. */
+  private static Assembly assembly(SwitchboardConfig config) throws Exception {
     VertxOptions options = vertxOptions();
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled()) {
-      return Vertx.builder().with(options).build();
+      return new Assembly(Vertx.builder().with(options).build(), config, new SwitchboardCounters());
     }
     long started = System.nanoTime();
-    Vertx vertx = ClusteredVertx.join(options, cluster);
-    int members = ((VertxInternal) vertx).clusterManager().getNodes().size();
-    LOG.info("joined cluster '{}' in {} ms: {} member(s)", cluster.name(), (System.nanoTime() - started) / 1_000_000, members);
-    return vertx;
+    ClusterNode node = ClusteredVertx.join(options, cluster);
+    LOG.info("joined cluster '{}' in {} ms: {} member(s)", cluster.name(), (System.nanoTime() - started) / 1_000_000,
+        node.members());
+    return new Assembly(node, config, new SwitchboardCounters());
   }
 
   /** Closes every listener and connection; gives up after the shutdown timeout so that a stop is always bounded. */

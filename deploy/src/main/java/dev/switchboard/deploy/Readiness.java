@@ -4,7 +4,6 @@ import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.config.Role;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -12,6 +11,7 @@ import io.vertx.ext.healthchecks.Status;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * What {@code /health/ready} reports: one check per service the process runs, down until its listeners are open, and
@@ -22,7 +22,8 @@ final class Readiness {
   private final HealthChecks checks;
   private final Map<Role, List<BoundListener>> listening = new ConcurrentHashMap<>();
 
-  Readiness(Vertx vertx, Iterable<Role> roles, ClusterConfig cluster) {
+  /** @param members the cluster's size as this node sees it, 0 when it is not a member */
+  Readiness(Vertx vertx, Iterable<Role> roles, ClusterConfig cluster, IntSupplier members) {
     this.checks = HealthChecks.create(vertx);
     for (Role role : roles) {
       checks.register(role.wireName(), done -> {
@@ -34,11 +35,11 @@ final class Readiness {
     }
     if (cluster.enabled()) {
       checks.register("cluster", done -> {
-        var manager = ((VertxInternal) vertx).clusterManager();
-        int members = manager == null ? 0 : manager.getNodes().size();
-        JsonObject data = new JsonObject().put("joined", manager != null && manager.isActive()).put("members", members)
+        int size = members.getAsInt();
+        JsonObject data = new JsonObject().put("joined", size > 0).put("members", size)
             .put("minMembers", cluster.minMembers());
-        done.complete(members >= cluster.minMembers() ? Status.OK(data) : Status.KO(data));
+        // A partitioned minority drops below minMembers: it reports not ready, and leaves the load balancer.
+        done.complete(size >= cluster.minMembers() ? Status.OK(data) : Status.KO(data));
       });
     }
   }

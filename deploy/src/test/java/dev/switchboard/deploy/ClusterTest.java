@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
+import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
@@ -89,12 +90,14 @@ class ClusterTest {
     SwitchboardConfig configA = node("gateway", portA, members);
     SwitchboardConfig configB = node("echo", portB, members);
     long started = System.nanoTime();
-    Vertx a = ClusteredVertx.start(new VertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
-    Vertx b = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
+    ClusterNode nodeA = ClusteredVertx.start(Main.vertxOptions(), configA.cluster()).await(60, TimeUnit.SECONDS);
+    ClusterNode nodeB = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
+    Vertx a = nodeA.vertx();
+    Vertx b = nodeB.vertx();
     System.out.printf("two-node cluster formed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     try {
-      List<BoundListener> gateway = new Assembly(a, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
-      new Assembly(b, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      List<BoundListener> gateway = new Assembly(nodeA, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      new Assembly(nodeB, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
       int http = gateway.get(0).port();
       Await.condition("the echo consumer of node B to be known on node A", Duration.ofSeconds(30), () -> {
         try {
@@ -110,6 +113,8 @@ class ClusterTest {
       assertThat(new io.vertx.core.json.JsonObject(ready.body()).getJsonArray("checks").stream()
           .map(c -> (io.vertx.core.json.JsonObject) c).filter(c -> c.getString("id").equals("cluster")).findFirst()
           .orElseThrow().getJsonObject("data").getInteger("members")).as("readiness reports the members").isEqualTo(2);
+      assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/metrics")).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains("switchboard_cluster_members 2.0");
 
       b.close().await(30, TimeUnit.SECONDS);
       Await.condition("node B's consumers to be forgotten", Duration.ofSeconds(30), () -> {

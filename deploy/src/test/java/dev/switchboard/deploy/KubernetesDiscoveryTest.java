@@ -77,9 +77,9 @@ class KubernetesDiscoveryTest {
         "SWITCHBOARD_CLUSTER_PORT_COUNT", "1", "SWITCHBOARD_CLUSTER_KUBERNETES_SERVICE_DNS", "localhost"));
     // The second takes the next port (the first holds the service port) and finds the first at the service port.
     ClusterConfig second = cluster(environment);
-    Vertx a = ClusteredVertx.start(new VertxOptions(), first).await(60, TimeUnit.SECONDS);
+    Vertx a = ClusteredVertx.start(new VertxOptions(), first).await(60, TimeUnit.SECONDS).vertx();
     try {
-      Vertx b = ClusteredVertx.join(new VertxOptions(), second);
+      Vertx b = ClusteredVertx.join(new VertxOptions(), second).vertx();
       try {
         assertThat(((VertxInternal) b).clusterManager().getNodes()).hasSize(2);
         assertThat(((VertxInternal) a).clusterManager().getNodes()).hasSize(2);

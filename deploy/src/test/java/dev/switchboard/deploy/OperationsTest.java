@@ -74,7 +74,7 @@ class OperationsTest {
   @Test
   @DisplayName("a service that is not listening yet, or a cluster short of members, makes readiness DOWN")
   void notReady() throws Exception {
-    Readiness readiness = new Readiness(vertx, Set.of(Role.ECHO), ClusterConfig.defaults());
+    Readiness readiness = new Readiness(vertx, Set.of(Role.ECHO), ClusterConfig.defaults(), () -> 0);
     assertThat(readiness.checks().checkStatus().await(5, TimeUnit.SECONDS).getUp()).isFalse();
     readiness.listening(Role.ECHO, List.of(new BoundListener("echo", "raw", "tcp", "127.0.0.1:1", 1)));
     assertThat(readiness.checks().checkStatus().await(5, TimeUnit.SECONDS).getUp()).isTrue();

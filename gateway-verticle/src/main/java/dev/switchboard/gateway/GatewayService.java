@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.counters.GatewayCounters;
@@ -30,11 +31,17 @@ public final class GatewayService {
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
+  private final Requester requester;
   private volatile String deploymentId;
 
-  /** @param readiness the checks {@code /health/ready} reports: every service of the process, and the cluster */
-  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters, HealthChecks readiness) {
+  /**
+   * @param readiness the checks {@code /health/ready} reports: every service of the process, and the cluster
+   * @param requester how requests reach the services and applications ({@link Requester#local} without a cluster)
+   */
+  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters, HealthChecks readiness,
+                        Requester requester) {
     this.vertx = vertx;
+    this.requester = requester;
     this.readiness = readiness;
     this.config = config;
     this.counters = counters;
@@ -48,7 +55,7 @@ public final class GatewayService {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
       GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
-          readiness);
+          readiness, requester);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
@@ -62,12 +63,14 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final SourceRateLimiter rateLimiter;
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
+  private final Requester requester;
   private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
-                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness) {
+                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester) {
+    this.requester = requester;
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
@@ -98,8 +101,8 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
         : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
     router.route().handler(admission::handle);
     builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
-        new EchoRoute(vertx, errors, admission, config.maxBodyBytes(), config.upstreamTimeout()));
-    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(vertx, errors, admission));
+        new EchoRoute(errors, admission, config.maxBodyBytes(), config.upstreamTimeout(), requester));
+    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(errors, admission, requester));
     builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
     // The dashboard: static files from the jar, no build step.
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
@@ -107,7 +110,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       RouteLabels.set(ctx, RouteLabels.DASHBOARD);
       ctx.next();
     }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission));
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));

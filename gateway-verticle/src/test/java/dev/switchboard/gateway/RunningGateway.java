@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.OverrideSource;
@@ -28,7 +29,8 @@ record RunningGateway(int port, GatewayCounters counters, GatewayService service
     Files.writeString(file, "gateway:\n  port: 0\n" + gatewayYaml.indent(2));
     GatewayConfig config = ConfigLoader.load(file, new OverrideSource(Map.of(), Map.of(), Map.of())).gateway();
     GatewayCounters counters = new GatewayCounters();
-    GatewayService service = new GatewayService(vertx, config, counters, io.vertx.ext.healthchecks.HealthChecks.create(vertx));
+    GatewayService service = new GatewayService(vertx, config, counters, io.vertx.ext.healthchecks.HealthChecks.create(vertx),
+        Requester.local(vertx));
     int port = service.deploy(1).await(10, TimeUnit.SECONDS).get(0).port();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The two applications deployed with the gateway by default: {@code hello} ({@code /apps/hello/}) answers
- * {@code Hello, world!}; {@code echo} ({@code /apps/echo/...}) answers with the request it got, as JSON.
+ * {@code Hello, world!}; {@code echo} ({@code /apps/echo/...}) answers with the request it got, as JSON. Each gateway
+ * node serves its own copies: a request to them never crosses the cluster.
  */
 public final class BuiltinApps {
 
@@ -22,8 +23,8 @@ public final class BuiltinApps {
 
   public static List<MessageConsumer<?>> register(Vertx vertx) {
     return List.of(
-        WsgiApplications.serve(vertx, "hello", request -> Future.succeededFuture(WsgiResponse.text("Hello, world!"))),
-        WsgiApplications.serve(vertx, "echo", request -> {
+        WsgiApplications.serveOnThisNode(vertx, "hello", request -> Future.succeededFuture(WsgiResponse.text("Hello, world!"))),
+        WsgiApplications.serveOnThisNode(vertx, "echo", request -> {
           Map<String, String> headers = new TreeMap<>();
           request.environ().forEach((key, value) -> {
             if (key.startsWith("HTTP_")) {

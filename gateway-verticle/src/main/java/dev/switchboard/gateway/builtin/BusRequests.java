@@ -22,8 +22,7 @@ final class BusRequests {
       if (reply.succeeded()) {
         onAnswer.accept(reply.result());
       } else {
-        FailureStatus failure = FailureStatus.of(reply.cause(), address, true);
-        errors.send(ctx, failure.status(), failure.failure(), failure.message());
+        FailureStatus.of(reply.cause(), address, true).send(ctx, errors);
       }
     });
   }

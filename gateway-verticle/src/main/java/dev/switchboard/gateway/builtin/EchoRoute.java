@@ -2,10 +2,10 @@ package dev.switchboard.gateway.builtin;
 
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.bus.NodeId;
+import dev.switchboard.bus.Requester;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -14,14 +14,15 @@ import java.time.Duration;
 /** {@code POST /echo}: the body goes to {@code echo.request} and comes back as the response, with its content type. */
 public final class EchoRoute implements Handler<RoutingContext> {
 
-  private final Vertx vertx;
   private final ErrorResponses errors;
   private final RequestAdmission admission;
   private final int maxBodyBytes;
   private final Duration timeout;
+  private final Requester requester;
 
-  public EchoRoute(Vertx vertx, ErrorResponses errors, RequestAdmission admission, int maxBodyBytes, Duration timeout) {
-    this.vertx = vertx;
+  public EchoRoute(ErrorResponses errors, RequestAdmission admission, int maxBodyBytes, Duration timeout,
+                   Requester requester) {
+    this.requester = requester;
     this.errors = errors;
     this.admission = admission;
     this.maxBodyBytes = maxBodyBytes;
@@ -34,7 +35,8 @@ public final class EchoRoute implements Handler<RoutingContext> {
       return;
     }
     admission.bodies().read(ctx, maxBodyBytes, body -> BusRequests.answer(ctx, errors, EchoBus.REQUEST,
-        vertx.eventBus().request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis())),
+        // A POST: not sent again when lost with its node (docs/cluster.md).
+        requester.request(EchoBus.REQUEST, body, new DeliveryOptions().setSendTimeout(timeout.toMillis()), false),
         answer -> {
           String node = answer.headers().get(NodeId.HEADER);
           if (node != null) {

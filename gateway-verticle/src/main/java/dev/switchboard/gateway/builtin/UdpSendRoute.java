@@ -1,12 +1,12 @@
 package dev.switchboard.gateway.builtin;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.bus.UdpSendRequest;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -25,12 +25,12 @@ public final class UdpSendRoute implements Handler<RoutingContext> {
   /** Time for the UDP service itself on top of the reply wait the client asked for. */
   private static final long MARGIN_MS = 5000;
 
-  private final Vertx vertx;
   private final ErrorResponses errors;
   private final RequestAdmission admission;
+  private final Requester requester;
 
-  public UdpSendRoute(Vertx vertx, ErrorResponses errors, RequestAdmission admission) {
-    this.vertx = vertx;
+  public UdpSendRoute(ErrorResponses errors, RequestAdmission admission, Requester requester) {
+    this.requester = requester;
     this.errors = errors;
     this.admission = admission;
   }
@@ -57,7 +57,8 @@ public final class UdpSendRoute implements Handler<RoutingContext> {
   private void send(RoutingContext ctx, String host, int port, boolean await, long timeoutMs, Buffer data) {
     JsonObject request = new UdpSendRequest(host, port, data, await, Duration.ofMillis(Math.max(1, timeoutMs))).toJson();
     BusRequests.answer(ctx, errors, UdpBus.SEND,
-        vertx.eventBus().request(UdpBus.SEND, request, new DeliveryOptions().setSendTimeout(timeoutMs + MARGIN_MS)),
+        // Not sent again when lost with its node: the datagram may have gone out.
+        requester.request(UdpBus.SEND, request, new DeliveryOptions().setSendTimeout(timeoutMs + MARGIN_MS), false),
         answer -> ctx.response().putHeader("Content-Type", "application/json").end(((JsonObject) answer.body()).toBuffer()));
   }
 }

@@ -45,7 +45,7 @@ public final class RouteTable {
     if (app.matches()) {
       String name = app.group(1);
       GatewayRoute route = new GatewayRoute(APPS + name, WsgiBus.appAddress(name), Set.of(),
-          defaults.upstreamTimeout(), defaults.maxBodyBytes(), false);
+          defaults.upstreamTimeout(), defaults.maxBodyBytes(), false, false);
       return new Match(route, APPS + name, app.group(2) == null ? "" : app.group(2));
     }
     return null;

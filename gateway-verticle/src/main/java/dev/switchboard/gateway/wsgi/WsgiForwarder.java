@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayRoute;
 import dev.switchboard.counters.GatewayCounters;
@@ -41,10 +42,12 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final ErrorResponses errors;
   private final RequestAdmission admission;
   private final RouteTable routes;
+  private final Requester requester;
 
   public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
-                       RequestAdmission admission) {
+                       RequestAdmission admission, Requester requester) {
     this.vertx = vertx;
+    this.requester = requester;
     this.config = config;
     this.counters = counters;
     this.errors = errors;
@@ -116,19 +119,17 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     String address = match.route().address();
-    vertx.eventBus().request(address, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream).toJson(),
-            new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()))
+    // A streamed body is read once: its request cannot be sent again.
+    boolean retrySafe = bodyStream == null && match.route().retrySafe(ctx.request().method().name());
+    requester.request(address, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream).toJson(),
+            new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()), retrySafe)
         .onComplete(reply -> {
           if (ctx.response().closed()) {
             cancelUnwantedStream(reply.succeeded() ? reply.result().body() : null, "client-gone");
             return;
           }
           if (reply.failed()) {
-            FailureStatus failure = FailureStatus.of(reply.cause(), address, false);
-            if (failure.status() == 503) {
-              ctx.response().putHeader("Retry-After", "1");
-            }
-            errors.send(ctx, failure.status(), failure.failure(), failure.message());
+            FailureStatus.of(reply.cause(), address, false).send(ctx, errors);
           } else {
             respond(ctx, address, reply.result());
           }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RouteTableTest {
 
   private static GatewayRoute route(String prefix, String address) {
-    return new GatewayRoute(prefix, address, Set.of(), Duration.ofSeconds(1), 10, false);
+    return new GatewayRoute(prefix, address, Set.of(), Duration.ofSeconds(1), 10, false, false);
   }
 
   private static final GatewayConfig CONFIG = new GatewayConfig("127.0.0.1", 0, Duration.ofSeconds(30), 100, true,

@@ -1,0 +1,122 @@
+package dev.switchboard.deploy.cluster;
+
+import io.vertx.core.Completable;
+import io.vertx.core.eventbus.impl.clustered.DefaultNodeSelector;
+import io.vertx.core.eventbus.impl.clustered.NodeSelector;
+import io.vertx.core.spi.cluster.ClusteredNode;
+import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Vert.x's round-robin choice of a node for each message sent, with two corrections it cannot make itself:
+ * <ul>
+ *   <li>a node that has left the cluster is never chosen, even before its consumers' registrations are cleaned up
+ *       (Hazelcast's cleanup trails the membership change);</li>
+ *   <li>a node that announced it is leaving ({@link LeavingNotice}) is chosen only when no other node serves the
+ *       address: it still answers during its drain, so it is a last resort rather than a hole.</li>
+ * </ul>
+ * It also tells the {@link ClusterRequester} which node a request went to, so that the request fails at once when
+ * that node leaves. Vert.x 5.0 has no public hook for the choice: this is the one class built on its node selector.
+ */
+final class NodeAwareSelector implements NodeSelector {
+
+  /** Enough tries of the round robin to get past one or two avoided nodes among a handful. */
+  private static final int ATTEMPTS = 4;
+  /** Departed node ids kept: ids are never reused, the set only has to outlive the registrations' cleanup. */
+  private static final int DEPARTED_KEPT = 256;
+
+  private final DefaultNodeSelector delegate = new DefaultNodeSelector();
+  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+  private final Set<String> departed = Collections.synchronizedSet(Collections.newSetFromMap(
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > DEPARTED_KEPT;
+        }
+      }));
+
+  /** Another node said it is leaving: send to it only when nothing else serves an address. */
+  void avoid(String nodeId) {
+    leaving.add(nodeId);
+  }
+
+  /** A node (re)joined: a member cut off by a partition comes back with the id it had. */
+  void arrived(String nodeId) {
+    departed.remove(nodeId);
+  }
+
+  /** A node left the cluster: never send to it again. */
+  void departed(String nodeId) {
+    departed.add(nodeId);
+    leaving.remove(nodeId);
+  }
+
+  @Override
+  public void init(ClusteredNode clusterManager) {
+    delegate.init(clusterManager);
+  }
+
+  @Override
+  public void eventBusStarted() {
+    delegate.eventBusStarted();
+  }
+
+  @Override
+  public void selectForSend(String address, Completable<String> promise) {
+    // Called on the sender's thread, inside EventBus.request: the request being sent is the one tracked there.
+    SendTarget target = ClusterRequester.TRACKED.get();
+    select(address, 1, null, (nodeId, failure) -> {
+      if (failure == null && target != null) {
+        target.sentTo(nodeId);
+      }
+      if (failure == null) {
+        promise.succeed(nodeId);
+      } else {
+        promise.fail(failure);
+      }
+    });
+  }
+
+  /** @param fallback a leaving node already chosen once, used when no other node comes up */
+  private void select(String address, int attempt, String fallback, Completable<String> promise) {
+    delegate.selectForSend(address, (nodeId, failure) -> {
+      if (failure != null) {
+        promise.complete(fallback, fallback != null ? null : failure);
+      } else if (nodeId == null) {
+        promise.succeed(fallback);
+      } else if (!departed.contains(nodeId) && !leaving.contains(nodeId)) {
+        promise.succeed(nodeId);
+      } else if (attempt < ATTEMPTS) {
+        select(address, attempt + 1, leaving.contains(nodeId) ? nodeId : fallback, promise);
+      } else {
+        // Only departed (or leaving) nodes came up: a leaving node still serves; a departed one means no consumer,
+        // which Vert.x answers at once with NO_HANDLERS when given no node.
+        promise.succeed(leaving.contains(nodeId) ? nodeId : fallback);
+      }
+    });
+  }
+
+  @Override
+  public void selectForPublish(String address, Completable<Iterable<String>> promise) {
+    delegate.selectForPublish(address, promise);
+  }
+
+  @Override
+  public void registrationsUpdated(RegistrationUpdateEvent event) {
+    delegate.registrationsUpdated(event);
+  }
+
+  @Override
+  public void registrationsLost() {
+    delegate.registrationsLost();
+  }
+
+  @Override
+  public boolean wantsUpdatesFor(String address) {
+    return delegate.wantsUpdatesFor(address);
+  }
+}
