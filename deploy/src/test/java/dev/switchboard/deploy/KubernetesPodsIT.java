@@ -119,13 +119,27 @@ class KubernetesPodsIT {
         .GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private void awaitReady(String ip, int status, Duration timeout) throws InterruptedException {
+    Await.condition("/health/ready on " + ip + " to answer " + status, timeout, () -> {
+      try {
+        return get(ip, "/health/ready").statusCode() == status;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
+  }
+
   private static int members(HttpResponse<String> ready) {
     return new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
         .filter(c -> c.getString("id").equals("cluster")).findFirst().orElseThrow().getJsonObject("data").getInteger("members");
   }
 
   @Test
-  @DisplayName("a gateway pod and a services pod of the manifest find each other by DNS, serve, and stop within their grace")
+  @DisplayName("a gateway pod and a services pod of the manifest find each other by DNS, serve, go unready when cut off "
+      + "and ready again when the link is back, and stop within their grace")
   void podsOfTheManifest() throws Exception {
     Assumptions.assumeTrue(networkNamespacesAvailable(), "needs root and ip netns");
     List<Deployment> deployments = KubernetesManifestCheck.objects(Files.readString(MANIFEST), "Deployment", Deployment.class);
@@ -178,17 +192,10 @@ class KubernetesPodsIT {
 
     // Cut the services pod off: the gateway pod, now a minority of one, reports not ready.
     run("ip", "-n", prefix + "-svc", "link", "set", "eth0", "down");
-    Await.condition("the gateway pod to report not ready", Duration.ofSeconds(30), () -> {
-      try {
-        return get(gatewayIp, "/health/ready").statusCode() == 503;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    });
+    awaitReady(gatewayIp, 503, Duration.ofSeconds(30));
     run("ip", "-n", prefix + "-svc", "link", "set", "eth0", "up");
+    // The link back, Hazelcast's merge check (every 5 s) makes one cluster again: ready once more.
+    awaitReady(gatewayIp, 200, Duration.ofSeconds(60));
 
     // SIGTERM after the preStop sleep: each pod must be gone well within the grace period left (15 s - 5 s).
     for (RunningJar pod : List.of(gateway, services)) {
