@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -67,7 +68,7 @@ final class KubernetesManifestCheck {
     this.jvmOptionsForCluster = jvmOptionsForCluster;
   }
 
-  /** Every problem found in one file of YAML documents, each naming the object and the field. */
+  /** Every problem found in one file of YAML documents, each naming the object and the field; one check per file. */
   List<String> check(String yaml) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
@@ -230,6 +231,7 @@ final class KubernetesManifestCheck {
         return;
       }
       checkPorts();
+      checkResources();
       Map<String, String> environment = environment();
       SwitchboardConfig config = config(environment);
       if (config == null) {
@@ -251,6 +253,27 @@ final class KubernetesManifestCheck {
           problems.add(where + ": port name " + port.getName() + " is not a unique IANA service name (15 characters at most)");
         }
         names.add(port.getName());
+      }
+    }
+
+    /** Quantities the API server would parse, and no request above its limit. */
+    private void checkResources() {
+      if (container.getResources() == null) {
+        problems.add(where + ": no resources: requests and limits are required here");
+        return;
+      }
+      Map<String, Quantity> requests = Objects.requireNonNullElse(container.getResources().getRequests(), Map.of());
+      Map<String, Quantity> limits = Objects.requireNonNullElse(container.getResources().getLimits(), Map.of());
+      try {
+        requests.forEach((resource, request) -> {
+          Quantity limit = limits.get(resource);
+          if (limit != null && Quantity.getAmountInBytes(request).compareTo(Quantity.getAmountInBytes(limit)) > 0) {
+            problems.add(where + ": the " + resource + " request " + request + " is above its limit " + limit);
+          }
+        });
+        limits.values().forEach(Quantity::getAmountInBytes);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        problems.add(where + ": a resource quantity does not parse: " + e.getMessage());
       }
     }
 

@@ -85,6 +85,10 @@ class KubernetesManifestTest {
     assertThat(problemsAfter("failureThreshold: 12", "failureThreshold: 6")).containsExactly(
         "Deployment switchboard-gateway container gateway: the startupProbe gives up after 30 s, before a JVM start (15 s) "
             + "and cluster.joinTimeout (30 s)");
+    assertThat(problemsAfter("memory: 512Mi", "memory: 2Gi")).containsExactly(
+        "Deployment switchboard-gateway container gateway: the memory request 2Gi is above its limit 1Gi");
+    assertThat(problemsAfter("cpu: 500m", "cpu: half")).singleElement().asString()
+        .startsWith("Deployment switchboard-gateway container gateway: a resource quantity does not parse");
     assertThat(problemsAfter("targetPort: http", "targetPort: 8081")).containsExactly(
         "Service switchboard-gateway: targetPort 8081 is no containerPort of Deployment switchboard-gateway");
     assertThat(problemsAfter("\"--add-modules\", \"java.se\", ", "")).singleElement().asString()
