@@ -31,15 +31,14 @@
 # after 6 s), the load, and deletes the namespaces (and with them the veths and the bridge).
 #
 # Environment (not SWITCHBOARD_*: the nodes inherit it and refuse unknown keys): FAULT_TEST_JAR
-# (deploy/target/switchboard.jar), FAULT_DIR (deploy/run/fault-test: node logs, records),
+# (deploy/target/switchboard.jar), FAULT_DIR (${TMPDIR:-/tmp}/switchboard-fault-test: node logs, records),
 # FAULT_TEST_TIMEOUT (240 s, everything), FAULT_MERGE_WAIT (60 s), FAULT_PARTITION_SECONDS (10), FAULT_TEST_STRICT,
-# FAULT_JVM_OPTS (-Xmx256m), JAVA_OPTS (added to every JVM; e.g. -Dhazelcast.merge.first.run.delay.seconds=5
-# -Dhazelcast.merge.next.run.delay.seconds=5 until the product sets shorter merge delays itself).
+# FAULT_JVM_OPTS (-Xmx256m), JAVA_OPTS (added to every JVM).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 jar="${FAULT_TEST_JAR:-$root/deploy/target/switchboard.jar}"
-dir="${FAULT_DIR:-$here/run/fault-test}"
+dir="${FAULT_DIR:-${TMPDIR:-/tmp}/switchboard-fault-test}"
 overall="${FAULT_TEST_TIMEOUT:-240}"
 merge_wait="${FAULT_MERGE_WAIT:-60}"
 partition_s="${FAULT_PARTITION_SECONDS:-10}"

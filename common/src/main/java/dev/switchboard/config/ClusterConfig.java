@@ -5,14 +5,17 @@ import java.util.List;
 
 /**
  * Clustered mode ({@code cluster.*}, flag {@code --cluster}): one event bus across JVMs through Hazelcast. The defaults
- * bind and join on loopback only (TCP-IP join, multicast off), so trying it on one machine is safe.
+ * bind and join on loopback only (TCP-IP join, multicast off), so trying it on one machine is safe. In Kubernetes,
+ * {@code kubernetes.serviceDns} replaces the members list with a DNS lookup of a headless Service.
  *
  * @param enabled           run clustered ({@code enabled}, flag {@code --cluster})
  * @param name              cluster name; only nodes with the same name join ({@code name})
  * @param host              interface Hazelcast binds and announces ({@code host})
  * @param port              first Hazelcast port ({@code port}); the next free one of {@code portCount} is taken
  * @param portCount         ports tried from {@code port} ({@code portCount})
- * @param members           where to look for the cluster, {@code host:port} each ({@code members})
+ * @param members           where to look for the cluster, {@code host:port} each ({@code members}); not used when
+ *                          {@code kubernetes.serviceDns} is set. Hazelcast keeps only entries on the network of
+ *                          {@code host}, so a DNS name resolving to many addresses finds one member at most
  * @param eventBusHost      the clustered event bus's bind address ({@code eventBusHost})
  * @param eventBusPort      its port, 0 for an ephemeral one ({@code eventBusPort})
  * @param publicHost        the address other nodes use to reach this one (NAT, containers); empty = eventBusHost ({@code publicHost})
@@ -24,11 +27,12 @@ import java.util.List;
  * @param maxNoHeartbeat    a member silent for this long is removed and its consumers forgotten ({@code maxNoHeartbeat})
  * @param drain             on stop, how long the node keeps answering requests already routed to it after telling the
  *                          other members to send new ones elsewhere ({@code drain})
+ * @param kubernetes        member discovery through a headless Service's DNS name ({@code kubernetes.*})
  */
 public record ClusterConfig(boolean enabled, String name, String host, int port, int portCount, List<String> members,
                             String eventBusHost, int eventBusPort, String publicHost, int publicPort,
                             int minMembers, Duration joinTimeout, Duration heartbeatInterval, Duration maxNoHeartbeat,
-                            Duration drain) {
+                            Duration drain, KubernetesDiscovery kubernetes) {
 
   public static final String DEFAULT_NAME = "switchboard";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -48,7 +52,19 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   public static ClusterConfig defaults() {
     return new ClusterConfig(false, DEFAULT_NAME, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_COUNT, DEFAULT_MEMBERS,
         DEFAULT_HOST, 0, "", 0, 1, DEFAULT_JOIN_TIMEOUT, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_MAX_NO_HEARTBEAT,
-        DEFAULT_DRAIN);
+        DEFAULT_DRAIN, KubernetesDiscovery.defaults());
+  }
+
+  /** Where this node looks for the others, for messages: {@code members [...]} or {@code kubernetes.serviceDns NAME:PORT}. */
+  public String discovery() {
+    return kubernetes.enabled()
+        ? "kubernetes.serviceDns " + kubernetes.serviceDns() + ":" + kubernetesPort()
+        : "members " + members;
+  }
+
+  /** The Hazelcast port looked up on every address of {@code kubernetes.serviceDns}. */
+  public int kubernetesPort() {
+    return kubernetes.servicePort() > 0 ? kubernetes.servicePort() : port;
   }
 
   static ClusterConfig read(ConfigNode node) {
@@ -79,7 +95,8 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
         node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
         heartbeat,
         noHeartbeat,
-        node.duration("drain", DEFAULT_DRAIN));
+        node.duration("drain", DEFAULT_DRAIN),
+        KubernetesDiscovery.read(node.child("kubernetes")));
     node.finish();
     return config;
   }

@@ -44,8 +44,12 @@ public final class ConfigNode {
   }
 
   private Optional<Raw> raw(String key) {
+    return raw(key, false);
+  }
+
+  private Optional<Raw> raw(String key, boolean port) {
     read.add(key);
-    Optional<OverrideSource.Value> override = overrides.lookup(keyOf(key));
+    Optional<OverrideSource.Value> override = overrides.lookup(keyOf(key), port);
     if (override.isPresent()) {
       return Optional.of(new Raw(override.get().text().trim(), override.get().origin()));
     }
@@ -72,7 +76,10 @@ public final class ConfigNode {
 
   /** A whole number that may pass {@code Integer.MAX_VALUE}, such as a byte count of the heap. */
   public long longInteger(String key, long defaultValue, long min, long max) {
-    Optional<Raw> found = raw(key);
+    return wholeNumber(key, raw(key), defaultValue, min, max);
+  }
+
+  private long wholeNumber(String key, Optional<Raw> found, long defaultValue, long min, long max) {
     if (found.isEmpty()) {
       return defaultValue;
     }
@@ -91,8 +98,9 @@ public final class ConfigNode {
     return value;
   }
 
+  /** A port; in the environment, a Kubernetes service link such as {@code tcp://10.0.0.1:80} is passed over. */
   public int port(String key, int defaultValue) {
-    return integer(key, defaultValue, 0, 65535);
+    return (int) wholeNumber(key, raw(key, true), defaultValue, 0, 65535);
   }
 
   public boolean bool(String key, boolean defaultValue) {

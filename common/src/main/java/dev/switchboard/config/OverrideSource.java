@@ -1,19 +1,26 @@
 package dev.switchboard.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Values that override the configuration file, key by key: command-line flags, then system properties
  * ({@code -Dswitchboard.gateway.port=9090}), then environment variables ({@code SWITCHBOARD_GATEWAY_PORT=9090}).
  * The first of those that holds a key wins. Every entry that no configuration key claims is reported as unknown,
- * so a misspelt override fails start-up instead of being silently ignored.
+ * so a misspelt override fails start-up instead of being silently ignored. The one exception are the variables
+ * Kubernetes sets for its Services ({@link ServiceLinkVariable}): those are ignored with a WARN line each.
  */
 public final class OverrideSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OverrideSource.class);
 
   public static final String PROPERTY_PREFIX = "switchboard.";
   public static final String ENV_PREFIX = "SWITCHBOARD_";
@@ -27,6 +34,8 @@ public final class OverrideSource {
   private final Map<String, String> environment;
   private final Set<String> claimedProperties = new TreeSet<>();
   private final Set<String> claimedEnvironment = new TreeSet<>();
+  /** Kubernetes service-link variables passed over: name to the WARN line that says so. */
+  private final Map<String, String> ignoredEnvironment = new TreeMap<>();
 
   /**
    * @param flags       config key to value, from command-line flags
@@ -60,6 +69,11 @@ public final class OverrideSource {
   }
 
   Optional<Value> lookup(String key) {
+    return lookup(key, false);
+  }
+
+  /** @param port the key holds a port, where Kubernetes may have put a service link such as {@code tcp://10.0.0.1:80} */
+  Optional<Value> lookup(String key, boolean port) {
     // Lower-precedence entries for the same key are claimed too: they are shadowed, not unknown.
     String propertyName = PROPERTY_PREFIX + key;
     String envName = environmentName(key);
@@ -70,6 +84,11 @@ public final class OverrideSource {
     }
     if (env != null) {
       claimedEnvironment.add(envName);
+      Optional<String> service = port ? ServiceLinkVariable.portLinkServiceOf(envName, env) : Optional.empty();
+      if (service.isPresent()) {
+        ignoredEnvironment.put(envName, ServiceLinkVariable.warning(envName, env, service.get()));
+        env = null;
+      }
     }
     String flag = flags.get(key);
     if (flag != null) {
@@ -84,7 +103,10 @@ public final class OverrideSource {
     return Optional.empty();
   }
 
-  /** Fails when a system property or environment variable in Switchboard's namespace matched no key. */
+  /**
+   * Fails when a system property or environment variable in Switchboard's namespace matched no key, unless it is a
+   * Kubernetes service link; logs one WARN line per service link passed over.
+   */
   void rejectUnclaimed() {
     for (String name : properties.keySet()) {
       if (!claimedProperties.contains(name)) {
@@ -92,10 +114,19 @@ public final class OverrideSource {
             + " (from system property " + name + ")");
       }
     }
-    for (String name : environment.keySet()) {
+    for (Map.Entry<String, String> entry : environment.entrySet()) {
+      String name = entry.getKey();
       if (!claimedEnvironment.contains(name)) {
-        throw new ConfigException("environment variable " + name + " matches no config key");
+        String service = ServiceLinkVariable.serviceOf(name, entry.getValue()).orElseThrow(
+            () -> new ConfigException("environment variable " + name + " matches no config key"));
+        ignoredEnvironment.put(name, ServiceLinkVariable.warning(name, entry.getValue(), service));
       }
     }
+    ignoredEnvironment.values().forEach(LOG::warn);
+  }
+
+  /** The Kubernetes service-link variables passed over, name to the WARN line logged for it. */
+  public Map<String, String> ignoredEnvironment() {
+    return Collections.unmodifiableMap(ignoredEnvironment);
   }
 }

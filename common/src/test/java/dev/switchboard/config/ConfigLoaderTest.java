@@ -204,6 +204,71 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("cluster.kubernetes: off by default; serviceDns is a bare DNS name, servicePort 0 means cluster.port")
+  void kubernetesDiscovery() throws IOException {
+    assertThat(load(null).cluster().kubernetes()).isEqualTo(KubernetesDiscovery.defaults());
+    assertThat(load(null).cluster().kubernetes().enabled()).isFalse();
+    ClusterConfig cluster = load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_CLUSTER_KUBERNETES_SERVICE_DNS",
+        "switchboard-cluster", "SWITCHBOARD_CLUSTER_PORT", "5801")).cluster();
+    assertThat(cluster.kubernetes()).isEqualTo(new KubernetesDiscovery("switchboard-cluster", 0));
+    assertThat(cluster.kubernetesPort()).isEqualTo(5801);
+    assertThat(load(file("k.yaml", "cluster: {kubernetes: {serviceDns: a.b.svc.cluster.local, servicePort: 5702}}\n"))
+        .cluster().kubernetesPort()).isEqualTo(5702);
+    assertThatThrownBy(() -> load(file("p.yaml", "cluster: {kubernetes: {serviceDns: \"switchboard-cluster:5701\"}}\n")))
+        .hasMessage("config key cluster.kubernetes.serviceDns: 'switchboard-cluster:5701' is not a DNS name (no port, "
+            + "no scheme: the port is servicePort)");
+    assertThatThrownBy(() -> load(file("u.yaml", "cluster: {kubernetes: {serviceName: x}}\n")))
+        .hasMessageContaining("unknown config key cluster.kubernetes.serviceName");
+  }
+
+  @Test
+  @DisplayName("the variables Kubernetes sets for a Service named switchboard-gateway are ignored, one WARN line each")
+  void kubernetesServiceLinks() {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "SWITCHBOARD_GATEWAY_SERVICE_HOST", "10.96.0.12",
+        "SWITCHBOARD_GATEWAY_SERVICE_PORT", "80",
+        "SWITCHBOARD_GATEWAY_SERVICE_PORT_HTTP", "80",
+        "SWITCHBOARD_GATEWAY_PORT", "tcp://10.96.0.12:80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP", "tcp://10.96.0.12:80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_PROTO", "tcp",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_PORT", "80",
+        "SWITCHBOARD_GATEWAY_PORT_80_TCP_ADDR", "10.96.0.12"));
+    env.put("SWITCHBOARD_UDP_PORT", "udp://[fd00::12]:7007");
+    env.put("SWITCHBOARD_ECHO_LISTENERS_0_PORT", "7100");
+    OverrideSource overrides = new OverrideSource(Map.of(), Map.of(), env);
+    SwitchboardConfig config = ConfigLoader.load(null, overrides);
+    assertThat(config.gateway().port()).as("the link is not a port: the default stays").isEqualTo(8080);
+    assertThat(config.udp().port()).isEqualTo(7007);
+    assertThat(config.echo().listeners().get(0).port()).as("a real setting beside them still counts").isEqualTo(7100);
+    assertThat(overrides.ignoredEnvironment()).containsOnlyKeys(env.keySet().stream()
+        .filter(name -> !name.startsWith("SWITCHBOARD_ECHO")).toList());
+    assertThat(overrides.ignoredEnvironment().get("SWITCHBOARD_GATEWAY_PORT")).isEqualTo("ignoring environment variable "
+        + "SWITCHBOARD_GATEWAY_PORT=tcp://10.96.0.12:80: Kubernetes sets it for the Service switchboard-gateway (a service "
+        + "link), it is no Switchboard setting; set enableServiceLinks: false in the pod spec");
+    assertThat(overrides.ignoredEnvironment().get("SWITCHBOARD_UDP_PORT")).contains("the Service switchboard-udp");
+  }
+
+  @Test
+  @DisplayName("a malformed value is refused even where a service link could be: only Kubernetes' exact shapes pass")
+  void notServiceLinks() {
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "http://10.0.0.1:80")))
+        .hasMessage("config key gateway.port = http://10.0.0.1:80 (from environment variable SWITCHBOARD_GATEWAY_PORT): "
+            + "expected a whole number");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "tcp://10.0.0.1")))
+        .hasMessageContaining("gateway.port = tcp://10.0.0.1");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT", "80a")))
+        .hasMessageContaining("expected a whole number");
+    assertThat(load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_CLUSTER_KUBERNETES_SERVICE_PORT", "5801"))
+        .cluster().kubernetes().servicePort()).as("a real key named like a service link is a setting").isEqualTo(5801);
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_SERVICE_PORT", "eighty")))
+        .hasMessage("environment variable SWITCHBOARD_GATEWAY_SERVICE_PORT matches no config key");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PORT_80_TCP", "tcp://x:80")))
+        .hasMessage("environment variable SWITCHBOARD_GATEWAY_PORT_80_TCP matches no config key");
+    assertThatThrownBy(() -> load(null, Map.of(), Map.of("switchboard.gateway.port", "tcp://10.0.0.1:80"), Map.of()))
+        .as("system properties are not service links").hasMessageContaining("expected a whole number");
+  }
+
+  @Test
   @DisplayName("an override in Switchboard's namespace that matches no key is refused")
   void unknownOverrides() {
     assertThatThrownBy(() -> load(null, Map.of(), Map.of(), Map.of("SWITCHBOARD_GATEWAY_PROT", "1")))

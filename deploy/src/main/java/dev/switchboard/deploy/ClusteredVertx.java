@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Builds a clustered Vert.x from {@link ClusterConfig}: Hazelcast configured in code (no XML to keep in step), TCP-IP
- * join on the configured members, multicast and auto-detection off, bound to the configured interface only, and the
- * structures Vert.x keeps in Hazelcast with one backup each.
+ * join on the configured members (or, in Kubernetes, a DNS lookup of a headless Service), multicast and
+ * auto-detection off, bound to the configured interface only, and the structures Vert.x keeps in Hazelcast with one
+ * backup each.
  */
 final class ClusteredVertx {
 
@@ -37,7 +38,7 @@ final class ClusteredVertx {
       node = start(options, cluster).await(cluster.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not join cluster '" + cluster.name() + "' within " + cluster.joinTimeout()
-          + " (members " + cluster.members() + ")");
+          + " (" + cluster.discovery() + ")");
     } catch (Exception e) {
       throw new IllegalStateException("could not start the cluster member on " + cluster.host() + ":" + cluster.port()
           + " (" + cluster.portCount() + " port(s) tried): " + e.getMessage());
@@ -47,8 +48,8 @@ final class ClusteredVertx {
         int size = node.members();
         node.vertx().close();
         throw new IllegalStateException("cluster '" + cluster.name() + "' has " + size + " member(s), fewer than "
-            + "cluster.minMembers " + cluster.minMembers() + " after " + cluster.joinTimeout() + " (members "
-            + cluster.members() + ")");
+            + "cluster.minMembers " + cluster.minMembers() + " after " + cluster.joinTimeout() + " ("
+            + cluster.discovery() + ")");
       }
       Thread.sleep(100);
     }
@@ -88,7 +89,17 @@ final class ClusteredVertx {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetes().enabled()) {
+      // TCP-IP join keeps only the member addresses on the local interface, so a name resolving to every pod finds
+      // no one; the DNS lookup mode of Hazelcast's Kubernetes discovery tries each address it resolves to. The member
+      // still binds and announces cluster.host alone: in a pod that is the pod IP, which the others resolve.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cluster.kubernetes().serviceDns())
+          .setProperty("service-port", String.valueOf(cluster.kubernetesPort()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
         .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
     config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));

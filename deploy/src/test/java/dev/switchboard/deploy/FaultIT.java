@@ -35,13 +35,7 @@ class FaultIT {
   private static final Path DIR = Path.of("target", "fault-it").toAbsolutePath();
   /** The script's own bound; the test waits a little longer, for the script's cleanup. */
   private static final int SCRIPT_TIMEOUT_S = 170;
-  /**
-   * Hazelcast's split-brain merge waits 300 s, then 120 s, by default: the partition scenario would only report
-   * "not merged". Until the product sets shorter delays itself, the test passes them; -Dfault.javaOpts= overrides.
-   */
-  private static final String MERGE_DELAYS =
-      "-Dhazelcast.merge.first.run.delay.seconds=5 -Dhazelcast.merge.next.run.delay.seconds=5";
-  private static final Pattern SUMMARY = Pattern.compile("(?m)^scenario=.*$");
+ private static final Pattern SUMMARY = Pattern.compile("(?m)^scenario=.*$");
   private static final Pattern PAIR = Pattern.compile("(\\w+)=(\\S+)");
   private static final Pattern PID = Pattern.compile("(?m)\\bpid (\\d+)");
   private static final Pattern NAMESPACES = Pattern.compile("(?m)namespaces (sbf\\d+)-br ");
@@ -84,7 +78,7 @@ class FaultIT {
     env.put("FAULT_DIR", DIR.toString());
     env.put("FAULT_TEST_TIMEOUT", String.valueOf(SCRIPT_TIMEOUT_S));
     env.put("FAULT_TEST_STRICT", strict() ? "1" : "0");
-    env.put("JAVA_OPTS", System.getProperty("fault.javaOpts", MERGE_DELAYS));
+    env.put("JAVA_OPTS", System.getProperty("fault.javaOpts", ""));
     Process process = builder.start();
     if (!process.waitFor(SCRIPT_TIMEOUT_S + 10, TimeUnit.SECONDS)) {
       process.destroy();

@@ -51,6 +51,11 @@ final class RunningJar implements AutoCloseable {
     return new RunningJar(builder.start());
   }
 
+  /** Starts a command that runs the jar in some other way (in a network namespace, say), with its environment as given. */
+  static RunningJar startCommand(List<String> command) throws IOException {
+    return new RunningJar(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
   private void pump(InputStream in) {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
