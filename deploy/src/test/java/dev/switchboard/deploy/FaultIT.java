@@ -123,7 +123,20 @@ class FaultIT {
       assertThat(s.get("recovered")).as("the last requests of %s all succeeded", s.get("scenario")).isEqualTo("yes");
     }
     assertThat(summaries.get("baseline").get("failed")).as("failures before any fault").isEqualTo("0");
-    assertThat(summaries.get("partition").get("merged")).isIn("yes", "no");
+    // The fixes, asserted with room for a slow CI machine; the exact targets (6 s, 15 s) are checked with
+    // FAULT_TEST_STRICT=1 and the measured figures are in docs/cluster.md.
+    Map<String, String> kill9 = summaries.get("kill9");
+    assertThat(Integer.parseInt(kill9.get("failed"))).as("kill -9: at most the requests in flight on 4 connections")
+        .isLessThanOrEqualTo(4);
+    assertThat(Integer.parseInt(kill9.get("longest_ms"))).as("kill -9: no request waits for the 30 s upstream timeout")
+        .isLessThan(10_000);
+    assertThat(summaries.get("rolling").get("failed")).as("rolling SIGTERM restart: nothing lost").isEqualTo("0");
+    Map<String, String> partition = summaries.get("partition");
+    assertThat(partition.get("merged")).as("one cluster again after the partition").isEqualTo("yes");
+    assertThat(Double.parseDouble(partition.get("merged_s"))).as("merged within two merge checks of 5 s and more")
+        .isLessThan(30);
+    assertThat(Integer.parseInt(partition.get("longest_ms"))).as("partition: requests across the cut fail on detection")
+        .isLessThan(10_000);
     assertThat(out).containsPattern("(?m)^scenario +sent +failed");
 
     Matcher namespaces = NAMESPACES.matcher(out);
