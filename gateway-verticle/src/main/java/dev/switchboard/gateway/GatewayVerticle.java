@@ -106,7 +106,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
     // The dashboard: static files from the jar, no build step.
     router.get("/").handler(ctx -> ctx.reroute("/index.html"));
-    router.get().pathRegex("/(index\\.html|dashboard\\.(js|css))").handler(ctx -> {
+    router.get().pathRegex("/(index\\.html|dashboard(-[a-z]+)?\\.(js|css))").handler(ctx -> {
       RouteLabels.set(ctx, RouteLabels.DASHBOARD);
       ctx.next();
     }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
