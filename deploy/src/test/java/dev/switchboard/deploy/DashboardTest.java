@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -127,6 +128,17 @@ class DashboardTest {
         wait.until(d -> visibleKinds(d).equals(Set.of("echo", "udp")));
       }
       assertThat(driver.findElements(By.cssSelector("#events li")).size()).as("the event list is capped").isLessThanOrEqualTo(50);
+      // The page's own pieces: a ring of five minutes at one sample a second that keeps only the newest, and the
+      // percentile of cumulative buckets interpolated within its bucket.
+      @SuppressWarnings("unchecked")
+      List<Object> checks = (List<Object>) ((JavascriptExecutor) driver).executeScript("""
+          const r = new SampleRing(300);
+          for (let i = 0; i < 1000; i++) r.push(i);
+          const kept = r.toArray();
+          const buckets = new Map([[0.001, 0], [0.005, 50], [0.01, 99], [Infinity, 100]]);
+          return [ring.slots.length, kept.length, kept[0], kept[299], quantile(0.5, buckets), quantile(0.99, buckets),
+              quantile(0.999, buckets), quantile(0.5, new Map())];""");
+      assertThat(checks).containsExactly(300L, 300L, 700L, 999L, 0.005, 0.01, 0.01, null);
       // A few more points before the screenshot (docs/dashboard.png is copied from it).
       wait.until(d -> points(d, "requests") >= 5);
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
