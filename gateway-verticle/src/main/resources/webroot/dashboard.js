@@ -5,6 +5,7 @@
 "use strict";
 
 const POLL_MS = 1000;
+const FETCH_TIMEOUT_MS = 5000;
 const WINDOW_MS = 5 * 60 * 1000;
 const MAX_ROWS = 50;
 const DRAW_PER_TICK = 10;
@@ -95,7 +96,7 @@ function showRoutes(m) {
 
 async function refresh() {
   try {
-    const response = await fetch("/metrics", {cache: "no-store"});
+    const response = await fetch("/metrics", {cache: "no-store", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS)});
     if (!response.ok) throw new Error("metrics " + response.status);
     const m = new Scrape(await response.text(), performance.now());
     if (previous) {
@@ -114,7 +115,8 @@ async function refresh() {
     setStatus("down", "no metrics: " + e.message);
   }
   try {
-    const ready = await (await fetch("/health/ready", {cache: "no-store"})).json();
+    const answer = await fetch("/health/ready", {cache: "no-store", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS)});
+    const ready = await answer.json();
     const cluster = (ready.checks || []).find(c => c.id === "cluster");
     show("cluster", cluster ? String(cluster.data.members) : "1");
     show("cluster-detail", cluster ? "members (min " + cluster.data.minMembers + ")" : "single process");
@@ -185,7 +187,10 @@ function follow() {
 charts = CHARTS.map(spec => new LineChart(document.getElementById("charts"), spec));
 document.getElementById("event-kind").addEventListener("change", applyFilter);
 document.getElementById("event-filter").addEventListener("input", applyFilter);
-refresh();
-setInterval(refresh, POLL_MS);
+// The next poll starts when this one has ended, so a slow answer never has two scrapes racing for the same sample.
+(async function poll() {
+  await refresh();
+  setTimeout(poll, POLL_MS);
+})();
 setInterval(drawEvents, 100);
 follow();
