@@ -1,0 +1,83 @@
+package dev.switchboard.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.OverrideSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration keys that README's tables and docs/cluster.md name are keys the loader reads. */
+class ConfigDocTest {
+
+  private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+
+  @Test
+  @DisplayName("every key in README's configuration and protection tables and in docs/cluster.md is a real key")
+  void documentedKeysExist(@TempDir Path dir) throws Exception {
+    List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
+    List<String> keys = new ArrayList<>();
+    keys.addAll(keysOfTable(readme, "| key | default | meaning |", 1, ""));
+    keys.addAll(keysOfTable(readme, "| control | key (under `gateway.`) |", 2, "gateway."));
+    keys.addAll(keysOfTable(Files.readAllLines(Path.of("..", "docs", "cluster.md")), "| key | default | meaning |", 1, ""));
+    assertThat(keys).as("keys found in the docs").hasSizeGreaterThan(80);
+    // Overrides of a list's entries are read for the entries the file has: one route, so its keys are read too.
+    Path oneRoute = Files.writeString(dir.resolve("one-route.yaml"), "gateway:\n  routes:\n    - {prefix: /x, address: wsgi.x}\n");
+    TreeSet<String> unknown = new TreeSet<>();
+    for (String key : keys) {
+      if (keys.stream().anyMatch(k -> k.startsWith(key + ".0."))) {
+        continue;  // a list, such as echo.listeners: set through its entries' keys, which are checked
+      }
+      // Any value: a key that exists is read (and its value may then be refused); only an unknown key is reported so.
+      try {
+        ConfigLoader.load(oneRoute, new OverrideSource(Map.of(), Map.of("switchboard." + key, "1"), Map.of()));
+      } catch (ConfigException e) {
+        if (e.getMessage().startsWith("unknown config key")) {
+          unknown.add(key);
+        }
+      }
+    }
+    assertThat(unknown).isEmpty();
+  }
+
+  /** The backquoted keys in one column of the table under a header row; `.x` continues the cell's first key. */
+  private static List<String> keysOfTable(List<String> lines, String header, int column, String prefix) {
+    int start = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(header)) {
+        start = i + 2;
+        break;
+      }
+    }
+    assertThat(start).as("table " + header).isPositive();
+    List<String> keys = new ArrayList<>();
+    for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+      Matcher code = CODE.matcher(lines.get(i).split("\\|")[column]);
+      String first = null;
+      while (code.find()) {
+        String key = code.group(1);
+        if (key.contains("*") || key.contains(" ")) {
+          continue;
+        }
+        if (key.startsWith(".") && first != null) {
+          key = first.substring(0, first.lastIndexOf('.')) + key;
+        } else if (!key.startsWith(".")) {
+          key = prefix + key;
+          first = key;
+        }
+        keys.add(key.replace("[i]", ".0"));
+      }
+    }
+    return keys;
+  }
+}
