@@ -10,14 +10,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
-/** The configuration keys that README's tables and docs/cluster.md name are keys the loader reads. */
+/** The configuration keys that README's tables and docs/cluster.md name are keys the loader reads, with their defaults. */
 class ConfigDocTest {
 
   private static final Pattern CODE = Pattern.compile("`([^`]+)`");
@@ -50,6 +52,48 @@ class ConfigDocTest {
     assertThat(unknown).isEmpty();
   }
 
+  @Test
+  @DisplayName("the defaults README's configuration table gives are those of deploy/config/switchboard.yaml, the defaults")
+  void documentedDefaultsHold() throws Exception {
+    // ExampleConfigTest checks that the example file is the defaults; this compares the table with the file.
+    Map<String, Object> example = new Yaml().load(Files.readString(Path.of("config", "switchboard.yaml")));
+    List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
+    int start = readme.indexOf("| key | default | meaning |") + 2;
+    Map<String, String> compared = new TreeMap<>();
+    for (int i = start; i < readme.size() && readme.get(i).startsWith("|"); i++) {
+      String[] cells = readme.get(i).split("\\|");
+      List<String> keys = keysOfRow(readme.get(i), 1, "");
+      List<String> defaults = new ArrayList<>();
+      Matcher code = CODE.matcher(cells[2]);
+      while (code.find()) {
+        defaults.add(code.group(1).replace("\"", ""));
+      }
+      for (int k = 0; k < keys.size(); k++) {
+        String documented = defaults.size() == 1 ? defaults.get(0) : defaults.size() == keys.size() ? defaults.get(k) : null;
+        Object actual = documented == null ? null : valueAt(example, keys.get(k));
+        if (actual != null && !(actual instanceof Map)) {
+          compared.put(keys.get(k), documented);
+          assertThat(String.valueOf(actual).replace("\n", "\\n")).as(keys.get(k)).isEqualTo(documented);
+        }
+      }
+    }
+    assertThat(compared).as("defaults compared").hasSizeGreaterThan(40);
+  }
+
+  /** The value at a dotted key in the parsed YAML (.0. picks a list's first entry), or null. */
+  private static Object valueAt(Object node, String key) {
+    for (String part : key.split("\\.")) {
+      if (node instanceof List<?> list && part.matches("\\d+") && Integer.parseInt(part) < list.size()) {
+        node = list.get(Integer.parseInt(part));
+      } else if (node instanceof Map<?, ?> map) {
+        node = map.get(part);
+      } else {
+        return null;
+      }
+    }
+    return node;
+  }
+
   /** The backquoted keys in one column of the table under a header row; `.x` continues the cell's first key. */
   private static List<String> keysOfTable(List<String> lines, String header, int column, String prefix) {
     int start = -1;
@@ -62,21 +106,28 @@ class ConfigDocTest {
     assertThat(start).as("table " + header).isPositive();
     List<String> keys = new ArrayList<>();
     for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-      Matcher code = CODE.matcher(lines.get(i).split("\\|")[column]);
-      String first = null;
-      while (code.find()) {
-        String key = code.group(1);
-        if (key.contains("*") || key.contains(" ")) {
-          continue;
-        }
-        if (key.startsWith(".") && first != null) {
-          key = first.substring(0, first.lastIndexOf('.')) + key;
-        } else if (!key.startsWith(".")) {
-          key = prefix + key;
-          first = key;
-        }
-        keys.add(key.replace("[i]", ".0"));
+      keys.addAll(keysOfRow(lines.get(i), column, prefix));
+    }
+    return keys;
+  }
+
+  /** The backquoted keys in one cell of a table row; `.x` continues the cell's first key; `[i]` becomes `.0`. */
+  private static List<String> keysOfRow(String row, int column, String prefix) {
+    List<String> keys = new ArrayList<>();
+    Matcher code = CODE.matcher(row.split("\\|")[column]);
+    String first = null;
+    while (code.find()) {
+      String key = code.group(1);
+      if (key.contains("*") || key.contains(" ")) {
+        continue;
       }
+      if (key.startsWith(".") && first != null) {
+        key = first.substring(0, first.lastIndexOf('.')) + key;
+      } else if (!key.startsWith(".")) {
+        key = prefix + key;
+        first = key;
+      }
+      keys.add(key.replace("[i]", ".0"));
     }
     return keys;
   }
