@@ -80,6 +80,55 @@ class ConfigDocTest {
     assertThat(compared).as("defaults compared").hasSizeGreaterThan(40);
   }
 
+  @Test
+  @DisplayName("the defaults README's protection table gives (60 s, 10 000, 1 MiB, off) are those of the example file")
+  void protectionDefaultsHold() throws Exception {
+    Map<String, Object> example = new Yaml().load(Files.readString(Path.of("config", "switchboard.yaml")));
+    List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
+    int start = -1;
+    for (int i = 0; i < readme.size() && start < 0; i++) {
+      start = readme.get(i).startsWith("| control | key (under `gateway.`) |") ? i + 2 : -1;
+    }
+    Map<String, String> compared = new TreeMap<>();
+    for (int i = start; i < readme.size() && readme.get(i).startsWith("|"); i++) {
+      List<String> keys = keysOfRow(readme.get(i), 2, "gateway.");
+      String cell = readme.get(i).split("\\|")[3].trim();
+      if (cell.contains("heap") || cell.contains(" x ")) {
+        continue;  // a share of the heap, or a product: not one value per key
+      }
+      List<String> defaults = List.of(cell.split(", "));
+      for (int k = 0; k < keys.size(); k++) {
+        String documented = defaults.size() == 1 ? defaults.get(0) : defaults.size() == keys.size() ? defaults.get(k) : null;
+        Object actual = documented == null ? null : valueAt(example, keys.get(k));
+        if (actual != null && !(actual instanceof Map) && !documented.startsWith("=")) {  // "= rate": another key's
+          compared.put(keys.get(k), documented);
+          String value = String.valueOf(actual);
+          boolean off = normalized(documented).equals("off") && (value.equals("false") || value.equals("0"));
+          assertThat(off || value.equals(normalized(documented))).as(keys.get(k) + ": README " + documented + ", file " + value)
+              .isTrue();
+        }
+      }
+    }
+    assertThat(compared).as("defaults compared").hasSizeGreaterThan(15);
+  }
+
+  /** README's way of writing a value (10 000, 60 s, 2 min, 500 B/s, 1 MiB) as the configuration file writes it. */
+  private static String normalized(String documented) {
+    String value = documented.replaceAll(" \\(.*\\)$", "").trim().replaceAll("(\\d) (\\d)", "$1$2");
+    Matcher unit = Pattern.compile("(\\d+) (s|min|B/s|KiB|MiB)").matcher(value);
+    if (!unit.matches()) {
+      return value;
+    }
+    long n = Long.parseLong(unit.group(1));
+    return switch (unit.group(2)) {
+      case "s" -> n + "s";
+      case "min" -> n + "m";
+      case "KiB" -> String.valueOf(n * 1024);
+      case "MiB" -> String.valueOf(n * 1024 * 1024);
+      default -> String.valueOf(n);
+    };
+  }
+
   /** The value at a dotted key in the parsed YAML (.0. picks a list's first entry), or null. */
   private static Object valueAt(Object node, String key) {
     for (String part : key.split("\\.")) {
