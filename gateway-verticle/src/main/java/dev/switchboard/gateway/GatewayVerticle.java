@@ -198,10 +198,15 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
    */
   private static void dashboard(Router router, String base) {
     String dir = base.equals("/") ? "" : base;
-    if (!dir.isEmpty()) {
-      router.get(dir).handler(ctx -> ctx.redirect(dir + "/"));
-    }
-    router.get(dir + "/").handler(ctx -> ctx.reroute(dir + "/index.html"));
+    // Vert.x Web matches a path with or without its trailing slash: the page is at the slash, so that its relative
+    // links resolve below the base.
+    router.get(dir.isEmpty() ? "/" : dir).handler(ctx -> {
+      if (ctx.normalizedPath().endsWith("/")) {
+        ctx.reroute(dir + "/index.html");
+      } else {
+        ctx.redirect(dir + "/");
+      }
+    });
     StaticHandler files = StaticHandler.create("webroot").setCachingEnabled(false);
     // One wildcard route, so that the static handler serves the path below the base; other paths fall through.
     router.get(dir + "/*").handler(ctx -> {
