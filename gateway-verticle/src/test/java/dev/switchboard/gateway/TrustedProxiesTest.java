@@ -109,7 +109,8 @@ class TrustedProxiesTest {
           "for", "for=\"[::1\""}) {
         assertThat(remoteAddr(gateway, "Forwarded", value)).as(value).isEqualTo("127.0.0.1");
       }
-      Await.condition("the DEBUG lines", Duration.ofSeconds(5), () -> lines.events().size() >= 12);
+      assertThat(environ(gateway, "X-Forwarded-Proto", "gopher").getString("wsgi.url_scheme")).isEqualTo("http");
+      Await.condition("the DEBUG lines", Duration.ofSeconds(5), () -> lines.events().size() >= 13);
       assertThat(lines.events()).allSatisfy(e -> {
         assertThat(e.getLevel()).isEqualTo(Level.DEBUG);
         assertThat(e.getFormattedMessage()).contains("from trusted proxy 127.0.0.1");

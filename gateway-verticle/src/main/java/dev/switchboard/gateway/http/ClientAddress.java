@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ public record ClientAddress(String host, int port, String scheme) {
             forwarded != null ? forwarded : joined(request, "X-Forwarded-For"));
         return direct;
       }
-      String proto = hop != null && hop.proto() != null ? hop.proto() : lastProto(request, requestId);
+      String proto = hop != null && hop.proto() != null ? hop.proto() : lastProto(request, requestId, peer.hostAddress());
       String clientScheme = proto != null ? proto : scheme;
       return hop == null ? new ClientAddress(direct.host(), direct.port(), clientScheme)
           : new ClientAddress(hop.host(), hop.port(), clientScheme);
@@ -90,7 +91,7 @@ public record ClientAddress(String host, int port, String scheme) {
     }
 
     /** Right to left over the hops; null when there are none. */
-    private Hop walk(List<String> hops, java.util.function.Function<String, Hop> parse) {
+    private Hop walk(List<String> hops, Function<String, Hop> parse) {
       Hop chosen = null;
       for (int i = hops.size() - 1; i >= 0; i--) {
         chosen = parse.apply(hops.get(i));
@@ -109,14 +110,14 @@ public record ClientAddress(String host, int port, String scheme) {
       return walk(forwardedElements(header), Resolver::forwardedElement);
     }
 
-    private String lastProto(HttpServerRequest request, String requestId) {
+    private String lastProto(HttpServerRequest request, String requestId, String peer) {
       String header = joined(request, "X-Forwarded-Proto");
       if (header == null) {
         return null;
       }
       String proto = scheme(header.substring(header.lastIndexOf(',') + 1).trim());
       if (proto == null) {
-        LOG.debug("request {}: ignoring X-Forwarded-Proto {}", requestId, header);
+        LOG.debug("request {}: ignoring X-Forwarded-Proto from trusted proxy {}: {}", requestId, peer, header);
       }
       return proto;
     }
