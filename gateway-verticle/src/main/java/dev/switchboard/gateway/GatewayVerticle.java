@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  */
 public final class GatewayVerticle extends VerticleBase implements ListeningVerticle {
 
-  private static final Pattern DASHBOARD_FILES = Pattern.compile("/(index\\.html|dashboard\\.(js|css))");
+  // The page and its scripts and styles (dashboard.js, dashboard-charts.js, ...), nothing else from the jar.
+  private static final Pattern DASHBOARD_FILES = Pattern.compile("/(index\\.html|dashboard(-[a-z]+)?\\.(js|css))");
 
   private final GatewayConfig config;
   private final GatewayCounters counters;
