@@ -60,6 +60,12 @@ class LineChart {
     parent.appendChild(this.figure);
   }
 
+  /** No scrape to draw from (/metrics failed, moved or switched off): say so, keep the points drawn so far. */
+  unavailable(reason) {
+    this.figure.classList.add("absent");
+    this.missing.textContent = "no data: " + reason;
+  }
+
   /** @param samples oldest first: {at, values: {key: number|null}, present: {key: boolean}} */
   draw(samples) {
     const latest = samples[samples.length - 1];

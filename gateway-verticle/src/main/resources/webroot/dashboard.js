@@ -113,6 +113,7 @@ async function refresh() {
     setStatus("live", "live");
   } catch (e) {
     setStatus("down", "no metrics: " + e.message);
+    for (const chart of charts) chart.unavailable("/metrics did not answer (" + e.message + ")");
   }
   try {
     const answer = await fetch("/health/ready", {cache: "no-store", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS)});

@@ -152,7 +152,8 @@ class DashboardTest {
   }
 
   @Test
-  @DisplayName("in a process without the udp, echo and bridge services their charts say so instead of drawing zeros")
+  @DisplayName("in a process without the udp, echo and bridge services their charts say so instead of drawing zeros; "
+      + "without /metrics where the page looks for it, every chart says so")
   void missingServices() throws Exception {
     assumeChromium();
     Vertx vertx = metricsVertx();
@@ -170,6 +171,14 @@ class DashboardTest {
           .contains("echo: not running in this process", "bridge: not running in this process")
           .doesNotContain("gateway: not running");
       assertThat(driver.findElements(By.cssSelector(".chart.absent"))).hasSize(1);
+
+      // A gateway whose /metrics is moved: the page cannot find it, and every chart says so.
+      int moved = port(start(vertx, Map.of("roles", "gateway", "gateway.builtinRoutes.metrics", "/_/metrics")), "gateway");
+      driver.get("http://127.0.0.1:" + moved + "/");
+      wait.until(d -> d.findElements(By.cssSelector(".chart.absent")).size() == 5);
+      assertThat(driver.findElement(By.id("status")).getText()).isEqualTo("no metrics: metrics 404");
+      assertThat(driver.findElement(By.cssSelector("#chart-latency .missing")).getText())
+          .isEqualTo("no data: /metrics did not answer (metrics 404)");
     } finally {
       if (driver != null) {
         driver.quit();
