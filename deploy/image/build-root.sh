@@ -2,7 +2,7 @@
 # Builds the file tree that the container image is made of, besides the jar: no base image is pulled (the build
 # reaches no registry), so this is the whole operating system of the image, distroless-like.
 #
-#   deploy/image/build-root.sh OUT
+#   deploy/image/build-root.sh OUT [JDK]     (JDK: the one Maven runs on; by default JAVA_HOME's, or javac's)
 #
 # OUT/opt/java      a Java runtime cut from the building JDK by jlink (the modules the jar and Hazelcast's flags need)
 # OUT/lib*, usr/lib the shared libraries that runtime loads (found with ldd), copied from the building machine
@@ -12,17 +12,20 @@
 # The image is therefore for the building machine's architecture (x86_64 on Debian 12 here); an aarch64 image needs
 # an aarch64 build machine. Does nothing when OUT/opt/java is already there (mvn clean removes it).
 set -euo pipefail
-out="${1:?usage: build-root.sh OUT}"
+out="${1:?usage: build-root.sh OUT [JDK]}"
 if [ -x "$out/opt/java/bin/java" ]; then
   exit 0
 fi
-jdk="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+jdk="${2:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}}"
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/etc" "$out/tmp"
 
 # java.se because Hazelcast's flags name it (--add-modules java.se); jdk.management and jdk.unsupported for Hazelcast
 # and Netty; jdk.naming.dns for the Kubernetes DNS discovery; jdk.crypto.ec for TLS; jdk.jfr for diagnosis in place.
-"$jdk/bin/jlink" --module-path "$jdk/jmods" \
+# (A JDK without jmods, as JDK 24 and later may be, links from its own run-time image.)
+modules=()
+[ -d "$jdk/jmods" ] && modules=(--module-path "$jdk/jmods")
+"$jdk/bin/jlink" "${modules[@]}" \
   --add-modules java.se,jdk.unsupported,jdk.management,jdk.crypto.ec,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.jfr,jdk.management.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/opt/java"
 
