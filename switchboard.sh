@@ -31,7 +31,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/deploy/target/switchboard.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$here" \( -path "$here/*/target" -o -path "$here/bench" \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
   echo "switchboard.sh: building $jar" >&2
-  (cd "$here" && mvn -B -q package -DskipTests)
+  (cd "$here" && mvn -B -q package -DskipTests -Djib.skip)
 fi
 # shellcheck disable=SC2086
 exec java $jvm_opts ${JAVA_OPTS:-} -jar "$jar" "$@"

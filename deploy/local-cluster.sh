@@ -113,7 +113,7 @@ cmd="${1:-}"
 case "$cmd" in
   start)
     size="${2:-}"; [[ "$size" =~ ^[1-9][0-9]?$ ]] || usage
-    [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests)
+    [ -f "$jar" ] || (cd "$root" && mvn -B -q package -DskipTests -Djib.skip)
     mkdir -p "$dir"
     echo "$size" > "$dir/size"
     for ((i = 0; i <= size; i++)); do start_node "$i"; done

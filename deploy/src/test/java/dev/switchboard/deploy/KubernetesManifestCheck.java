@@ -285,7 +285,7 @@ final class KubernetesManifestCheck {
     private SwitchboardConfig config(Map<String, String> environment) {
       List<String> command = container.getCommand() == null ? List.of() : container.getCommand();
       int jar = command.indexOf("-jar");
-      if (command.isEmpty() || !command.get(0).equals("java") || jar < 0 || jar + 1 >= command.size()
+      if (command.isEmpty() || !(command.get(0).equals("java") || command.get(0).endsWith("/java")) || jar < 0 || jar + 1 >= command.size()
           || !command.get(jar + 1).endsWith("switchboard.jar") || jar + 2 != command.size()) {
         problems.add(where + ": command must be java [JVM options] -jar .../switchboard.jar (arguments in args): " + command);
         return null;

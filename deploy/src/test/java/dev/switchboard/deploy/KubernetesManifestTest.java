@@ -99,7 +99,7 @@ class KubernetesManifestTest {
   }
 
   @Test
-  @DisplayName("the systemd unit's command line is the jar's, and its Environment= lines load as configuration")
+  @DisplayName("the systemd unit's command line is the jar's with Hazelcast's flags, and its Environment= lines load as configuration")
   void systemdUnit() throws IOException {
     List<String> lines = Files.readAllLines(SYSTEMD_UNIT);
     Map<String, String> environment = new LinkedHashMap<>();
@@ -118,6 +118,8 @@ class KubernetesManifestTest {
     }
     int jar = execStart.indexOf("-jar");
     assertThat(jar).as("ExecStart runs java -jar").isPositive();
+    // The unit's config file may turn clustering on: the JVM gets Hazelcast's flags as local-cluster.sh gives them.
+    assertThat(execStart.subList(1, jar)).containsSubsequence(hazelcastJvmOptions());
     CommandLine commandLine = CommandLine.parse(execStart.subList(jar + 2, execStart.size()).toArray(String[]::new));
     assertThat(commandLine.configFile()).isNotNull();
     // The unit's file lives on the target machine; the flags and any Environment= lines must load on their own.

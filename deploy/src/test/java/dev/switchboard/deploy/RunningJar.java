@@ -53,7 +53,12 @@ final class RunningJar implements AutoCloseable {
 
   /** Starts a command that runs the jar in some other way (in a network namespace, say), with its environment as given. */
   static RunningJar startCommand(List<String> command) throws IOException {
-    return new RunningJar(new ProcessBuilder(command).redirectErrorStream(true).start());
+    return start(new ProcessBuilder(command));
+  }
+
+  /** Starts a process built elsewhere (its environment set, say); stderr is merged into the lines read. */
+  static RunningJar start(ProcessBuilder builder) throws IOException {
+    return new RunningJar(builder.redirectErrorStream(true).start());
   }
 
   private void pump(InputStream in) {
@@ -110,6 +115,11 @@ final class RunningJar implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** The process, to reach its descendants (the JVM behind a wrapper). */
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   @Override
