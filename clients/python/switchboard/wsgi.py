@@ -20,18 +20,20 @@ credit, so a slow HTTP client slows the application's iteration.
 
 import argparse
 import base64
-import importlib
 import io
 import logging
-import multiprocessing
 import queue
 import signal
 import sys
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from .bus import BusClient, parse_bridges
+from . import appspec
+from .arbiter import LOG_FORMAT, Arbiter
+from .bus import BusClient
+from .options import add_bridge_options, bridge_settings
 
 log = logging.getLogger("switchboard.wsgi")
 
@@ -44,15 +46,29 @@ class Cancelled(Exception):
     """The gateway cancelled the response: its client went away, or it was a HEAD request."""
 
 
+class StartError(Exception):
+    """The adapter could not start serving: status is the exit status the command line ends with."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
 class WsgiServer:
+    """Serves the application as wsgi.<name>. timeout: a request still running after that many seconds is failed
+    back (code 504; the gateway answers 502) and on_retire(reason) is called, so that a supervisor can replace this
+    process (a thread cannot be stopped, a process can); max_requests: on_retire is called after that many."""
+
     def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
-                 stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None):
+                 stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None, timeout=None,
+                 max_requests=0, on_retire=None):
         self.app = app
         self.address = "wsgi." + name
         self.bus = BusClient(host, port, token=token, bridges=bridges, ssl_context=ssl_context)
         self.bus.on_lost(self._drop_in_flight)
         self._in_flight = set()  # the requests taken (queued or running), each until its last message has left
-        self._in_flight_lock = threading.Lock()
+        self._in_flight_lock = threading.Condition()
+        self._running = {}  # message -> when its thread took it
         self._threads = threads
         self._max_waiting = max_waiting
         # A slot for each thread and each place in the queue: the pool's own queue never holds more than max_waiting.
@@ -60,18 +76,69 @@ class WsgiServer:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
         self._multiprocess = multiprocess
         self._stream_threshold = stream_threshold
+        self._timeout = timeout
+        self._max_requests = max_requests
+        self._served = 0
+        self._on_retire = on_retire or (lambda reason: log.warning("%s: %s", self.address, reason))
+        self._retired = False
+        self._stopped = threading.Event()
 
     def start(self):
-        self.bus.connect()
+        """Connects, registers and waits for the bridge to accept the registration; raises StartError."""
+        try:
+            self.bus.connect()
+        except OSError as e:
+            raise StartError(4, str(e)) from None
         self.bus.register(self.address, self._on_request)
+        try:
+            refused = self.bus.sync(START_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            self.bus.close()
+            raise StartError(3, "registering %s: %s" % (self.address, e)) from None
+        if refused:
+            self.bus.close()
+            raise StartError(5, "the bridge at %s:%s refused to register %s: %s"
+                             % (self.bus.host, self.bus.port, self.address, ", ".join(refused)))
+        if self._timeout:
+            threading.Thread(target=self._watch_timeouts, name="wsgi-timeout", daemon=True).start()
         log.info("serving %s through the bridge at %s:%s (of %d) with %d threads and a queue of %d", self.address,
                  self.bus.host, self.bus.port, len(self.bus.bridges), self._threads, self._max_waiting)
         return self
 
-    def stop(self):
+    def stop(self, graceful_timeout=None):
+        """Takes no more requests, waits up to graceful_timeout (None: for ever) for those taken; returns how many
+        were still unfinished."""
+        self._stopped.set()
         self.bus.unregister(self.address)
-        self._pool.shutdown(wait=True)
+        with self._in_flight_lock:
+            self._in_flight_lock.wait_for(lambda: not self._in_flight, graceful_timeout)
+            unfinished = len(self._in_flight)
+        self._pool.shutdown(wait=not unfinished)
         self.bus.close()
+        return unfinished
+
+    def _retire(self, reason):
+        with self._in_flight_lock:
+            if self._retired:
+                return
+            self._retired = True
+        self._on_retire(reason)
+
+    def _watch_timeouts(self):
+        interval = min(1.0, self._timeout / 4)
+        while not self._stopped.wait(interval):
+            now = time.monotonic()
+            with self._in_flight_lock:
+                overdue = [m for m, started in self._running.items() if now - started > self._timeout]
+                for message in overdue:
+                    del self._running[message]
+            for message in overdue:
+                message.fail(504, "%s: the request ran past the worker timeout of %s s" % (self.address, self._timeout))
+                message.abandon()  # whatever the application's thread answers later is dropped
+            if overdue:
+                log.error("%s: %d requests ran past the timeout of %s s: failed back; this worker is replaced",
+                          self.address, len(overdue), self._timeout)
+                self._retire("a request ran past the timeout of %s s" % self._timeout)
 
     def _on_request(self, message):
         if not self._slots.acquire(blocking=False):
@@ -99,10 +166,18 @@ class WsgiServer:
                 released.append(True)
                 with self._in_flight_lock:
                     self._in_flight.discard(message)
+                    self._running.pop(message, None)
+                    self._served += 1
+                    limit_reached = self._served == self._max_requests
+                    self._in_flight_lock.notify_all()
                 self._slots.release()
+                if limit_reached:
+                    self._retire("served its %d requests (--max-requests)" % self._max_requests)
 
         try:
             if not message.stale:  # one that waited in the queue while its bridge was lost is not run for nothing
+                with self._in_flight_lock:
+                    self._running[message] = time.monotonic()
                 self._handle(message, release)
         finally:
             release()
@@ -124,6 +199,7 @@ class WsgiServer:
         response = Response(self.bus, message, self._stream_threshold, release)
         try:
             result = self.app(environ, response.start_response)
+            response.incremental = not isinstance(result, (list, tuple))
             try:
                 for data in result:
                     response.write(data)
@@ -157,6 +233,7 @@ class Response:
         self._buffer = []
         self._buffered = 0
         self._stream = None
+        self.incremental = False    # the body comes from an iterable that may yield slowly
 
     def start_response(self, status, headers, exc_info=None):
         if exc_info:
@@ -185,16 +262,18 @@ class Response:
             return
         self._buffer.append(bytes(data))
         self._buffered += len(data)
-        if self._buffered > self._threshold:
+        # A second chunk from an iterable of unknown length (a generator) means the application streams: from then on
+        # each chunk leaves as it comes instead of waiting for the end. A list's chunks are all there already.
+        if self._buffered > self._threshold or (self.incremental and len(self._buffer) > 1):
             self._begin_stream()
 
     def finish(self):
         if self._status is None:
             raise AssertionError("the application returned without calling start_response()")
-        self._before_last()
         if self._stream is not None:
-            self._stream.end()
+            self._stream.end(self._before_last)
             return
+        self._before_last()
         self._sent = True
         self._message.reply({"status": self._status, "headers": self._headers,
                              "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
@@ -219,7 +298,11 @@ class Response:
 
 
 class OutgoingStream:
-    """The application side of a streamed response (docs/wsgi-over-bus.md): one data message per credit."""
+    """The application side of a streamed response (docs/wsgi-over-bus.md): one data message per credit.
+
+    Each write is sent at once when there is credit; what the application writes while there is none (or while
+    another thread is sending) waits, and goes out coalesced, up to maxChunkBytes per message, as soon as credit comes.
+    The application's write blocks only while a full chunk is waiting: back-pressure without holding small chunks."""
 
     def __init__(self, bus):
         self._bus = bus
@@ -229,6 +312,8 @@ class OutgoingStream:
         self._credit = 0
         self._max_chunk = 64 * 1024
         self._seq = 0
+        self._pending = bytearray()  # written, not yet sent
+        self._sending = False        # one thread sends at a time, so that seq follows the order of the bytes
         self._cancelled = None
         self._stop_watching = bus.on_lost(self._on_lost)
         bus.register(self.address, self._on_control)
@@ -251,29 +336,57 @@ class OutgoingStream:
             elif kind == "cancel":
                 self._cancelled = body.get("reason", "cancelled")
             self._lock.notify_all()
+        self._send_pending()  # what waited for this credit leaves now, not at the application's next write
+
+    def _send_pending(self):
+        """Sends what is pending while there is credit; returns at once if another thread is sending."""
+        with self._lock:
+            if self._sending:
+                return
+            self._sending = True
+        try:
+            while True:
+                with self._lock:
+                    if self._cancelled or not self._gateway or self._credit <= 0 or not self._pending:
+                        return
+                    self._credit -= 1
+                    chunk = bytes(self._pending[:self._max_chunk])
+                    del self._pending[:self._max_chunk]
+                    seq, self._seq = self._seq, self._seq + 1
+                self._bus.send(self._gateway, {"type": "data", "seq": seq,
+                                               "data": base64.b64encode(chunk).decode("ascii")})
+        finally:
+            with self._lock:
+                self._sending = False
+                self._lock.notify_all()
+
+    def _wait(self, ready, what):
+        """Waits (lock held) until ready() or cancelled; raises Cancelled."""
+        if not self._lock.wait_for(lambda: self._cancelled or ready(), timeout=START_TIMEOUT):
+            self._cancelled = "no %s from the gateway within %s s" % (what, START_TIMEOUT)
+        if self._cancelled:
+            reason = self._cancelled
+            self._lock.release()
+            try:
+                self._close()
+            finally:
+                self._lock.acquire()
+            raise Cancelled(reason)
 
     def write(self, data):
-        for start in range(0, len(data), self._max_chunk):
-            with self._lock:
-                if not self._lock.wait_for(lambda: self._cancelled or (self._gateway and self._credit > 0),
-                                           timeout=START_TIMEOUT):
-                    self._close()
-                    raise Cancelled("no credit from the gateway within %s s" % START_TIMEOUT)
-                if self._cancelled:
-                    self._close()
-                    raise Cancelled(self._cancelled)
-                self._credit -= 1
-                chunk = data[start:start + self._max_chunk]
-                seq, self._seq = self._seq, self._seq + 1
-            self._bus.send(self._gateway, {"type": "data", "seq": seq,
-                                           "data": base64.b64encode(chunk).decode("ascii")})
-
-    def end(self):
         with self._lock:
-            self._lock.wait_for(lambda: self._cancelled or self._gateway, timeout=START_TIMEOUT)
-            gateway, cancelled = self._gateway, self._cancelled
-        if gateway and not cancelled:
-            self._bus.send(gateway, {"type": "end"})
+            # Back-pressure: a full chunk waiting means the gateway is behind; wait for it to take some.
+            self._wait(lambda: len(self._pending) < self._max_chunk, "credit")
+            self._pending += data
+        self._send_pending()
+
+    def end(self, before_end=lambda: None):
+        """Sends the end once every byte written has left; before_end runs just before."""
+        with self._lock:
+            self._wait(lambda: self._gateway and not self._pending and not self._sending, "credit")
+            gateway = self._gateway
+        before_end()
+        self._bus.send(gateway, {"type": "end"})
         self._close()
 
     def error(self, reason):
@@ -367,51 +480,49 @@ def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, mul
     server.stop()
 
 
-def _load(spec):
-    module_name, _, attribute = spec.partition(":")
-    return getattr(importlib.import_module(module_name), attribute or "application")
-
-
-def _worker(spec, name, bridges, threads, token, multiprocess, max_waiting):
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s")
-    serve_wsgi(_load(spec), name, bridges, threads, token, multiprocess, max_waiting)
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m switchboard.wsgi",
-                                     description="Serve a WSGI application behind the Switchboard gateway.")
-    parser.add_argument("app", help="module:callable, e.g. myapp:application")
+    parser = argparse.ArgumentParser(
+        prog="switchboard-wsgi", description="Serve a WSGI application behind the Switchboard gateway.",
+        epilog="Exit status: 0 stopped, 2 bad arguments or application spec, 3 not serving in time, 4 no bridge "
+               "reachable, 5 refused by the bridge (a wrong token, an address outside the allow-list).")
+    parser.add_argument("app", help="MODULE[:APP]: myapp:application, myapp:create_app() or "
+                                    "myapp:create_app('prod', debug=False) (literal arguments only)")
     parser.add_argument("--name", required=True, help="served at /apps/NAME/ (bus address wsgi.NAME)")
-    parser.add_argument("--bridge", action="append", metavar="HOST:PORT[,HOST:PORT...]",
-                        help="the event-bus bridge (default 127.0.0.1:7070); several, comma-separated or with the "
-                             "option repeated: served through the first reachable, then the next when it is lost")
+    add_bridge_options(parser)
     parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
     parser.add_argument("--queue", type=int, default=0,
                         help="requests that may wait for a thread per worker; past that, 503 at once (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
-    parser.add_argument("--token", default=None, help="the bridge's token, if it has one (sent with every frame)")
+    parser.add_argument("--timeout", type=float, default=0, metavar="S",
+                        help="a request running longer is failed back (the client gets 502) and its worker replaced "
+                             "(default 0: no limit)")
+    parser.add_argument("--graceful-timeout", type=float, default=30.0, metavar="S",
+                        help="how long a stopping worker may finish its requests (default 30)")
+    parser.add_argument("--max-requests", type=int, default=0, metavar="N",
+                        help="replace a worker after N requests (default 0: never)")
+    parser.add_argument("--max-requests-jitter", type=int, default=0, metavar="J",
+                        help="add 0..J at random to each worker's --max-requests, so they do not all restart at once")
+    parser.add_argument("--log-level", default="info", choices=LOG_LEVELS, help="default info")
     args = parser.parse_args(argv)
+    bridges, token, ssl_context = bridge_settings(args, parser)
+    if args.threads < 1 or args.queue < 0 or args.workers < 1:
+        parser.error("--threads and --workers must be at least 1 and --queue at least 0")
+    if args.timeout < 0 or args.graceful_timeout < 0 or args.max_requests < 0 or args.max_requests_jitter < 0:
+        parser.error("--timeout, --graceful-timeout, --max-requests and --max-requests-jitter cannot be negative")
     try:
-        bridges = parse_bridges(args.bridge or ["127.0.0.1:7070"])
-    except ValueError as e:
+        appspec.parse(args.app)
+    except appspec.AppSpecError as e:
         parser.error(str(e))
-    if args.threads < 1 or args.queue < 0:
-        parser.error("--threads must be at least 1 and --queue at least 0")
-    options = (args.app, args.name, bridges, args.threads, args.token, args.workers > 1, args.queue)
-    if args.workers <= 1:
-        _worker(*options)
-        return
-    workers = [multiprocessing.Process(target=_worker, args=options, name="worker-%d" % i) for i in range(args.workers)]
-    for worker in workers:
-        worker.start()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(10)
+    level = getattr(logging, args.log_level.upper())
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    options = {"bridges": bridges, "threads": args.threads, "token": token, "max_waiting": args.queue,
+               "ssl_context": ssl_context, "timeout": args.timeout or None}
+    arbiter = Arbiter(args.app, args.name, options, workers=args.workers, graceful_timeout=args.graceful_timeout,
+                      max_requests=args.max_requests, max_requests_jitter=args.max_requests_jitter, log_level=level)
+    sys.exit(arbiter.run())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,124 @@
+"""switchboard-wsgi's arbiter and start-up: a refused token fails start-up, a dead worker is restarted, --timeout and
+--max-requests replace a worker, SIGHUP loads the application again in fresh workers."""
+
+import base64
+import os
+import signal
+import tempfile
+import unittest
+
+from tests.adapter import Adapter
+from tests.fakebridge import WAIT, FakeBridge
+
+SERVING = "serving wsgi.app with"
+
+
+def body(reply):
+    return base64.b64decode(reply["body"]["body"])
+
+
+class StartUpTest(unittest.TestCase):
+    def setUp(self):
+        self.bridge = FakeBridge(token="right")
+        self.addCleanup(self.bridge.close)
+
+    def test_a_wrong_token_fails_start_up_with_one_line(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, env={"SWITCHBOARD_TOKEN": "wrong"})
+        self.assertEqual(adapter.exit_status(), 5)
+        self.assertIn("switchboard-wsgi: the bridge at 127.0.0.1:%d refused to register wsgi.app: invalid_token"
+                      % self.bridge.port, adapter.lines[-1])
+        self.assertFalse([line for line in adapter.lines if SERVING in line or "Traceback" in line], adapter.lines)
+
+    def test_the_token_from_the_environment(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, env={"SWITCHBOARD_TOKEN": "right"})
+        adapter.wait_for(SERVING)
+        self.assertEqual(self.bridge.expect_register("wsgi.app")["headers"]["token"], "right")
+
+    def test_the_token_from_a_file(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".token", delete=False) as f:
+            f.write("right\n")
+        self.addCleanup(os.unlink, f.name)
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--token-file", f.name,
+                          env={"SWITCHBOARD_TOKEN": "wrong"})  # the file comes first
+        adapter.wait_for(SERVING)
+        self.assertEqual(self.bridge.expect_register("wsgi.app")["headers"]["token"], "right")
+
+    def test_an_unreadable_token_file_is_a_usage_error(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--token-file", "/nonexistent/token")
+        self.assertEqual(adapter.exit_status(), 2)
+        self.assertIn("cannot read --token-file: No such file or directory", adapter.lines[-1])
+
+
+class SupervisionTest(unittest.TestCase):
+    def setUp(self):
+        self.bridge = FakeBridge()
+        self.addCleanup(self.bridge.close)
+
+    def pid(self, reply_address):
+        """The pid of the worker on the bridge's newest connection."""
+        self.bridge.request(reply_address, "/pid")
+        return int(body(self.bridge.reply_to(reply_address)))
+
+    def test_a_dead_worker_is_restarted(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge)
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        first = self.pid("r.1")
+        self.bridge.request("r.2", "/die")
+        adapter.wait_for("worker %d exited unexpectedly (exit code 7): starting another" % first)
+        self.bridge.expect_register("wsgi.app")
+        self.assertNotEqual(self.pid("r.3"), first)
+
+    def test_a_request_past_the_timeout_is_failed_and_its_worker_replaced(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--timeout", "0.5",
+                          "--graceful-timeout", "1")
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        first = self.pid("r.1")
+        self.bridge.request("r.2", "/hang")
+        failure = self.bridge.reply_to("r.2", "failure")
+        self.assertEqual(failure["failureCode"], 504)
+        self.assertIn("ran past the worker timeout of 0.5 s", failure["message"])
+        self.bridge.expect_register("wsgi.app")  # the replacement
+        adapter.wait_for("worker %d retires (a request ran past the timeout of 0.5 s)" % first)
+        self.assertNotEqual(self.pid("r.3"), first)
+        # The old process ends after its graceful timeout although its thread still hangs.
+        adapter.wait_for("1 requests unfinished after the graceful timeout of 1.0 s", timeout=WAIT * 2)
+
+    def test_max_requests_replaces_a_worker(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--max-requests", "2")
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        first = self.pid("r.1")
+        self.assertEqual(self.pid("r.2"), first)
+        adapter.wait_for("worker %d retires (served its 2 requests (--max-requests))" % first)
+        self.bridge.expect_register("wsgi.app")
+        self.assertNotEqual(self.pid("r.3"), first)
+
+    def test_sighup_loads_the_application_again_in_fresh_workers(self):
+        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
+            f.write(b"one")
+        self.addCleanup(os.unlink, f.name)
+        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": f.name})
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        self.bridge.request("r.1", "/")
+        self.assertEqual(body(self.bridge.reply_to("r.1")), b"one")
+        with open(f.name, "wb") as changed:
+            changed.write(b"two")
+        adapter.signal(signal.SIGHUP)
+        adapter.wait_for("reloaded: workers")
+        self.bridge.expect_register("wsgi.app")
+        self.bridge.request("r.2", "/")
+        self.assertEqual(body(self.bridge.reply_to("r.2")), b"two")
+
+    def test_sigterm_stops_with_status_0(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--workers", "2")
+        adapter.wait_for(SERVING)
+        adapter.signal(signal.SIGTERM)
+        self.assertEqual(adapter.exit_status(), 0)
+        self.assertIn("stopping 2 workers", "\n".join(adapter.lines))
+
+
+if __name__ == "__main__":
+    unittest.main()
