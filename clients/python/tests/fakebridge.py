@@ -79,3 +79,8 @@ class FakeBridge:
             except OSError:
                 pass
             sock.close()
+
+
+def free_port():
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]

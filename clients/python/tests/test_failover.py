@@ -1,14 +1,13 @@
 """The WSGI adapter with several bridges: two fake bridges speaking the framing of docs/bridge-protocol.md."""
 
 import logging
-import socket
 import threading
 import time
 import unittest
 
 from switchboard.bus import BusClient, parse_bridges
 from switchboard.wsgi import WsgiServer
-from tests.fakebridge import WAIT, FakeBridge
+from tests.fakebridge import WAIT, FakeBridge, free_port
 
 class LogWatch(logging.Handler):
     """Collects the messages of the switchboard loggers; wait_for() blocks until one contains a text."""
@@ -56,11 +55,6 @@ class BlockingApp:
             def close(self):
                 app.closed.set()
         return Body(self.body)
-
-
-def free_port():
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
 
 
 class FailoverTest(unittest.TestCase):
