@@ -339,7 +339,7 @@ class BusClient:
 
     def sync(self, timeout=5.0):
         """Waits until the bridge has acted on every frame sent so far: sends a ping and waits for its pong (the bridge
-        answers in order). Returns the err frames' messages that arrived meanwhile, not tied to a request: [] when all
+        answers in order). Returns the distinct messages of the err frames that arrived meanwhile, not tied to a request: [] when all
         went through. A refused register or a wrong token answers with an err frame (with a wrong token the ping is
         refused too, so that err ends the wait). Raises TimeoutError when neither comes within timeout."""
         with self._answers:
@@ -356,7 +356,7 @@ class BusClient:
                                           timeout):
                 raise TimeoutError("no answer from the bridge %s:%s within %s s" % (self.host, self.port, timeout))
             new = self._error_count - errors_before
-            return self.errors[-new:] if new else []
+            return list(dict.fromkeys(self.errors[-new:])) if new else []  # each message once, in order
 
     def send(self, address, body, headers=None):
         self._write({"type": "send", "address": address, "body": body, "headers": headers or {}})

@@ -58,6 +58,10 @@ def main(argv=None):
 
 
 def _run(args, body, bus):
+    stop = threading.Event()  # listen: until SIGTERM or SIGINT, which may come as soon as a message has been printed
+    if args.action == "listen":
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
     try:
         bus.connect()
     except OSError as e:
@@ -71,11 +75,8 @@ def _run(args, body, bus):
                               "%s: %s" % (args.address, e))
             return
         if args.action == "listen":
-            stop = threading.Event()
             bus.register(args.address, lambda message: _print_line(message.body))
             _check(bus, args.timeout)
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: stop.set())
             stop.wait()
             return
         (bus.send if args.action == "send" else bus.publish)(args.address, body)

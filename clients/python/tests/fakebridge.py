@@ -13,7 +13,8 @@ WAIT = 5.0  # the bound of every wait; the adapter's back-off starts at 0.1 s
 class FakeBridge:
     """Accepts connections on loopback, queues every frame it reads, answers pings, sends frames on its newest connection."""
 
-    def __init__(self, port=0, token=None):
+    def __init__(self, port=0, token=None, tls=None):
+        self.tls = tls  # an ssl.SSLContext for the server side: a TLS bridge
         self.token = token  # with a token, frames without it are refused with invalid_token, as the bridge does
         self.listener = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR: the port can be opened again
         self.port = self.listener.getsockname()[1]
@@ -28,10 +29,16 @@ class FakeBridge:
                 conn, _ = self.listener.accept()
             except OSError:
                 return
-            self.connections.append(conn)
             threading.Thread(target=self._read, args=(conn,), daemon=True).start()
 
     def _read(self, conn):
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:  # the client refused the certificate
+                conn.close()
+                return
+        self.connections.append(conn)
         reader = FrameReader(conn)
         try:
             while True:

@@ -112,12 +112,36 @@ class SupervisionTest(unittest.TestCase):
         self.bridge.request("r.2", "/")
         self.assertEqual(body(self.bridge.reply_to("r.2")), b"two")
 
+    def test_a_reload_that_cannot_load_keeps_the_old_workers(self):
+        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
+            f.write(b"one")
+        self.addCleanup(os.unlink, f.name)
+        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": f.name})
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        old = self.bridge.connections[-1]
+        with open(f.name, "wb") as changed:
+            changed.write(b"broken")
+        adapter.signal(signal.SIGHUP)
+        line = adapter.wait_for("reload failed, the old workers go on")
+        self.assertIn("RuntimeError: this application cannot load (on purpose)", line)
+        self.assertIs(self.bridge.connections[-1], old)  # the new worker never connected
+        self.bridge.request("r.1", "/")
+        self.assertEqual(body(self.bridge.reply_to("r.1")), b"one")
+
     def test_sigterm_stops_with_status_0(self):
         adapter = Adapter(self, "tests.factory:application", self.bridge, "--workers", "2")
         adapter.wait_for(SERVING)
         adapter.signal(signal.SIGTERM)
         self.assertEqual(adapter.exit_status(), 0)
         self.assertIn("stopping 2 workers", "\n".join(adapter.lines))
+
+    def test_log_level_warning_leaves_out_the_info_lines(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--log-level", "warning")
+        self.bridge.expect_register("wsgi.app")
+        adapter.signal(signal.SIGTERM)
+        self.assertEqual(adapter.exit_status(), 0)
+        self.assertFalse([line for line in adapter.lines if " INFO " in line], adapter.lines)
 
 
 if __name__ == "__main__":
