@@ -2,7 +2,8 @@
 
 Each worker is a process with its own bridge connection, its own thread pool, and the application loaded in it (after
 the fork, so SIGHUP can load new code). The arbiter starts them and reports "serving" only once every worker's
-registration has been accepted by the bridge; restarts a worker that dies; replaces a worker that asks to retire (a
+registration has been accepted by the bridge; restarts a worker that dies (and tries again, with back-off, one that
+could not start, e.g. while the bridge was down); replaces a worker that asks to retire (a
 request past --timeout, or --max-requests reached): the new one starts, then the old one stops taking requests and
 finishes its own within --graceful-timeout; on SIGHUP starts a fresh set and stops the old set once the new one serves;
 on SIGTERM or SIGINT stops every worker gracefully and exits.
@@ -20,6 +21,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 from . import appspec
 
@@ -27,6 +29,9 @@ log = logging.getLogger("switchboard.wsgi")
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s"
 READY_TIMEOUT = 60.0  # connect, load the application, register: longer than the adapter's own START_TIMEOUT
+# A worker that could not start (the bridge down while it replaced another) is tried again after this, doubling.
+RESPAWN_DELAY = 1.0
+MAX_RESPAWN_DELAY = 30.0
 
 
 class Worker:
@@ -54,6 +59,8 @@ class Arbiter:
         self._context = multiprocessing.get_context("fork")
         self._numbers = 0
         self._signals = []
+        self._respawns = []  # when a worker that could not start is to be tried again (time.monotonic())
+        self._respawn_delay = RESPAWN_DELAY
 
     # -- the arbiter's side --------------------------------------------------------------------------------------
 
@@ -90,8 +97,14 @@ class Arbiter:
                     log.info("stopping %d workers (graceful timeout %s s)", len(self.workers), self.graceful_timeout)
                     self._stop(self.workers)
                     return
+            now = time.monotonic()
+            due = [at for at in self._respawns if at <= now]
+            for at in due:
+                self._respawns.remove(at)
+                self._spawn(self.generation)
+            timeout = max(0.0, min(self._respawns) - now) if self._respawns else None
             waitables = [wake] + [w.conn for w in self.workers if w.conn] + [w.process.sentinel for w in self.workers]
-            for ready in multiprocessing.connection.wait(waitables):
+            for ready in multiprocessing.connection.wait(waitables, timeout):
                 if ready is wake:
                     try:
                         wake.recv(64)
@@ -124,10 +137,14 @@ class Arbiter:
             self._spawn(self.generation)
             self._tell_stop(worker)
         elif message[0] == "error":
-            log.error("worker %d could not start: %s", worker.process.pid, message[2])
+            log.error("worker %d could not start: %s; another in %s s", worker.process.pid, message[2],
+                      self._respawn_delay)
             worker.leaving = True
+            self._respawns.append(time.monotonic() + self._respawn_delay)
+            self._respawn_delay = min(self._respawn_delay * 2, MAX_RESPAWN_DELAY)
         elif message[0] == "ready":
             worker.ready = True
+            self._respawn_delay = RESPAWN_DELAY
 
     def _on_exit(self, worker):
         worker.process.join()

@@ -3,9 +3,11 @@
     from switchboard.wsgi import serve_wsgi
     serve_wsgi(app, "shop", bridge=("127.0.0.1", 7070))      # GET http://gateway/apps/shop/... now reaches app
 
-or from the command line:
+or from the command line (`pip install ./clients/python` installs it as switchboard-wsgi; the worker processes are
+supervised by switchboard.arbiter):
 
-    python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
+    switchboard-wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
+    switchboard-wsgi "mymodule:create_app('prod')" --name shop --token-file /etc/switchboard/token --timeout 30
 
 Several bridges (`--bridge A:7070,B:7070`, or `--bridge` repeated; `bridge=[(A, 7070), (B, 7070)]`): the adapter
 serves through the first it reaches and, when that connection drops, through the next, round robin, registering again

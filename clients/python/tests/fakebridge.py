@@ -78,6 +78,14 @@ class FakeBridge:
         """The next reply (or failure) the adapter sends to reply_address."""
         return self.expect(lambda f: f.get("type") == "send" and f.get("address") == reply_address, what)
 
+    def stop_accepting(self):
+        """No new connections (refused); the open ones go on."""
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+
     def close(self):
         """As a bridge whose node stops: no more connections, the open ones closed."""
         for sock in [self.listener] + self.connections:

@@ -95,6 +95,20 @@ class SupervisionTest(unittest.TestCase):
         self.bridge.expect_register("wsgi.app")
         self.assertNotEqual(self.pid("r.3"), first)
 
+    def test_a_replacement_that_finds_no_bridge_is_tried_again(self):
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--max-requests", "1")
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        self.bridge.stop_accepting()  # the worker's own connection stays
+        first = self.pid("r.1")
+        adapter.wait_for("worker %d retires" % first)
+        adapter.wait_for("could not start: no bridge reachable")
+        bridge = FakeBridge(self.bridge.port)  # the bridge is back
+        self.addCleanup(bridge.close)
+        bridge.expect_register("wsgi.app")
+        bridge.request("r.2", "/pid")
+        self.assertNotEqual(int(body(bridge.reply_to("r.2"))), first)
+
     def test_sighup_loads_the_application_again_in_fresh_workers(self):
         with tempfile.NamedTemporaryFile("wb", delete=False) as f:
             f.write(b"one")
