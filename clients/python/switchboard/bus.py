@@ -16,6 +16,7 @@ A message's reply address lives on the bridge it came through: a message that ar
 no longer be answered, and its reply() and fail() do nothing (Message.stale says so).
 """
 
+import copy
 import logging
 import socket
 import threading
@@ -71,9 +72,12 @@ class Message:
         """The connection it came through is lost: a reply can no longer reach its sender."""
         return self.generation != self._client.generation
 
-    def abandon(self):
-        """From now on reply() and fail() send nothing (the message has been answered some other way)."""
+    def abandoned(self):
+        """From now on this message's reply() and fail() send nothing; returns a copy that still can, to answer it
+        some other way (the application's thread is still running it)."""
+        answer = copy.copy(self)
         self.generation = -1
+        return answer
 
     def reply(self, body):
         if self.reply_address:

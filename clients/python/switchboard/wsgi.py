@@ -135,8 +135,8 @@ class WsgiServer:
                 for message in overdue:
                     del self._running[message]
             for message in overdue:
-                message.fail(504, "%s: the request ran past the worker timeout of %s s" % (self.address, self._timeout))
-                message.abandon()  # whatever the application's thread answers later is dropped
+                answer = message.abandoned()  # whatever the application's thread answers later is dropped
+                answer.fail(504, "%s: the request ran past the worker timeout of %s s" % (self.address, self._timeout))
             if overdue:
                 log.error("%s: %d requests ran past the timeout of %s s: failed back; this worker is replaced",
                           self.address, len(overdue), self._timeout)

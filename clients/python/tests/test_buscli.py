@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import unittest
 
 from tests.fakebridge import WAIT, FakeBridge, free_port
