@@ -252,6 +252,24 @@ class PythonWsgiTest {
   }
 
   @Test
+  @DisplayName("--timeout 1: a request running past it gets 502 at once, not the route's 30 s timeout, and a new worker serves")
+  void workerTimeout() throws Exception {
+    Process timed = startAdapter("pt", "--timeout", "1", "--graceful-timeout", "1");
+    try {
+      awaitServing("pt");
+      long started = System.nanoTime();
+      HttpResponse<String> slow = get("/apps/pt/slow?20");
+      assertThat(slow.statusCode()).isEqualTo(502);
+      assertThat(slow.body()).isEqualTo("application at wsgi.pt failed (code 504)\n");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+      awaitServing("pt");
+    } finally {
+      timed.destroy();
+      timed.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("the bridge refuses a register outside its allow-list with an error frame")
   void allowList() throws Exception {
     String script = """
