@@ -222,9 +222,14 @@ class Arbiter:
             if worker in self.workers:
                 self.workers.remove(worker)
 
+    def request_limit(self):
+        """A new worker's --max-requests: N plus 0..J at random, so that workers started together do not all restart
+        together; 0 (no limit) without --max-requests."""
+        return self.max_requests + random.randint(0, self.jitter) if self.max_requests else 0
+
     def _spawn(self, generation):
         self._numbers += 1
-        limit = self.max_requests + random.randint(0, self.jitter) if self.max_requests else 0
+        limit = self.request_limit()
         parent_end, child_end = self._context.Pipe()
         siblings = [w.conn for w in self.workers if w.conn]
         process = self._context.Process(target=self._work, args=(child_end, siblings, parent_end, limit),

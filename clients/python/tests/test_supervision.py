@@ -7,6 +7,7 @@ import signal
 import tempfile
 import unittest
 
+from switchboard.arbiter import Arbiter
 from tests.adapter import Adapter
 from tests.fakebridge import WAIT, FakeBridge
 
@@ -47,6 +48,17 @@ class StartUpTest(unittest.TestCase):
         adapter = Adapter(self, "tests.factory:application", self.bridge, "--token-file", "/nonexistent/token")
         self.assertEqual(adapter.exit_status(), 2)
         self.assertIn("cannot read --token-file: No such file or directory", adapter.lines[-1])
+
+
+class RequestLimitTest(unittest.TestCase):
+    def test_jitter_spreads_the_limits_within_n_to_n_plus_j(self):
+        arbiter = Arbiter("m:app", "x", {}, max_requests=100, max_requests_jitter=5)
+        limits = {arbiter.request_limit() for _ in range(500)}
+        self.assertTrue(limits <= set(range(100, 106)), limits)
+        self.assertGreater(len(limits), 1)  # one value 500 times: no jitter (chance with it: 6 x (1/6)^500)
+
+    def test_no_limit_without_max_requests(self):
+        self.assertEqual(Arbiter("m:app", "x", {}, max_requests_jitter=5).request_limit(), 0)
 
 
 class SupervisionTest(unittest.TestCase):
