@@ -22,6 +22,7 @@ credit, so a slow HTTP client slows the application's iteration.
 
 import argparse
 import base64
+import collections
 import io
 import logging
 import queue
@@ -40,6 +41,7 @@ from .options import add_bridge_options, bridge_settings
 log = logging.getLogger("switchboard.wsgi")
 
 STREAM_THRESHOLD = 64 * 1024
+FLUSH_DELAY = 0.01  # how long a generator's lone first chunk waits for a second one or the end before it streams
 START_TIMEOUT = 30.0
 BODY_WINDOW = 4
 
@@ -59,11 +61,12 @@ class StartError(Exception):
 class WsgiServer:
     """Serves the application as wsgi.<name>. timeout: a request still running after that many seconds is failed
     back (code 504; the gateway answers 502) and on_retire(reason) is called, so that a supervisor can replace this
-    process (a thread cannot be stopped, a process can); max_requests: on_retire is called after that many."""
+    process (a thread cannot be stopped, a process can); max_requests: on_retire is called after that many;
+    flush_delay: how long a generator's first chunk waits for a second one, or the end, before it is streamed."""
 
     def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
                  stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None, timeout=None,
-                 max_requests=0, on_retire=None):
+                 max_requests=0, on_retire=None, flush_delay=FLUSH_DELAY):
         self.app = app
         self.address = "wsgi." + name
         self.bus = BusClient(host, port, token=token, bridges=bridges, ssl_context=ssl_context)
@@ -78,6 +81,7 @@ class WsgiServer:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
         self._multiprocess = multiprocess
         self._stream_threshold = stream_threshold
+        self._flusher = FirstChunkFlusher(flush_delay)
         self._timeout = timeout
         self._max_requests = max_requests
         self._served = 0
@@ -198,7 +202,7 @@ class WsgiServer:
             "wsgi.multiprocess": self._multiprocess,
             "wsgi.run_once": False,
         })
-        response = Response(self.bus, message, self._stream_threshold, release)
+        response = Response(self.bus, message, self._stream_threshold, release, self._flusher)
         try:
             result = self.app(environ, response.start_response)
             response.incremental = not isinstance(result, (list, tuple))
@@ -221,21 +225,53 @@ class WsgiServer:
             response.abort("application error: %s" % type(e).__name__)
 
 
-class Response:
-    """start_response, write() and the reply: whole when the body is small, streamed with credit when it is not."""
+class FirstChunkFlusher:
+    """Starts the stream of a response whose first chunk, from a generator, has waited FLUSH_DELAY for a second one or
+    for the end: a slow generator's first bytes leave at once, while a response of one chunk (most of them, Flask's
+    too) still goes back whole in one reply. One thread per server, started with the first response that needs it."""
 
-    def __init__(self, bus, message, stream_threshold, before_last_message):
+    def __init__(self, delay):
+        self._delay = delay
+        self._due = collections.deque()  # (deadline, response), deadlines in order since the delay is constant
+        self._changed = threading.Condition()
+        self._thread = None
+
+    def schedule(self, response):
+        with self._changed:
+            self._due.append((time.monotonic() + self._delay, response))
+            self._changed.notify()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="wsgi-flusher", daemon=True)
+                self._thread.start()
+
+    def _run(self):
+        while True:
+            with self._changed:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._changed.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                _, response = self._due.popleft()
+            response.flush()
+
+
+class Response:
+    """start_response, write() and the reply: whole when the body is small, streamed with credit when it is not.
+
+    The application's thread and the flusher's may both start the stream: the lock decides which, once."""
+
+    def __init__(self, bus, message, stream_threshold, before_last_message, flusher=None):
         self._bus = bus
         self._message = message
         self._before_last = before_last_message
         self._threshold = stream_threshold
+        self._flusher = flusher
+        self._lock = threading.Lock()
         self._status = None
         self._headers = None
-        self._sent = False          # the status and headers have left for the gateway
+        self._sent = False          # the status and headers have left for the gateway (or are leaving)
         self._buffer = []
         self._buffered = 0
         self._stream = None
-        self.incremental = False    # the body comes from an iterable that may yield slowly
+        self.incremental = False    # the body comes from an iterable that may yield slowly, or from write()
 
     def start_response(self, status, headers, exc_info=None):
         if exc_info:
@@ -250,7 +286,11 @@ class Response:
             raise TypeError("status must be a str and headers a list of (name, value) tuples")
         self._status = status
         self._headers = [[str(name), str(value)] for name, value in headers]
-        return self.write
+        return self._write_callable
+
+    def _write_callable(self, data):
+        self.incremental = True  # PEP 3333's write(): the application pushes its body as it has it
+        self.write(data)
 
     def write(self, data):
         if self._status is None:
@@ -259,44 +299,64 @@ class Response:
             raise TypeError("the body must be bytes, not %s" % type(data).__name__)
         if not data:
             return
-        if self._stream is not None:
-            self._stream.write(bytes(data))
-            return
-        self._buffer.append(bytes(data))
-        self._buffered += len(data)
-        # A second chunk from an iterable of unknown length (a generator) means the application streams: from then on
-        # each chunk leaves as it comes instead of waiting for the end. A list's chunks are all there already.
-        if self._buffered > self._threshold or (self.incremental and len(self._buffer) > 1):
-            self._begin_stream()
+        with self._lock:
+            stream = self._stream
+            if stream is None:
+                self._buffer.append(bytes(data))
+                self._buffered += len(data)
+                # A second chunk from an iterable of unknown length (a generator) means the application streams: from
+                # then on each chunk leaves as it comes. A list's chunks are all there already. A lone first chunk
+                # leaves after FLUSH_DELAY unless the end or a second one comes first.
+                if self._buffered > self._threshold or (self.incremental and len(self._buffer) > 1):
+                    self._begin_stream()
+                elif self.incremental and self._flusher is not None:
+                    self._flusher.schedule(self)
+                return
+        stream.write(bytes(data))
+
+    def flush(self):
+        """The flusher's call: starts the stream with what is buffered, unless the response has left meanwhile."""
+        with self._lock:
+            if self._sent or not self._buffer:
+                return
+            try:
+                self._begin_stream()
+            except Cancelled:
+                pass  # the application's thread finds out at its next write
 
     def finish(self):
         if self._status is None:
             raise AssertionError("the application returned without calling start_response()")
-        if self._stream is not None:
-            self._stream.end(self._before_last)
-            return
-        self._before_last()
-        self._sent = True
-        self._message.reply({"status": self._status, "headers": self._headers,
-                             "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
+        with self._lock:
+            stream = self._stream
+            if stream is None:
+                self._before_last()
+                self._sent = True
+                self._message.reply({"status": self._status, "headers": self._headers,
+                                     "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
+                return
+        stream.end(self._before_last)
 
     def abort(self, reason):
         self._before_last()
-        if self._stream is not None:
-            self._stream.error(reason)
-        elif not self._sent:
-            self._sent = True
-            self._message.fail(500, reason)
+        with self._lock:
+            stream = self._stream
+            if stream is None and not self._sent:
+                self._sent = True
+                self._message.fail(500, reason)
+        if stream is not None:
+            stream.error(reason)
 
     def _begin_stream(self):
+        """With the lock held: replies with a stream address and hands it what is buffered (never blocking: a new
+        stream takes its first write whole)."""
         if self._message.stale:  # no gateway will ever start the stream: do not wait for it
             raise Cancelled("the bridge the request came through is lost")
         self._stream = OutgoingStream(self._bus)
         self._sent = True
         self._message.reply({"status": self._status, "headers": self._headers, "stream": self._stream.address})
-        pending, self._buffer = self._buffer, []
-        for data in pending:
-            self._stream.write(data)
+        pending, self._buffer = b"".join(self._buffer), []
+        self._stream.write(pending)
 
 
 class OutgoingStream:

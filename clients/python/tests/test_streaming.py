@@ -17,8 +17,8 @@ class StreamingTest(unittest.TestCase):
         self.bridge = FakeBridge()
         self.addCleanup(self.bridge.close)
 
-    def serve(self, app):
-        server = WsgiServer(app, "app", bridges=[self.bridge.address], threads=2)
+    def serve(self, app, **options):
+        server = WsgiServer(app, "app", bridges=[self.bridge.address], threads=2, **options)
         server.start()
         self.addCleanup(server.stop)
         self.bridge.expect_register("wsgi.app")
@@ -59,30 +59,41 @@ class StreamingTest(unittest.TestCase):
         self.assertGreaterEqual(len(arrivals), 8, arrivals)
         self.assertGreater(arrivals[-1] - arrivals[0], 0.3, arrivals)
 
-    def test_what_waits_for_credit_leaves_coalesced_when_credit_comes(self):
-        """With no credit left, written chunks wait; the next credit sends all of them in one data message."""
+    def test_the_first_chunk_leaves_before_the_second_and_what_waits_for_credit_leaves_coalesced(self):
+        """The first chunk leaves although the generator has not yielded again; then, with no credit left, written
+        chunks wait, and the next credit sends all of them in one data message."""
         more, waiting, done = threading.Event(), threading.Event(), threading.Event()
 
         def app(environ, start_response):
             start_response("200 OK", [("Content-Type", "text/plain")])
             yield b"a"
+            more.wait(WAIT)  # until the gateway has "a": held for a second chunk, it would never come
             yield b"b"
-            more.wait(WAIT)
             yield b"c"
             yield b"d"
-            yield b"e"
             waiting.set()
             done.wait(WAIT)
 
         self.serve(app)
         stream = self.start_stream(credit=1)
-        self.assertEqual(self.next_data(), b"ab")  # the second chunk started the stream; both were waiting
+        self.assertEqual(self.next_data(), b"a")
         more.set()
         self.assertTrue(waiting.wait(WAIT), "the application blocked although only a few bytes wait")
         self.bridge.send({"type": "message", "address": stream, "body": {"type": "credit", "credit": 1}})
-        self.assertEqual(self.next_data(), b"cde")
+        self.assertEqual(self.next_data(), b"bcd")
         done.set()
         self.assertEqual(self.bridge.expect(lambda f: f.get("address") == "gw.1", "end")["body"]["type"], "end")
+
+    def test_a_generator_of_one_chunk_is_one_reply(self):
+        """A generator that ends right after its only chunk (as a framework's response often is) goes back whole."""
+        def app(environ, start_response):
+            start_response("200 OK", [])
+            yield b"only"
+
+        self.serve(app, flush_delay=WAIT)  # the end comes first however loaded the machine is
+        self.bridge.request("reply.1", "/")
+        reply = self.bridge.expect(lambda f: f.get("type") == "send" and f.get("address") == "reply.1", "reply")
+        self.assertEqual(base64.b64decode(reply["body"]["body"]), b"only")
 
     def test_a_list_body_is_one_reply(self):
         """Chunks of a list are all there already: they go back whole, not as a stream."""
