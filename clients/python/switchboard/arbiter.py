@@ -137,22 +137,31 @@ class Arbiter:
             self._spawn(self.generation)
             self._tell_stop(worker)
         elif message[0] == "error":
-            log.error("worker %d could not start: %s; another in %s s", worker.process.pid, message[2],
-                      self._respawn_delay)
             worker.leaving = True
-            self._respawns.append(time.monotonic() + self._respawn_delay)
-            self._respawn_delay = min(self._respawn_delay * 2, MAX_RESPAWN_DELAY)
+            self._respawn_later("worker %d could not start: %s" % (worker.process.pid, message[2]))
         elif message[0] == "ready":
             worker.ready = True
             self._respawn_delay = RESPAWN_DELAY
 
     def _on_exit(self, worker):
+        while worker.conn is not None and worker.conn.poll():  # what it said before it went (an error, a retirement)
+            self._on_message(worker)
         worker.process.join()
         self.workers.remove(worker)
-        if not worker.leaving:
+        if worker.leaving:
+            return
+        if worker.ready:
             log.warning("worker %d exited unexpectedly (exit code %s): starting another",
                         worker.process.pid, worker.process.exitcode)
             self._spawn(self.generation)
+        else:  # died while starting: again at once could spin
+            self._respawn_later("worker %d exited while starting (exit code %s)"
+                                % (worker.process.pid, worker.process.exitcode))
+
+    def _respawn_later(self, why):
+        log.error("%s; another in %s s", why, self._respawn_delay)
+        self._respawns.append(time.monotonic() + self._respawn_delay)
+        self._respawn_delay = min(self._respawn_delay * 2, MAX_RESPAWN_DELAY)
 
     def _start_generation(self):
         """Starts count workers of a new generation and waits until each is ready; returns None, or (status, line)

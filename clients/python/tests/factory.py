@@ -28,6 +28,8 @@ def file_app(environ, start_response):
 
 with open(os.environ["FACTORY_FILE"], "rb") if os.environ.get("FACTORY_FILE") else open(os.devnull, "rb") as _f:
     LOADED = _f.read()
+if LOADED == b"die":
+    os._exit(9)  # the worker process dies while it loads the application
 if LOADED == b"broken":
     raise RuntimeError("this application cannot load (on purpose)")
 

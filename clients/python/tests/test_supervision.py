@@ -81,6 +81,23 @@ class SupervisionTest(unittest.TestCase):
         self.bridge.expect_register("wsgi.app")
         self.assertNotEqual(self.pid("r.3"), first)
 
+    def test_a_worker_that_dies_while_starting_is_tried_again_later(self):
+        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
+            f.write(b"one")
+        self.addCleanup(os.unlink, f.name)
+        adapter = Adapter(self, "tests.factory:application", self.bridge, env={"FACTORY_FILE": f.name})
+        adapter.wait_for(SERVING)
+        self.bridge.expect_register("wsgi.app")
+        with open(f.name, "wb") as changed:
+            changed.write(b"die")
+        self.bridge.request("r.1", "/die")  # its replacement dies while it loads the application
+        adapter.wait_for("exited while starting (exit code 9); another in 1.0 s")
+        with open(f.name, "wb") as changed:
+            changed.write(b"one")
+        self.bridge.expect_register("wsgi.app")
+        self.bridge.request("r.2", "/")
+        self.assertEqual(body(self.bridge.reply_to("r.2")), b"hello debug=False")
+
     def test_a_request_past_the_timeout_is_failed_and_its_worker_replaced(self):
         adapter = Adapter(self, "tests.factory:application", self.bridge, "--timeout", "0.5",
                           "--graceful-timeout", "1")
