@@ -207,4 +207,20 @@ class PythonPackageTest {
     assertThat(out).isEqualTo("{\"hello\": \"bus\"}\n");
     assertThat(process.exitValue()).isZero();
   }
+
+  @Test
+  @DisplayName("switchboard-bus listen on an address outside the allow-list ends with the bridge's refusal, exit status 5")
+  void busRefused() throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(VENV.resolve("bin/switchboard-bus").toString(), "listen",
+        "secret.admin", "--bridge", "127.0.0.1:" + bridge).directory(project.toFile());
+    builder.environment().put("SWITCHBOARD_TOKEN", TOKEN);
+    Process process = builder.redirectErrorStream(true).start();
+    adapters.add(process);
+    // The bridge acts on a connection's frames in order: the register's refusal comes before the pong of the ping
+    // that follows it, so the command knows and ends instead of listening to nothing.
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEqualTo("switchboard-bus: refused by the bridge: blocked by bridgeEvent handler\n");
+    assertThat(process.exitValue()).isEqualTo(5);
+  }
 }
