@@ -28,7 +28,7 @@ class Adapter:
                 self.lines.append(line.rstrip("\n"))
                 self._changed.notify_all()
 
-    def wait_for(self, text, count=1, timeout=WAIT):
+    def wait_for(self, text, count=1, timeout=WAIT * 2):
         """The count-th line holding text; fails after timeout seconds."""
         def found():
             return [line for line in self.lines if text in line]
