@@ -16,6 +16,7 @@ A message's reply address lives on the bridge it came through: a message that ar
 no longer be answered, and its reply() and fail() do nothing (Message.stale says so).
 """
 
+import copy
 import logging
 import socket
 import threading
@@ -71,6 +72,13 @@ class Message:
         """The connection it came through is lost: a reply can no longer reach its sender."""
         return self.generation != self._client.generation
 
+    def abandoned(self):
+        """From now on this message's reply() and fail() send nothing; returns a copy that still can, to answer it
+        some other way (the application's thread is still running it)."""
+        answer = copy.copy(self)
+        self.generation = -1
+        return answer
+
     def reply(self, body):
         if self.reply_address:
             self._client._write({"type": "send", "address": self.reply_address, "body": body}, self.generation)
@@ -113,6 +121,10 @@ class BusClient:
         self._pending = {}
         self._closed = threading.Event()
         self._connected = threading.Event()
+        self._answers = threading.Condition()  # pongs and unaddressed err frames, for sync()
+        self._pings_sent = 0
+        self._pongs = 0
+        self._error_count = 0
         self.errors = []  # the last bridge error frames not tied to a request, newest last (bounded)
 
     # -- connection ------------------------------------------------------------------------------------------------
@@ -148,6 +160,8 @@ class BusClient:
                 if self._closed.is_set():
                     raise ConnectionError("client closed")
                 self._sock, self._reader = sock, FrameReader(sock, self._max_frame)
+                with self._answers:
+                    self._pings_sent = self._pongs = 0
                 self._current, self.host, self.port = index, host, port
                 for address in list(self._handlers):
                     self._send_frame(sock, {"type": "register", "address": address})
@@ -212,6 +226,9 @@ class BusClient:
             return True
 
     def _send_frame(self, sock, message):
+        if message.get("type") == "ping":
+            with self._answers:
+                self._pings_sent += 1
         if self._token:
             # The bridge wants its token on every frame, pings and replies included; it removes it before passing on.
             message = dict(message, headers=dict(message.get("headers") or {}, token=self._token))
@@ -309,14 +326,41 @@ class BusClient:
                     log.warning("bridge error: %s (%s)", frame.get("message"), frame.get("detail"))
                 else:
                     log.warning("bridge error: %s", frame.get("message"))
-                self.errors = (self.errors + [frame.get("message")])[-20:]
-        # pong: the connection is alive; nothing else to do
+                with self._answers:
+                    self.errors = (self.errors + [frame.get("message")])[-20:]
+                    self._error_count += 1
+                    self._answers.notify_all()
+        elif kind == "pong":  # the connection is alive, and every frame sent before the ping has been acted on
+            with self._answers:
+                self._pongs += 1
+                self._answers.notify_all()
 
     def _fail_pending(self, reason):
         pending, self._pending = self._pending, {}
         for waiter in pending.values():
             waiter.append(("err", ReplyError(-1, reason, "CONNECTION")))
             waiter.event.set()
+
+    def sync(self, timeout=5.0):
+        """Waits until the bridge has acted on every frame sent so far: sends a ping and waits for its pong (the bridge
+        answers in order). Returns the distinct messages of the err frames that arrived meanwhile, not tied to a request: [] when all
+        went through. A refused register or a wrong token answers with an err frame (with a wrong token the ping is
+        refused too, so that err ends the wait). Raises TimeoutError when neither comes within timeout."""
+        with self._answers:
+            errors_before = self._error_count
+        with self._write_lock:  # the ping's number and its sending in one step
+            sock = self._sock
+            if sock is None:
+                raise ConnectionError("not connected to the bridge")
+            self._send_frame(sock, {"type": "ping"})
+            with self._answers:
+                wanted = self._pings_sent
+        with self._answers:
+            if not self._answers.wait_for(lambda: self._pongs >= wanted or self._error_count > errors_before,
+                                          timeout):
+                raise TimeoutError("no answer from the bridge %s:%s within %s s" % (self.host, self.port, timeout))
+            new = self._error_count - errors_before
+            return list(dict.fromkeys(self.errors[-new:])) if new else []  # each message once, in order
 
     def send(self, address, body, headers=None):
         self._write({"type": "send", "address": address, "body": body, "headers": headers or {}})

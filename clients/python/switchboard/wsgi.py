@@ -3,9 +3,11 @@
     from switchboard.wsgi import serve_wsgi
     serve_wsgi(app, "shop", bridge=("127.0.0.1", 7070))      # GET http://gateway/apps/shop/... now reaches app
 
-or from the command line:
+or from the command line (`pip install ./clients/python` installs it as switchboard-wsgi; the worker processes are
+supervised by switchboard.arbiter):
 
-    python3 -m switchboard.wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
+    switchboard-wsgi mymodule:app --name shop --bridge 127.0.0.1:7070 --threads 8 --queue 8 --workers 2
+    switchboard-wsgi "mymodule:create_app('prod')" --name shop --token-file /etc/switchboard/token --timeout 30
 
 Several bridges (`--bridge A:7070,B:7070`, or `--bridge` repeated; `bridge=[(A, 7070), (B, 7070)]`): the adapter
 serves through the first it reaches and, when that connection drops, through the next, round robin, registering again
@@ -20,39 +22,50 @@ credit, so a slow HTTP client slows the application's iteration.
 
 import argparse
 import base64
-import importlib
 import io
 import logging
-import multiprocessing
-import queue
 import signal
 import sys
 import threading
-import uuid
+import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .bus import BusClient, parse_bridges
+from . import appspec
+from .arbiter import LOG_FORMAT, Arbiter
+from .bodies import START_TIMEOUT, Cancelled, FirstChunkFlusher, Response, StreamingInput
+from .bus import BusClient
+from .options import add_bridge_options, bridge_settings
 
 log = logging.getLogger("switchboard.wsgi")
 
 STREAM_THRESHOLD = 64 * 1024
-START_TIMEOUT = 30.0
-BODY_WINDOW = 4
+FLUSH_DELAY = 0.01  # how long a generator's lone first chunk waits for a second one or the end before it streams
 
 
-class Cancelled(Exception):
-    """The gateway cancelled the response: its client went away, or it was a HEAD request."""
+class StartError(Exception):
+    """The adapter could not start serving: status is the exit status the command line ends with."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
 
 
 class WsgiServer:
+    """Serves the application as wsgi.<name>. timeout: a request still running after that many seconds is failed
+    back (code 504; the gateway answers 502) and on_retire(reason) is called, so that a supervisor can replace this
+    process (a thread cannot be stopped, a process can); max_requests: on_retire is called after that many;
+    flush_delay: how long a generator's first chunk waits for a second one, or the end, before it is streamed."""
+
     def __init__(self, app, name, host="127.0.0.1", port=7070, threads=8, token=None, multiprocess=False,
-                 stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None):
+                 stream_threshold=STREAM_THRESHOLD, max_waiting=0, bridges=None, ssl_context=None, timeout=None,
+                 max_requests=0, on_retire=None, flush_delay=FLUSH_DELAY):
         self.app = app
         self.address = "wsgi." + name
         self.bus = BusClient(host, port, token=token, bridges=bridges, ssl_context=ssl_context)
         self.bus.on_lost(self._drop_in_flight)
         self._in_flight = set()  # the requests taken (queued or running), each until its last message has left
-        self._in_flight_lock = threading.Lock()
+        self._in_flight_lock = threading.Condition()
+        self._running = {}  # message -> when its thread took it
         self._threads = threads
         self._max_waiting = max_waiting
         # A slot for each thread and each place in the queue: the pool's own queue never holds more than max_waiting.
@@ -60,18 +73,70 @@ class WsgiServer:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
         self._multiprocess = multiprocess
         self._stream_threshold = stream_threshold
+        self._flusher = FirstChunkFlusher(flush_delay)
+        self._timeout = timeout
+        self._max_requests = max_requests
+        self._served = 0
+        self._on_retire = on_retire or (lambda reason: log.warning("%s: %s", self.address, reason))
+        self._retired = False
+        self._stopped = threading.Event()
 
     def start(self):
-        self.bus.connect()
+        """Connects, registers and waits for the bridge to accept the registration; raises StartError."""
+        try:
+            self.bus.connect()
+        except OSError as e:
+            raise StartError(4, str(e)) from None
         self.bus.register(self.address, self._on_request)
+        try:
+            refused = self.bus.sync(START_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            self.bus.close()
+            raise StartError(3, "registering %s: %s" % (self.address, e)) from None
+        if refused:
+            self.bus.close()
+            raise StartError(5, "the bridge at %s:%s refused to register %s: %s"
+                             % (self.bus.host, self.bus.port, self.address, ", ".join(refused)))
+        if self._timeout:
+            threading.Thread(target=self._watch_timeouts, name="wsgi-timeout", daemon=True).start()
         log.info("serving %s through the bridge at %s:%s (of %d) with %d threads and a queue of %d", self.address,
                  self.bus.host, self.bus.port, len(self.bus.bridges), self._threads, self._max_waiting)
         return self
 
-    def stop(self):
+    def stop(self, graceful_timeout=None):
+        """Takes no more requests, waits up to graceful_timeout (None: for ever) for those taken; returns how many
+        were still unfinished."""
+        self._stopped.set()
         self.bus.unregister(self.address)
-        self._pool.shutdown(wait=True)
+        with self._in_flight_lock:
+            self._in_flight_lock.wait_for(lambda: not self._in_flight, graceful_timeout)
+            unfinished = len(self._in_flight)
+        self._pool.shutdown(wait=not unfinished)
         self.bus.close()
+        return unfinished
+
+    def _retire(self, reason):
+        with self._in_flight_lock:
+            if self._retired:
+                return
+            self._retired = True
+        self._on_retire(reason)
+
+    def _watch_timeouts(self):
+        interval = min(1.0, self._timeout / 4)
+        while not self._stopped.wait(interval):
+            now = time.monotonic()
+            with self._in_flight_lock:
+                overdue = [m for m, started in self._running.items() if now - started > self._timeout]
+                for message in overdue:
+                    del self._running[message]
+            for message in overdue:
+                answer = message.abandoned()  # whatever the application's thread answers later is dropped
+                answer.fail(504, "%s: the request ran past the worker timeout of %s s" % (self.address, self._timeout))
+            if overdue:
+                log.error("%s: %d requests ran past the timeout of %s s: failed back; this worker is replaced",
+                          self.address, len(overdue), self._timeout)
+                self._retire("a request ran past the timeout of %s s" % self._timeout)
 
     def _on_request(self, message):
         if not self._slots.acquire(blocking=False):
@@ -99,10 +164,18 @@ class WsgiServer:
                 released.append(True)
                 with self._in_flight_lock:
                     self._in_flight.discard(message)
+                    self._running.pop(message, None)
+                    self._served += 1
+                    limit_reached = self._served == self._max_requests
+                    self._in_flight_lock.notify_all()
                 self._slots.release()
+                if limit_reached:
+                    self._retire("served its %d requests (--max-requests)" % self._max_requests)
 
         try:
             if not message.stale:  # one that waited in the queue while its bridge was lost is not run for nothing
+                with self._in_flight_lock:
+                    self._running[message] = time.monotonic()
                 self._handle(message, release)
         finally:
             release()
@@ -121,9 +194,10 @@ class WsgiServer:
             "wsgi.multiprocess": self._multiprocess,
             "wsgi.run_once": False,
         })
-        response = Response(self.bus, message, self._stream_threshold, release)
+        response = Response(self.bus, message, self._stream_threshold, release, self._flusher)
         try:
             result = self.app(environ, response.start_response)
+            response.incremental = not isinstance(result, (list, tuple))
             try:
                 for data in result:
                     response.write(data)
@@ -143,214 +217,6 @@ class WsgiServer:
             response.abort("application error: %s" % type(e).__name__)
 
 
-class Response:
-    """start_response, write() and the reply: whole when the body is small, streamed with credit when it is not."""
-
-    def __init__(self, bus, message, stream_threshold, before_last_message):
-        self._bus = bus
-        self._message = message
-        self._before_last = before_last_message
-        self._threshold = stream_threshold
-        self._status = None
-        self._headers = None
-        self._sent = False          # the status and headers have left for the gateway
-        self._buffer = []
-        self._buffered = 0
-        self._stream = None
-
-    def start_response(self, status, headers, exc_info=None):
-        if exc_info:
-            try:
-                if self._sent:
-                    raise exc_info[1].with_traceback(exc_info[2])
-            finally:
-                exc_info = None
-        elif self._status is not None:
-            raise AssertionError("start_response called a second time without exc_info")
-        if not isinstance(status, str) or not isinstance(headers, list):
-            raise TypeError("status must be a str and headers a list of (name, value) tuples")
-        self._status = status
-        self._headers = [[str(name), str(value)] for name, value in headers]
-        return self.write
-
-    def write(self, data):
-        if self._status is None:
-            raise AssertionError("write() before start_response()")
-        if not isinstance(data, (bytes, bytearray)):
-            raise TypeError("the body must be bytes, not %s" % type(data).__name__)
-        if not data:
-            return
-        if self._stream is not None:
-            self._stream.write(bytes(data))
-            return
-        self._buffer.append(bytes(data))
-        self._buffered += len(data)
-        if self._buffered > self._threshold:
-            self._begin_stream()
-
-    def finish(self):
-        if self._status is None:
-            raise AssertionError("the application returned without calling start_response()")
-        self._before_last()
-        if self._stream is not None:
-            self._stream.end()
-            return
-        self._sent = True
-        self._message.reply({"status": self._status, "headers": self._headers,
-                             "body": base64.b64encode(b"".join(self._buffer)).decode("ascii")})
-
-    def abort(self, reason):
-        self._before_last()
-        if self._stream is not None:
-            self._stream.error(reason)
-        elif not self._sent:
-            self._sent = True
-            self._message.fail(500, reason)
-
-    def _begin_stream(self):
-        if self._message.stale:  # no gateway will ever start the stream: do not wait for it
-            raise Cancelled("the bridge the request came through is lost")
-        self._stream = OutgoingStream(self._bus)
-        self._sent = True
-        self._message.reply({"status": self._status, "headers": self._headers, "stream": self._stream.address})
-        pending, self._buffer = self._buffer, []
-        for data in pending:
-            self._stream.write(data)
-
-
-class OutgoingStream:
-    """The application side of a streamed response (docs/wsgi-over-bus.md): one data message per credit."""
-
-    def __init__(self, bus):
-        self._bus = bus
-        self.address = "wsgi.stream." + uuid.uuid4().hex
-        self._lock = threading.Condition()
-        self._gateway = None
-        self._credit = 0
-        self._max_chunk = 64 * 1024
-        self._seq = 0
-        self._cancelled = None
-        self._stop_watching = bus.on_lost(self._on_lost)
-        bus.register(self.address, self._on_control)
-
-    def _on_lost(self, bridge, reason):
-        with self._lock:
-            self._cancelled = "bridge %s lost" % bridge
-            self._lock.notify_all()
-
-    def _on_control(self, message):
-        body = message.body or {}
-        with self._lock:
-            kind = body.get("type")
-            if kind == "start":
-                self._gateway = body.get("address")
-                self._credit += int(body.get("credit", 0))
-                self._max_chunk = int(body.get("maxChunkBytes", self._max_chunk))
-            elif kind == "credit":
-                self._credit += int(body.get("credit", 0))
-            elif kind == "cancel":
-                self._cancelled = body.get("reason", "cancelled")
-            self._lock.notify_all()
-
-    def write(self, data):
-        for start in range(0, len(data), self._max_chunk):
-            with self._lock:
-                if not self._lock.wait_for(lambda: self._cancelled or (self._gateway and self._credit > 0),
-                                           timeout=START_TIMEOUT):
-                    self._close()
-                    raise Cancelled("no credit from the gateway within %s s" % START_TIMEOUT)
-                if self._cancelled:
-                    self._close()
-                    raise Cancelled(self._cancelled)
-                self._credit -= 1
-                chunk = data[start:start + self._max_chunk]
-                seq, self._seq = self._seq, self._seq + 1
-            self._bus.send(self._gateway, {"type": "data", "seq": seq,
-                                           "data": base64.b64encode(chunk).decode("ascii")})
-
-    def end(self):
-        with self._lock:
-            self._lock.wait_for(lambda: self._cancelled or self._gateway, timeout=START_TIMEOUT)
-            gateway, cancelled = self._gateway, self._cancelled
-        if gateway and not cancelled:
-            self._bus.send(gateway, {"type": "end"})
-        self._close()
-
-    def error(self, reason):
-        if self._gateway and not self._cancelled:
-            self._bus.send(self._gateway, {"type": "error", "message": reason})
-        self._close()
-
-    def _close(self):
-        self._stop_watching()
-        self._bus.unregister(self.address)
-
-
-class StreamingInput(io.RawIOBase):
-    """wsgi.input for a streamed request body: reads it from the gateway with credit, a few chunks ahead."""
-
-    def __init__(self, bus, body_stream):
-        super().__init__()
-        self._bus = bus
-        self._stream = body_stream
-        self.address = "wsgi.body." + uuid.uuid4().hex
-        self._chunks = queue.Queue()
-        self._current = b""
-        self._done = False
-        self._stop_watching = bus.on_lost(
-            lambda bridge, reason: self._chunks.put(IOError("bridge %s lost: %s" % (bridge, reason))))
-        bus.register(self.address, self._on_message)
-        bus.send(body_stream, {"type": "credit", "credit": BODY_WINDOW, "address": self.address})
-
-    def _close(self):
-        self._done = True
-        self._stop_watching()
-        self._bus.unregister(self.address)
-
-    def _on_message(self, message):
-        body = message.body or {}
-        kind = body.get("type")
-        if kind == "data":
-            self._chunks.put(base64.b64decode(body.get("data", "")))
-        elif kind == "end":
-            self._chunks.put(None)
-        elif kind == "error":
-            self._chunks.put(IOError(body.get("message", "request body failed")))
-
-    def readable(self):
-        return True
-
-    def readinto(self, target):
-        if not self._current and not self._done:
-            item = self._chunks.get(timeout=START_TIMEOUT)
-            if item is None:
-                self._close()
-            elif isinstance(item, Exception):
-                self._close()
-                raise item
-            else:
-                self._current = item
-                self._bus.send(self._stream, {"type": "credit", "credit": 1})
-        n = min(len(target), len(self._current))
-        target[:n] = self._current[:n]
-        self._current = self._current[n:]
-        return n
-
-    def read(self, size=-1):
-        if size is None or size < 0:
-            return self.readall()
-        return super().read(size)
-
-    def readline(self, size=-1):
-        return super().readline(size)
-
-    def readlines(self, hint=-1):
-        return super().readlines(hint)
-
-    def __iter__(self):
-        return iter(self.readline, b"")
-
-
 def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, multiprocess=False, max_waiting=0,
                ssl_context=None):
     """Serves the application as wsgi.<name> until the process is stopped.
@@ -367,51 +233,49 @@ def serve_wsgi(app, name, bridge=("127.0.0.1", 7070), threads=8, token=None, mul
     server.stop()
 
 
-def _load(spec):
-    module_name, _, attribute = spec.partition(":")
-    return getattr(importlib.import_module(module_name), attribute or "application")
-
-
-def _worker(spec, name, bridges, threads, token, multiprocess, max_waiting):
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(processName)s] %(name)s - %(message)s")
-    serve_wsgi(_load(spec), name, bridges, threads, token, multiprocess, max_waiting)
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m switchboard.wsgi",
-                                     description="Serve a WSGI application behind the Switchboard gateway.")
-    parser.add_argument("app", help="module:callable, e.g. myapp:application")
+    parser = argparse.ArgumentParser(
+        prog="switchboard-wsgi", description="Serve a WSGI application behind the Switchboard gateway.",
+        epilog="Exit status: 0 stopped, 2 bad arguments or application spec, 3 not serving in time, 4 no bridge "
+               "reachable, 5 refused by the bridge (a wrong token, an address outside the allow-list).")
+    parser.add_argument("app", help="MODULE[:APP]: myapp:application, myapp:create_app() or "
+                                    "myapp:create_app('prod', debug=False) (literal arguments only)")
     parser.add_argument("--name", required=True, help="served at /apps/NAME/ (bus address wsgi.NAME)")
-    parser.add_argument("--bridge", action="append", metavar="HOST:PORT[,HOST:PORT...]",
-                        help="the event-bus bridge (default 127.0.0.1:7070); several, comma-separated or with the "
-                             "option repeated: served through the first reachable, then the next when it is lost")
+    add_bridge_options(parser)
     parser.add_argument("--threads", type=int, default=8, help="requests served at once per worker")
     parser.add_argument("--queue", type=int, default=0,
                         help="requests that may wait for a thread per worker; past that, 503 at once (default 0)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes, each with its own connection")
-    parser.add_argument("--token", default=None, help="the bridge's token, if it has one (sent with every frame)")
+    parser.add_argument("--timeout", type=float, default=0, metavar="S",
+                        help="a request running longer is failed back (the client gets 502) and its worker replaced "
+                             "(default 0: no limit)")
+    parser.add_argument("--graceful-timeout", type=float, default=30.0, metavar="S",
+                        help="how long a stopping worker may finish its requests (default 30)")
+    parser.add_argument("--max-requests", type=int, default=0, metavar="N",
+                        help="replace a worker after N requests (default 0: never)")
+    parser.add_argument("--max-requests-jitter", type=int, default=0, metavar="J",
+                        help="add 0..J at random to each worker's --max-requests, so they do not all restart at once")
+    parser.add_argument("--log-level", default="info", choices=LOG_LEVELS, help="default info")
     args = parser.parse_args(argv)
+    bridges, token, ssl_context = bridge_settings(args, parser)
+    if args.threads < 1 or args.queue < 0 or args.workers < 1:
+        parser.error("--threads and --workers must be at least 1 and --queue at least 0")
+    if args.timeout < 0 or args.graceful_timeout < 0 or args.max_requests < 0 or args.max_requests_jitter < 0:
+        parser.error("--timeout, --graceful-timeout, --max-requests and --max-requests-jitter cannot be negative")
     try:
-        bridges = parse_bridges(args.bridge or ["127.0.0.1:7070"])
-    except ValueError as e:
+        appspec.parse(args.app)
+    except appspec.AppSpecError as e:
         parser.error(str(e))
-    if args.threads < 1 or args.queue < 0:
-        parser.error("--threads must be at least 1 and --queue at least 0")
-    options = (args.app, args.name, bridges, args.threads, args.token, args.workers > 1, args.queue)
-    if args.workers <= 1:
-        _worker(*options)
-        return
-    workers = [multiprocessing.Process(target=_worker, args=options, name="worker-%d" % i) for i in range(args.workers)]
-    for worker in workers:
-        worker.start()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(10)
+    level = getattr(logging, args.log_level.upper())
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    options = {"bridges": bridges, "threads": args.threads, "token": token, "max_waiting": args.queue,
+               "ssl_context": ssl_context, "timeout": args.timeout or None}
+    arbiter = Arbiter(args.app, args.name, options, workers=args.workers, graceful_timeout=args.graceful_timeout,
+                      max_requests=args.max_requests, max_requests_jitter=args.max_requests_jitter, log_level=level)
+    sys.exit(arbiter.run())
 
 
 if __name__ == "__main__":

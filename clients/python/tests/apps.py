@@ -34,6 +34,9 @@ def _app(environ, start_response):
         total = int(environ.get("QUERY_STRING") or "0")
         start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(total))])
         return _big(total)
+    if path == "/drip":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return _drip(int(environ.get("QUERY_STRING") or "20"))
     start_response("404 Not Found", [("Content-Type", "text/plain")])
     return [b"no such page"]
 
@@ -41,6 +44,14 @@ def _app(environ, start_response):
 def _big(total):
     for n, offset in enumerate(range(0, total, CHUNK)):
         yield _CHUNKS[n % 256][:total - offset]
+
+
+def _drip(count):
+    """25-byte chunks every 50 ms, as a slow producer (server-sent events, progress output) yields them."""
+    for n in range(count):
+        if n:
+            time.sleep(0.05)
+        yield b"%024d\n" % n
 
 
 application = validator(_app)

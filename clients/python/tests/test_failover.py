@@ -1,78 +1,13 @@
 """The WSGI adapter with several bridges: two fake bridges speaking the framing of docs/bridge-protocol.md."""
 
 import logging
-import queue
-import socket
 import threading
 import time
 import unittest
 
 from switchboard.bus import BusClient, parse_bridges
-from switchboard.frames import FrameError, FrameReader, encode
 from switchboard.wsgi import WsgiServer
-
-WAIT = 5.0  # the bound of every wait; the adapter's back-off starts at 0.1 s
-
-
-class FakeBridge:
-    """Accepts connections on loopback, queues every frame it reads, sends frames on its newest connection."""
-
-    def __init__(self, port=0):
-        self.listener = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR: the port can be opened again
-        self.port = self.listener.getsockname()[1]
-        self.address = ("127.0.0.1", self.port)
-        self.frames = queue.Queue()
-        self.connections = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            self.connections.append(conn)
-            threading.Thread(target=self._read, args=(conn,), daemon=True).start()
-
-    def _read(self, conn):
-        reader = FrameReader(conn)
-        try:
-            while True:
-                self.frames.put(reader.read())
-        except (OSError, FrameError):
-            pass
-
-    def send(self, frame):
-        self.connections[-1].sendall(encode(frame))
-
-    def expect(self, predicate, what):
-        """The next frame that satisfies predicate, skipping the others; fails after WAIT seconds."""
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                frame = self.frames.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError("bridge %s: no %s within %s s" % (self.port, what, WAIT)) from None
-            if predicate(frame):
-                return frame
-
-    def expect_register(self, address):
-        return self.expect(lambda f: f.get("type") == "register" and f.get("address") == address,
-                           "register of " + address)
-
-    def request(self, reply_address, path):
-        self.send({"type": "message", "address": "wsgi.app", "replyAddress": reply_address,
-                   "body": {"environ": {"REQUEST_METHOD": "GET", "PATH_INFO": path}}})
-
-    def close(self):
-        """As a bridge whose node stops: no more connections, the open ones closed."""
-        for sock in [self.listener] + self.connections:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-
+from tests.fakebridge import WAIT, FakeBridge, free_port
 
 class LogWatch(logging.Handler):
     """Collects the messages of the switchboard loggers; wait_for() blocks until one contains a text."""
@@ -120,11 +55,6 @@ class BlockingApp:
             def close(self):
                 app.closed.set()
         return Body(self.body)
-
-
-def free_port():
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
 
 
 class FailoverTest(unittest.TestCase):

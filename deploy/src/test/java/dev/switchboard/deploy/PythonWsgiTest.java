@@ -153,6 +153,31 @@ class PythonWsgiTest {
   }
 
   @Test
+  @DisplayName("25-byte chunks yielded every 50 ms reach the HTTP client as they are yielded, not all at the end")
+  void smallChunksArriveSpreadOut() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), http)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write("GET /apps/py/drip?20 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      List<Long> arrivals = new ArrayList<>();  // when each line of 24 digits (one yielded chunk) was complete
+      int c;
+      while ((c = in.read()) != -1) {
+        received.append((char) c);
+        if (c == '\n' && received.length() > 24
+            && received.substring(received.length() - 25, received.length() - 1).chars().allMatch(Character::isDigit)) {
+          arrivals.add(System.nanoTime());
+        }
+      }
+      assertThat(received.toString()).startsWith("HTTP/1.1 200 OK").contains("000000000000000000000019\n");
+      assertThat(arrivals).hasSizeGreaterThanOrEqualTo(15);
+      // The generator takes 950 ms; held until the end, everything would come within a few ms.
+      assertThat(Duration.ofNanos(arrivals.get(arrivals.size() - 1) - arrivals.get(0))).isGreaterThan(Duration.ofMillis(600));
+    }
+  }
+
+  @Test
   @DisplayName("saturation: with both threads busy, a request is refused at once with 503, and the busy ones finish")
   void saturation() throws Exception {
     List<Socket> slow = new ArrayList<>();
@@ -223,6 +248,24 @@ class PythonWsgiTest {
     } finally {
       queued.destroy();
       queued.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("--timeout 1: a request running past it gets 502 at once, not the route's 30 s timeout, and a new worker serves")
+  void workerTimeout() throws Exception {
+    Process timed = startAdapter("pt", "--timeout", "1", "--graceful-timeout", "1");
+    try {
+      awaitServing("pt");
+      long started = System.nanoTime();
+      HttpResponse<String> slow = get("/apps/pt/slow?20");
+      assertThat(slow.statusCode()).isEqualTo(502);
+      assertThat(slow.body()).isEqualTo("application at wsgi.pt failed (code 504)\n");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+      awaitServing("pt");
+    } finally {
+      timed.destroy();
+      timed.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
