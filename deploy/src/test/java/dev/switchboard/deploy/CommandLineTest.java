@@ -23,7 +23,7 @@ class CommandLineTest {
   @Test
   @DisplayName("no arguments means defaults; --help and --version are flags")
   void flags() {
-    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(null, Map.of(), false, false));
+    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(null, Map.of(), false, false, false, null));
     assertThat(CommandLine.parse("--help").help()).isTrue();
     assertThat(CommandLine.parse("-V").version()).isTrue();
   }

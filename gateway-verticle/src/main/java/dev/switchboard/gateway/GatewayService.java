@@ -5,6 +5,7 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.gateway.protect.InFlightLimits;
+import dev.switchboard.gateway.wsgi.RouteTable;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
@@ -32,6 +33,8 @@ public final class GatewayService {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
   private final Requester requester;
+  /** Swapped whole by {@link #reload}: every instance reads it per request. */
+  private final AtomicReference<RouteTable> routes = new AtomicReference<>();
   private volatile String deploymentId;
 
   /**
@@ -49,13 +52,24 @@ public final class GatewayService {
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
     this.bodyBudget = new MemoryBudget(limits.maxBufferedBodyBytes());
     this.rateLimiter = limits.rateLimit().newLimiter();
+    this.routes.set(new RouteTable(config));
+  }
+
+  /**
+   * Applies what a reload may change while connections stay open: the routes ({@code gateway.routes}) and the in-flight
+   * limits ({@code gateway.limits.maxInFlight}, {@code maxInFlightPerAddress}). Every other key of {@code newConfig}
+   * must equal the running one's: the caller refuses a reload that changes any other.
+   */
+  public void reload(GatewayConfig newConfig) {
+    routes.set(new RouteTable(newConfig));
+    inFlight.setLimits(newConfig.limits().maxInFlight(), newConfig.limits().maxInFlightPerAddress());
   }
 
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
       GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
-          readiness, requester);
+          readiness, requester, routes::get);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

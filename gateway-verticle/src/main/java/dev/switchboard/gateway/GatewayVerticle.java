@@ -20,6 +20,7 @@ import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.screen.RejectedRequest;
 import dev.switchboard.gateway.screen.RequestTarget;
+import dev.switchboard.gateway.wsgi.RouteTable;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -49,6 +50,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The HTTP gateway: built-in routes ({@code POST /echo}, {@code POST /udp/send}, {@code GET /events}), then WSGI
@@ -64,13 +66,16 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
   private final Requester requester;
+  private final Supplier<RouteTable> routes;
   private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
-                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester) {
+                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester,
+                  Supplier<RouteTable> routes) {
     this.requester = requester;
+    this.routes = routes;
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
@@ -110,7 +115,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       RouteLabels.set(ctx, RouteLabels.DASHBOARD);
       ctx.next();
     }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester));
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, routes));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));

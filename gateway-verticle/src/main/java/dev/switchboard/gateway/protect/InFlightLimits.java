@@ -11,12 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlightLimits {
 
-  private final int maxTotal;
-  private final int maxPerAddress;
+  private volatile int maxTotal;
+  private volatile int maxPerAddress;
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
   public InFlightLimits(int maxTotal, int maxPerAddress) {
+    this.maxTotal = maxTotal;
+    this.maxPerAddress = maxPerAddress;
+  }
+
+  /** New limits for the requests that come next (a reload); those in progress are not touched. */
+  public void setLimits(int maxTotal, int maxPerAddress) {
     this.maxTotal = maxTotal;
     this.maxPerAddress = maxPerAddress;
   }
