@@ -36,4 +36,15 @@ class CommandLineTest {
     assertThatThrownBy(() -> CommandLine.parse("--roles", "--help")).hasMessage("--roles needs a value");
     assertThatThrownBy(() -> CommandLine.parse("extra")).hasMessage("unknown option extra");
   }
+
+  @Test
+  @DisplayName("--check-config is a flag; --log-level takes a level, in any case, after a space or an equals sign")
+  void checkConfigAndLogLevel() {
+    assertThat(CommandLine.parse("--check-config").checkConfig()).isTrue();
+    assertThat(CommandLine.parse("--log-level=DEBUG").logLevel()).isEqualTo("debug");
+    assertThat(CommandLine.parse("--log-level", "warn").logLevel()).isEqualTo("warn");
+    assertThat(CommandLine.parse().logLevel()).isNull();
+    assertThatThrownBy(() -> CommandLine.parse("--log-level", "loud"))
+        .hasMessage("--log-level takes one of trace, debug, info, warn, error, off, not loud");
+  }
 }

@@ -141,6 +141,23 @@ class SwitchboardJarIT {
   }
 
   @Test
+  @DisplayName("--log-level warn leaves out the INFO lines of a start; the WARN and ERROR lines remain")
+  void logLevel() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", String.valueOf(taken.getLocalPort())),
+             "--roles=gateway", "--log-level=warn")) {
+      jar.awaitLine("ERROR .*start-up failed: gateway listener http cannot listen", START);
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).noneMatch(l -> l.contains(" INFO "));
+    }
+    try (RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", "0"), "--roles=gateway", "--log-level=info")) {
+      jar.awaitLine(" INFO .*switchboard .* starting", START);
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isIn(0, 143);
+    }
+  }
+
+  @Test
   @DisplayName("--check-config prints every key with its value and origin and exits 0, starting nothing; an invalid one exits 2")
   void checkConfig() throws Exception {
     Path yaml = dir.resolve("check.yaml");
