@@ -23,7 +23,7 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
 
   static final String USAGE = """
       Usage: java -jar switchboard.jar [options]
-             java -jar switchboard.jar echo|udp|bus ...   (the client: run one without arguments for its usage)
+             java -jar switchboard.jar echo|udp|bus ...   (the client: COMMAND --help prints its usage)
 
       Starts the Switchboard services (TCP echo, UDP, HTTP gateway, event-bus bridge) in one JVM.
 
