@@ -56,6 +56,16 @@ public final class InFlightLimits {
     perAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() == 0 ? null : count);
   }
 
+  /** The limit in force for the whole gateway (it changes with a reload). */
+  public int maxTotal() {
+    return maxTotal;
+  }
+
+  /** The limit in force per address (it changes with a reload). */
+  public int maxPerAddress() {
+    return maxPerAddress;
+  }
+
   public int total() {
     return total.get();
   }
