@@ -20,6 +20,9 @@ import java.util.Map;
  * is simply not tracked, and that message waits for its timeout as before. The client's answer, a {@code send} to the
  * reply address with or without a {@code failureCode}, ends the wait ({@link #answered}).
  *
+ * <p>A message the client never answers stays here until the connection closes, as it stays in the Vert.x bridge's own
+ * map: the same objects, so this holds no more than the bridge does.
+ *
  * <p>Confined to the connection's event loop: the guard, the frame filter and the socket's close handler all run there.
  */
 final class UnansweredRequests {
