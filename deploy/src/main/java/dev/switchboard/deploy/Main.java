@@ -114,7 +114,12 @@ public final class Main {
       LOG.info("stopped");
     }, "switchboard-shutdown"));
     ConfigReload reload = new ConfigReload(loaded, () -> load(commandLine), next -> assembly.reloadGateway(next.gateway()));
-    Signal.handle(new Signal("HUP"), signal -> reload.reload());
+    try {
+      Signal.handle(new Signal("HUP"), signal -> reload.reload());
+    } catch (IllegalArgumentException e) {
+      // The JVM keeps SIGHUP to itself (-Xrs, or a platform without it): serve on, without reloads.
+      LOG.warn("SIGHUP reload unavailable: {}", e.getMessage());
+    }
     LOG.info("started");
   }
 
