@@ -131,11 +131,13 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
 
   /** Those waiting for this client's answer learn at once that none will come, rather than after their timeout. */
   private void failUnanswered(UnansweredRequests unanswered, String remote) {
-    int failed = unanswered.failAll(FailureCodes.DISCONNECTED, DISCONNECTED);
-    if (failed > 0) {
-      counters.unanswered(failed);
-      LOG.info("bridge client {}: closed with {} messages unanswered, failed them (code {})", remote, failed,
+    int waiting = unanswered.size();
+    if (waiting > 0) {
+      // Counted first: whoever sees a failure then also sees it counted.
+      counters.unanswered(waiting);
+      LOG.info("bridge client {}: closed with {} messages unanswered, failing them (code {})", remote, waiting,
           FailureCodes.DISCONNECTED);
+      unanswered.failAll(FailureCodes.DISCONNECTED, DISCONNECTED);
     }
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.Message;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,11 +72,10 @@ final class UnansweredRequests {
     return waiting.size();
   }
 
-  /** Fails every message still waiting, as the connection has closed; returns how many. */
-  int failAll(int failureCode, String reason) {
-    int failed = waiting.size();
-    waiting.values().forEach(message -> message.fail(failureCode, reason));
+  /** Fails every message still waiting, as the connection has closed. */
+  void failAll(int failureCode, String reason) {
+    List<Message<?>> failing = List.copyOf(waiting.values());
     waiting.clear();
-    return failed;
+    failing.forEach(message -> message.fail(failureCode, reason));
   }
 }
