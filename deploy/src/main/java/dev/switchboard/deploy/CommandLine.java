@@ -43,8 +43,10 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
       or an environment variable (SWITCHBOARD_GATEWAY_PORT=9090).
       Precedence: flag > system property > environment variable > file > default.
       Options take their value after a space or an equals sign (--roles=echo,udp).
-      SIGHUP re-reads the configuration and applies gateway.routes and gateway.limits.maxInFlight(PerAddress)
-      without closing connections; a change to any other key, or an invalid file, is refused with a WARN.
+      SIGHUP re-reads the configuration and applies gateway.routes, gateway.limits.maxInFlight,
+      maxInFlightPerAddress, maxRequestsPerConnection, maxConnections and gateway.timeouts.keepAlive, header,
+      write, linger without closing connections; a change to any other key, or an invalid file, is refused
+      with a WARN and the running configuration stays.
       Example configuration with every key: deploy/config/switchboard.yaml
       """;
 

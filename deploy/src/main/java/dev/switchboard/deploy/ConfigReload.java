@@ -3,7 +3,9 @@ package dev.switchboard.deploy;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.EffectiveConfig;
 import dev.switchboard.config.SwitchboardConfig;
+import dev.switchboard.gateway.GatewayService;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -11,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What SIGHUP does: reads the configuration again and applies what can change without a restart, the gateway's routes
- * ({@code gateway.routes}) and in-flight limits ({@code gateway.limits.maxInFlight}, {@code maxInFlightPerAddress}),
- * without closing a connection. A new configuration that is invalid, or that changes any other key (ports, roles,
- * cluster, timeouts...), is refused with one WARN line that says why, and the running configuration stays.
+ * What SIGHUP does: reads the configuration again and applies what can change without a restart, the gateway's routes,
+ * request and connection limits and connection clocks ({@link GatewayService#reload}), without closing a connection.
+ * A new configuration that is invalid, or that changes any other key (ports, roles, cluster, body clocks...), is
+ * refused with one WARN line that says why, and the running configuration stays.
  */
 final class ConfigReload {
 
@@ -39,10 +41,9 @@ final class ConfigReload {
     this.apply = apply;
   }
 
-  /** Whether a key may change on a reload. */
+  /** Whether a key may change on a reload: those the gateway applies ({@link GatewayService#reloadable}). */
   static boolean reloadable(String key) {
-    return key.startsWith("gateway.routes.") || key.equals("gateway.limits.maxInFlight")
-        || key.equals("gateway.limits.maxInFlightPerAddress");
+    return key.startsWith("gateway.") && GatewayService.reloadable(key.substring("gateway.".length()));
   }
 
   /** Reloads; returns whether the new configuration is now the running one. */
@@ -55,7 +56,7 @@ final class ConfigReload {
       return false;
     }
     Set<String> changed = next.effective().changedFrom(running.effective());
-    Set<String> fixed = changed.stream().filter(key -> !reloadable(key)).collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> fixed = changed.stream().filter(key -> !reloadable(key)).collect(Collectors.toCollection(TreeSet::new));
     if (!fixed.isEmpty()) {
       LOG.warn("reload refused, the running configuration stays: {} cannot change without a restart",
           String.join(", ", fixed));

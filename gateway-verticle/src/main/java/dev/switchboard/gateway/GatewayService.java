@@ -5,7 +5,6 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.gateway.protect.InFlightLimits;
-import dev.switchboard.gateway.wsgi.RouteTable;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
@@ -33,8 +32,8 @@ public final class GatewayService {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
   private final Requester requester;
-  /** Swapped whole by {@link #reload}: every instance reads it per request. */
-  private final AtomicReference<RouteTable> routes = new AtomicReference<>();
+  /** Swapped whole by {@link #reload}: every instance reads it per connection and request. */
+  private final GatewaySettings settings;
   private volatile String deploymentId;
 
   /**
@@ -52,24 +51,37 @@ public final class GatewayService {
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
     this.bodyBudget = new MemoryBudget(limits.maxBufferedBodyBytes());
     this.rateLimiter = limits.rateLimit().newLimiter();
-    this.routes.set(new RouteTable(config));
+    this.settings = new GatewaySettings(config);
   }
 
   /**
-   * Applies what a reload may change while connections stay open: the routes ({@code gateway.routes}) and the in-flight
-   * limits ({@code gateway.limits.maxInFlight}, {@code maxInFlightPerAddress}). Every other key of {@code newConfig}
-   * must equal the running one's: the caller refuses a reload that changes any other.
+   * Applies what a reload may change while connections stay open: the routes ({@code gateway.routes}), for the requests
+   * that come next; the in-flight limits ({@code gateway.limits.maxInFlight}, {@code maxInFlightPerAddress}); the
+   * connection limits ({@code limits.maxConnections}, {@code limits.maxRequestsPerConnection}); and the connection
+   * clocks ({@code timeouts.keepAlive}, {@code header}, {@code write}, {@code linger}) for the connections that come
+   * next. Every other key of {@code newConfig} must equal the running one's: the caller refuses a reload that changes
+   * any other ({@link #RELOADABLE} says which may change).
    */
   public void reload(GatewayConfig newConfig) {
-    routes.set(new RouteTable(newConfig));
+    settings.replace(newConfig);
     inFlight.setLimits(newConfig.limits().maxInFlight(), newConfig.limits().maxInFlightPerAddress());
   }
+
+  /** The keys under {@code gateway.} that {@link #reload} applies; a change to any other needs a restart. */
+  public static boolean reloadable(String key) {
+    return key.startsWith("routes.") || RELOADABLE.contains(key);
+  }
+
+  /** The single keys {@link #reload} applies, besides every {@code routes.*}. */
+  public static final java.util.Set<String> RELOADABLE = java.util.Set.of("limits.maxInFlight",
+      "limits.maxInFlightPerAddress", "limits.maxConnections", "limits.maxRequestsPerConnection", "timeouts.keepAlive",
+      "timeouts.header", "timeouts.write", "timeouts.linger");
 
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
       GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
-          readiness, requester, routes::get);
+          readiness, requester, settings);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

@@ -20,7 +20,6 @@ import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.gateway.screen.RejectedRequest;
 import dev.switchboard.gateway.screen.RequestTarget;
-import dev.switchboard.gateway.wsgi.RouteTable;
 import dev.switchboard.gateway.wsgi.WsgiForwarder;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
@@ -50,7 +49,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The HTTP gateway: built-in routes ({@code POST /echo}, {@code POST /udp/send}, {@code GET /events}), then WSGI
@@ -66,16 +64,16 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
   private final Requester requester;
-  private final Supplier<RouteTable> routes;
+  private final GatewaySettings settings;
   private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
                   SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester,
-                  Supplier<RouteTable> routes) {
+                  GatewaySettings settings) {
     this.requester = requester;
-    this.routes = routes;
+    this.settings = settings;
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
@@ -90,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     ErrorResponses errors = new ErrorResponses(counters);
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     HttpServerOptions options = serverOptions();
-    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
+    ConnectionGuards guards = new ConnectionGuards(vertx, settings::config, counters, options);
     BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
         bodies);
@@ -115,7 +113,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       RouteLabels.set(ctx, RouteLabels.DASHBOARD);
       ctx.next();
     }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, routes));
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));

@@ -8,12 +8,18 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,5 +62,47 @@ class GatewayReloadTest {
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).isEqualTo("application at wsgi.hold at capacity (1 requests in progress)\n");
     assertThat(held).isNotDone();
+  }
+
+  @Test
+  @DisplayName("a reloaded maxConnections and keep-alive clock hold for the connections that come next; one open before keeps its own")
+  void connectionLimitsAndClocks(Vertx vertx) throws Exception {
+    RunningGateway gateway = RunningGateway.start(vertx, dir, "");
+    try (Socket before = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+      before.setSoTimeout(10_000);
+      assertThat(exchange(before)).startsWith("HTTP/1.1 200");
+      gateway.service().reload(gatewayConfig("limits: {maxConnections: 2}\ntimeouts: {keepAlive: 1s}"));
+      try (Socket after = new Socket(InetAddress.getLoopbackAddress(), gateway.port());
+           Socket third = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+        after.setSoTimeout(10_000);
+        third.setSoTimeout(10_000);
+        assertThat(third.getInputStream().read()).as("a third connection, over the reloaded limit of 2").isEqualTo(-1);
+        assertThat(exchange(after)).startsWith("HTTP/1.1 200");
+        long idleFrom = System.nanoTime();
+        assertThat(after.getInputStream().read()).as("closed at the reloaded keep-alive timeout").isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - idleFrom)).isLessThan(Duration.ofSeconds(5));
+      }
+      // The connection from before the reload keeps the 60 s keep-alive it was made with.
+      assertThat(exchange(before)).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** One GET /apps/hello/ on a kept-alive connection: the response head, its body read past by Content-Length. */
+  private static String exchange(Socket socket) throws Exception {
+    socket.getOutputStream().write("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        return head.toString();
+      }
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.toString();
   }
 }
