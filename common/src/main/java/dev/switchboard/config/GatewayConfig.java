@@ -1,5 +1,6 @@
 package dev.switchboard.config;
 
+import dev.switchboard.net.CidrAllowList;
 import dev.switchboard.wsgi.WsgiBus;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.List;
  * @param tls                TLS (with ALPN for HTTP/2), or null for cleartext ({@code tls.certPath}, {@code tls.keyPath})
  * @param accessLog          one line per request on the logger {@code switchboard.access}: {@code off}, {@code common}
  *                           (Common Log Format plus the request id) or {@code json} ({@code accessLog})
+ * @param trustedProxies     peers whose {@code Forwarded} / {@code X-Forwarded-*} headers are believed: the client's
+ *                           address and scheme are taken from them ({@code trustedProxies}, CIDR blocks, default none)
+ * @param builtinRoutes      where the gateway's own routes are, or which are off ({@code builtinRoutes.*})
  */
 public record GatewayConfig(
     String host,
@@ -39,7 +43,9 @@ public record GatewayConfig(
     GatewayTimeouts timeouts,
     GatewayLimits limits,
     TlsConfig tls,
-    AccessLogFormat accessLog) {
+    AccessLogFormat accessLog,
+    CidrAllowList trustedProxies,
+    BuiltinRoutes builtinRoutes) {
 
   /** The access log's format. */
   public enum AccessLogFormat {
@@ -62,7 +68,8 @@ public record GatewayConfig(
   public static GatewayConfig defaults() {
     return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_UPSTREAM_TIMEOUT, DEFAULT_MAX_BODY_BYTES, true, List.of(),
         DEFAULT_STREAM_CREDIT, WsgiBus.MAX_CHUNK_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_EVENTS_MAX_CLIENTS,
-        DEFAULT_EVENTS_QUEUE_BYTES, GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, AccessLogFormat.OFF);
+        DEFAULT_EVENTS_QUEUE_BYTES, GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, AccessLogFormat.OFF,
+        CidrAllowList.parse(List.of()), BuiltinRoutes.defaults());
   }
 
   static GatewayConfig read(ConfigNode node) {
@@ -82,8 +89,15 @@ public record GatewayConfig(
     int maxClients = events.integer("maxClients", DEFAULT_EVENTS_MAX_CLIENTS, 0, 100_000);
     int queueBytes = events.integer("queueBytes", DEFAULT_EVENTS_QUEUE_BYTES, 1024, 64 * 1024 * 1024);
     events.finish();
+    CidrAllowList trusted;
+    try {
+      trusted = CidrAllowList.parse(node.strings("trustedProxies", List.of()));
+    } catch (IllegalArgumentException e) {
+      throw node.conflict("trustedProxies", e.getMessage());
+    }
+    String host = node.string("host", DEFAULT_HOST);
     GatewayConfig config = new GatewayConfig(
-        node.string("host", DEFAULT_HOST),
+        host,
         node.port("port", DEFAULT_PORT),
         timeout,
         maxBody,
@@ -98,7 +112,9 @@ public record GatewayConfig(
         GatewayLimits.read(node.child("limits")),
         TlsConfig.read(node.child("tls")),
         node.choice("accessLog", AccessLogFormat.OFF, java.util.Map.of("off", AccessLogFormat.OFF,
-            "common", AccessLogFormat.COMMON, "json", AccessLogFormat.JSON)));
+            "common", AccessLogFormat.COMMON, "json", AccessLogFormat.JSON)),
+        trusted,
+        BuiltinRoutes.read(node.child("builtinRoutes"), host));
     node.finish();
     return config;
   }

@@ -67,6 +67,11 @@ public final class CidrAllowList {
     return new Block(network, prefix, text);
   }
 
+  /** No blocks: nothing is allowed. */
+  public boolean isEmpty() {
+    return blocks.isEmpty();
+  }
+
   public boolean allows(InetAddress address) {
     byte[] bytes = address.getAddress();
     return blocks.stream().anyMatch(b -> b.contains(bytes));

@@ -415,4 +415,73 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load(file("a.yaml", "echo: {listeners: [{tls: {certPath: /c.pem}}]}")))
         .hasMessageContaining("echo.listeners.0.tls.keyPath: TLS needs both certPath and keyPath");
   }
+
+  @Test
+  @DisplayName("builtinRoutes: each route moves to a path or is switched off; on means its default path")
+  void builtinRoutesMovedAndOff() throws IOException {
+    BuiltinRoutes routes = load(file("r.yaml", """
+        gateway:
+          builtinRoutes:
+            dashboard: off
+            metrics: /_/metrics
+            health: /_/health
+            echo: "off"
+            udpSend: on
+        """)).gateway().builtinRoutes();
+    assertThat(routes).isEqualTo(new BuiltinRoutes(null, "/_/metrics", "/_/health", "/events", null, "/udp/send"));
+    assertThat(routes.healthPath("ready")).isEqualTo("/_/health/ready");
+    assertThat(load(null).gateway().builtinRoutes()).isEqualTo(BuiltinRoutes.defaults());
+    Map<String, String> env = Map.of("SWITCHBOARD_GATEWAY_BUILTIN_ROUTES_ECHO", "off");
+    assertThat(load(null, Map.of(), Map.of(), env).gateway().builtinRoutes().echo()).isNull();
+  }
+
+  @Test
+  @DisplayName("builtinRoutes: /events and /udp/send are off by default on a non-loopback host, unless enabled")
+  void builtinRoutesOffOnNonLoopbackHost() throws IOException {
+    for (String host : new String[] {"0.0.0.0", "::", "10.1.2.3", "gateway.example"}) {
+      BuiltinRoutes routes = load(file("n.yaml", "gateway: {host: \"" + host + "\"}\n")).gateway().builtinRoutes();
+      assertThat(routes.events()).as(host).isNull();
+      assertThat(routes.udpSend()).as(host).isNull();
+      assertThat(routes.echo()).as(host).isEqualTo("/echo");
+      assertThat(routes.metrics()).as(host).isEqualTo("/metrics");
+    }
+    for (String host : new String[] {"127.0.0.1", "127.0.0.2", "::1", "localhost"}) {
+      BuiltinRoutes routes = load(file("l.yaml", "gateway: {host: \"" + host + "\"}\n")).gateway().builtinRoutes();
+      assertThat(routes.events()).as(host).isEqualTo("/events");
+      assertThat(routes.udpSend()).as(host).isEqualTo("/udp/send");
+    }
+    BuiltinRoutes enabled = load(file("e.yaml", """
+        gateway: {host: 0.0.0.0, builtinRoutes: {events: on, udpSend: /_/udp}}
+        """)).gateway().builtinRoutes();
+    assertThat(enabled.events()).isEqualTo("/events");
+    assertThat(enabled.udpSend()).isEqualTo("/_/udp");
+  }
+
+  @Test
+  @DisplayName("builtinRoutes: a value that is no path, an unknown route and two routes on one path are refused")
+  void builtinRoutesRefused() throws IOException {
+    assertThatThrownBy(() -> load(file("b1.yaml", "gateway: {builtinRoutes: {metrics: metrics}}")))
+        .hasMessageContaining("gateway.builtinRoutes.metrics: 'metrics' must be on, off or a path");
+    assertThatThrownBy(() -> load(file("b2.yaml", "gateway: {builtinRoutes: {metrics: /m/}}")))
+        .hasMessageContaining("gateway.builtinRoutes.metrics: '/m/' must be on, off or a path");
+    assertThatThrownBy(() -> load(file("b3.yaml", "gateway: {builtinRoutes: {bridge: off}}")))
+        .hasMessageContaining("unknown config key gateway.builtinRoutes.bridge");
+    assertThatThrownBy(() -> load(file("b4.yaml", "gateway: {builtinRoutes: {echo: /metrics}}")))
+        .hasMessageContaining("gateway.builtinRoutes.echo: path /metrics is already the metrics route's");
+    assertThatThrownBy(() -> load(file("b5.yaml", "gateway: {builtinRoutes: {metrics: /health/live}}")))
+        .hasMessageContaining("gateway.builtinRoutes.health: path /health/live is already the metrics route's");
+  }
+
+  @Test
+  @DisplayName("trustedProxies: CIDR blocks, none by default; a host name or a bad prefix is refused")
+  void trustedProxies() throws IOException {
+    assertThat(load(null).gateway().trustedProxies().isEmpty()).isTrue();
+    GatewayConfig gateway = load(file("t.yaml", "gateway: {trustedProxies: [10.0.0.0/8, \"::1/128\"]}")).gateway();
+    assertThat(gateway.trustedProxies().allows(java.net.InetAddress.getByName("10.9.8.7"))).isTrue();
+    assertThat(gateway.trustedProxies().allows(java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+    assertThatThrownBy(() -> load(file("t2.yaml", "gateway: {trustedProxies: [proxy.example]}")))
+        .hasMessageContaining("gateway.trustedProxies: 'proxy.example' is not an address block");
+    assertThatThrownBy(() -> load(file("t3.yaml", "gateway: {trustedProxies: [10.0.0.0/33]}")))
+        .hasMessageContaining("gateway.trustedProxies: '10.0.0.0/33' has a prefix length outside 0-32");
+  }
 }

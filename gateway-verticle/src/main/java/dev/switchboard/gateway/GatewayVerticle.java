@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.bus.Requester;
+import dev.switchboard.config.BuiltinRoutes;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
@@ -11,6 +12,7 @@ import dev.switchboard.gateway.builtin.EventsRoute;
 import dev.switchboard.gateway.builtin.UdpSendRoute;
 import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.gateway.http.BodyReader;
+import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.gateway.http.RequestTimer;
@@ -49,12 +51,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP gateway: built-in routes ({@code POST /echo}, {@code POST /udp/send}, {@code GET /events}), then WSGI
  * applications on the bus by route. Started means listening, with the built-in applications registered.
  */
 public final class GatewayVerticle extends VerticleBase implements ListeningVerticle {
+
+  // The page and its scripts and styles (dashboard.js, dashboard-charts.js, ...), nothing else from the jar.
+  private static final Pattern DASHBOARD_FILES = Pattern.compile("/(index\\.html|dashboard(-[a-z]+)?\\.(js|css))");
 
   private final GatewayConfig config;
   private final GatewayCounters counters;
@@ -64,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final AtomicBoolean draining;
   private final HealthChecks readiness;
   private final Requester requester;
+  private final ClientAddress.Resolver clients;
   private final GatewaySettings settings;
   private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
@@ -81,6 +88,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     this.rateLimiter = rateLimiter;
     this.draining = draining;
     this.readiness = readiness;
+    this.clients = new ClientAddress.Resolver(config.trustedProxies());
   }
 
   @Override
@@ -94,25 +102,25 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
         bodies);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> screenHttp2Target(ctx, errors))
-        .handler(this::countResponse).handler(RequestIds::assign).handler(guards::onRequest);
+        .handler(this::countResponse).handler(RequestIds::assign).handler(clients::assign).handler(guards::onRequest);
+    BuiltinRoutes paths = config.builtinRoutes();
     // Probes and scrapes come before admission: a saturated or rate-limited gateway is alive, and says so.
-    builtIn(router, errors, "/health/live", RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
-    builtIn(router, errors, "/health/ready", RouteLabels.HEALTH, HttpMethod.GET,
-        HealthCheckHandler.createWithHealthChecks(readiness));
-    builtIn(router, errors, "/metrics", RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
+    if (paths.health() != null) {
+      builtIn(router, errors, paths.healthPath("live"), RouteLabels.HEALTH, HttpMethod.GET, HealthCheckHandler.create(vertx));
+      builtIn(router, errors, paths.healthPath("ready"), RouteLabels.HEALTH, HttpMethod.GET,
+          HealthCheckHandler.createWithHealthChecks(readiness));
+    }
+    builtIn(router, errors, paths.metrics(), RouteLabels.METRICS, HttpMethod.GET, BackendRegistries.getDefaultNow() != null
         ? PrometheusScrapingHandler.create()
         : ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "metrics are not enabled in this process"));
     router.route().handler(admission::handle);
-    builtIn(router, errors, "/echo", RouteLabels.ECHO, HttpMethod.POST,
+    builtIn(router, errors, paths.echo(), RouteLabels.ECHO, HttpMethod.POST,
         new EchoRoute(errors, admission, config.maxBodyBytes(), config.upstreamTimeout(), requester));
-    builtIn(router, errors, "/udp/send", RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(errors, admission, requester));
-    builtIn(router, errors, "/events", RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
-    // The dashboard: static files from the jar, no build step.
-    router.get("/").handler(ctx -> ctx.reroute("/index.html"));
-    router.get().pathRegex("/(index\\.html|dashboard\\.(js|css))").handler(ctx -> {
-      RouteLabels.set(ctx, RouteLabels.DASHBOARD);
-      ctx.next();
-    }).handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    builtIn(router, errors, paths.udpSend(), RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(errors, admission, requester));
+    builtIn(router, errors, paths.events(), RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    if (paths.dashboard() != null) {
+      dashboard(router, paths.dashboard());
+    }
     router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
@@ -168,9 +176,15 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
         : server.shutdown(config.timeouts().drain().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** A built-in route on one path and method; another method there is 405 with Allow, not a fall-through to 404. */
+  /**
+   * A built-in route on one path and method, unless switched off (null path); another method there is 405 with
+   * Allow, not a fall-through to 404.
+   */
   private static void builtIn(Router router, ErrorResponses errors, String path, String label, HttpMethod method,
                               Handler<RoutingContext> handler) {
+    if (path == null) {
+      return;
+    }
     router.route(path).handler(ctx -> {
       RouteLabels.set(ctx, label);
       if (ctx.request().method() == method) {
@@ -182,9 +196,37 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     });
   }
 
+  /**
+   * The dashboard: static files from the jar, no build step, at {@code base} ({@code /} by default) and its files
+   * beside it; the page refers to them relatively, so it works at any base.
+   */
+  private static void dashboard(Router router, String base) {
+    String dir = base.equals("/") ? "" : base;
+    // Vert.x Web matches a path with or without its trailing slash: the page is at the slash, so that its relative
+    // links resolve below the base.
+    router.get(dir.isEmpty() ? "/" : dir).handler(ctx -> {
+      if (ctx.normalizedPath().endsWith("/")) {
+        ctx.reroute(dir + "/index.html");
+      } else {
+        ctx.redirect(dir + "/");
+      }
+    });
+    StaticHandler files = StaticHandler.create("webroot").setCachingEnabled(false);
+    // One wildcard route, so that the static handler serves the path below the base; other paths fall through.
+    router.get(dir + "/*").handler(ctx -> {
+      if (DASHBOARD_FILES.matcher(ctx.normalizedPath().substring(dir.length())).matches()) {
+        RouteLabels.set(ctx, RouteLabels.DASHBOARD);
+        files.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
   private void countResponse(RoutingContext ctx) {
     long startedAt = System.nanoTime();
-    ctx.addEndHandler(done -> finished(ctx.request(), RouteLabels.of(ctx), RequestIds.of(ctx), startedAt));
+    ctx.addEndHandler(done -> finished(ctx.request(), ClientAddress.of(ctx), RouteLabels.of(ctx), RequestIds.of(ctx),
+        startedAt));
     ctx.next();
   }
 
@@ -220,20 +262,22 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     long startedAt = System.nanoTime();
     counters.onRejected(Rejection.INVALID_REQUEST);
     String requestId = RequestIds.choose(request);
+    ClientAddress client = clients.resolve(request, requestId);
     request.response().endHandler(v -> {
-      finished(request, RouteLabels.UNMATCHED, requestId, startedAt);
+      finished(request, client, RouteLabels.UNMATCHED, requestId, startedAt);
       if (request.version() != HttpVersion.HTTP_2) {
         request.connection().close();
       }
     });
-    errors.refuse(request, requestId, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());
+    errors.refuse(request, requestId, client, refusal.status(), Failure.BAD_REQUEST, refusal.getMessage());
   }
 
-  private void finished(HttpServerRequest request, String route, String requestId, long startedAt) {
+  private void finished(HttpServerRequest request, ClientAddress client, String route, String requestId,
+                        long startedAt) {
     counters.onResponse(route, request.response().getStatusCode());
     requestTimer.record(route, System.nanoTime() - startedAt);
     if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
-      AccessLog.log(config.accessLog(), request, route, requestId, startedAt);
+      AccessLog.log(config.accessLog(), request, client, route, requestId, startedAt);
     }
   }
 

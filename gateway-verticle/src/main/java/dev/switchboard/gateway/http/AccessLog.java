@@ -24,12 +24,17 @@ public final class AccessLog {
   private AccessLog() {
   }
 
-  /** Logs the request once its response has ended; {@code startedAt} is from System.nanoTime(). */
-  public static void log(AccessLogFormat format, HttpServerRequest request, String route, String requestId,
-                         long startedAt) {
+  /**
+   * Logs the request once its response has ended; {@code startedAt} is from System.nanoTime().
+   *
+   * @param client the client through trusted proxies ({@link ClientAddress}), null if the request ended before it
+   *               was known
+   */
+  public static void log(AccessLogFormat format, HttpServerRequest request, ClientAddress client, String route,
+                         String requestId, long startedAt) {
     int status = request.response().getStatusCode();
     long bytes = request.response().bytesWritten();
-    String remote = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
+    String remote = client == null ? "-" : client.host();
     String protocol = switch (request.version()) {
       case HTTP_1_0 -> "HTTP/1.0";
       case HTTP_1_1 -> "HTTP/1.1";

@@ -25,7 +25,8 @@ public final class ErrorResponses {
   }
 
   public void send(RoutingContext ctx, int status, Failure failure, String message) {
-    LOG.info("request {} {} {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), status, message);
+    LOG.info("request {} {} {} from {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+        clientOf(ctx), status, message);
     answer(ctx.response(), status, failure, message);
   }
 
@@ -34,8 +35,9 @@ public final class ErrorResponses {
    * client, not the target, which may be anything; an HTTP/1 connection closes after the answer (HTTP/2 ends the
    * stream only).
    */
-  public void refuse(HttpServerRequest request, String requestId, int status, Failure failure, String message) {
-    LOG.info("request {} from {}: {} {}", requestId, request.remoteAddress(), status, message);
+  public void refuse(HttpServerRequest request, String requestId, ClientAddress client, int status, Failure failure,
+                     String message) {
+    LOG.info("request {} from {}: {} {}", requestId, client.host(), status, message);
     request.response().putHeader(RequestIds.HEADER, requestId);
     if (request.version() != HttpVersion.HTTP_2) {
       request.response().putHeader("Connection", "close");
@@ -58,6 +60,11 @@ public final class ErrorResponses {
     counters.onRejected(why);
     ctx.response().putHeader("Retry-After", "1");
     shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
+  }
+
+  private static String clientOf(RoutingContext ctx) {
+    ClientAddress client = ClientAddress.of(ctx);
+    return client != null ? client.host() : String.valueOf(ctx.request().remoteAddress());
   }
 
   private void answer(HttpServerResponse response, int status, Failure failure, String message) {

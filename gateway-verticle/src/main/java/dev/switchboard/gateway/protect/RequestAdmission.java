@@ -6,6 +6,7 @@ import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.gateway.http.BodyReader;
+import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.net.SourceRateLimiter;
@@ -57,7 +58,7 @@ public final class RequestAdmission {
         ctx.response().putHeader("Connection", "close");
       }
     });
-    if (rateLimiter != null && !rateLimiter.allow(ctx.request().remoteAddress().hostAddress(), System.nanoTime())) {
+    if (rateLimiter != null && !rateLimiter.allow(ClientAddress.of(ctx).host(), System.nanoTime())) {
       refuse(ctx, 429, Rejection.RATE_LIMITED, "too many requests from this client");
       return;
     }

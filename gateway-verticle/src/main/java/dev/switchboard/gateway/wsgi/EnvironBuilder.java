@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.gateway.http.ClientAddress;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
@@ -23,12 +24,13 @@ final class EnvironBuilder {
   }
 
   /**
+   * @param client          the client, through trusted proxies: REMOTE_ADDR, REMOTE_PORT and wsgi.url_scheme
+   * @param bodyLength      the body's length, or -1 when it is streamed (CONTENT_LENGTH is then as the client declared)
    * @param onDroppedHeader told of each header dropped for its name
    * @throws PercentDecoding.Malformed when the path is not validly percent-encoded
    */
-  /** @param bodyLength the body's length, or -1 when it is streamed (CONTENT_LENGTH is then as the client declared) */
-  static Map<String, String> build(HttpServerRequest request, RouteTable.Match match, int bodyLength, String requestId,
-                                   Consumer<String> onDroppedHeader) {
+  static Map<String, String> build(HttpServerRequest request, ClientAddress client, RouteTable.Match match,
+                                   int bodyLength, String requestId, Consumer<String> onDroppedHeader) {
     Map<String, String> environ = new LinkedHashMap<>(64);  // about 15 keys and a few headers: no rehashing
     environ.put("REQUEST_METHOD", request.method().name());
     environ.put("SCRIPT_NAME", PercentDecoding.decodePath(match.scriptName()));
@@ -45,9 +47,8 @@ final class EnvironBuilder {
     environ.put("SERVER_NAME", authority != null ? authority.host() : local.hostAddress());
     environ.put("SERVER_PORT", String.valueOf(local.port()));
     environ.put("SERVER_PROTOCOL", protocol(request.version()));
-    SocketAddress remote = request.remoteAddress();
-    environ.put("REMOTE_ADDR", remote.hostAddress());
-    environ.put("REMOTE_PORT", String.valueOf(remote.port()));
+    environ.put("REMOTE_ADDR", client.host());
+    environ.put("REMOTE_PORT", client.port() < 0 ? "" : String.valueOf(client.port()));
     request.headers().names().forEach(name -> {
       String key = name.toUpperCase(Locale.ROOT);
       if (key.equals("CONTENT-TYPE") || key.equals("CONTENT-LENGTH")) {
@@ -64,7 +65,7 @@ final class EnvironBuilder {
       // HTTP/2 carries the host in :authority, not in a Host header; WSGI applications expect HTTP_HOST.
       environ.put("HTTP_HOST", authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
     }
-    environ.put("wsgi.url_scheme", request.isSSL() ? "https" : "http");
+    environ.put("wsgi.url_scheme", client.scheme());
     environ.put("switchboard.request_id", requestId);
     return environ;
   }

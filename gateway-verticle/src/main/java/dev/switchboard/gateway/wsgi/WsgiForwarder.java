@@ -10,6 +10,7 @@ import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.FailureStatus;
 import dev.switchboard.gateway.http.RequestIds;
+import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import dev.switchboard.wsgi.StreamMessage;
@@ -111,7 +112,8 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private void forward(RoutingContext ctx, RouteTable.Match match, Buffer body, String bodyStream) {
     Map<String, String> environ;
     try {
-      environ = EnvironBuilder.build(ctx.request(), match, body == null ? -1 : body.length(), RequestIds.of(ctx), name -> {
+      environ = EnvironBuilder.build(ctx.request(), ClientAddress.of(ctx), match, body == null ? -1 : body.length(),
+          RequestIds.of(ctx), name -> {
         counters.onHeaderDropped();
         LOG.debug("request {}: header {} dropped (underscore in its name)", RequestIds.of(ctx), name);
       });

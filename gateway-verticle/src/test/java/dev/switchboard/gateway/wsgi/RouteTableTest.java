@@ -3,10 +3,12 @@ package dev.switchboard.gateway.wsgi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.config.BuiltinRoutes;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.config.GatewayRoute;
+import dev.switchboard.net.CidrAllowList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +23,8 @@ class RouteTableTest {
 
   private static final GatewayConfig CONFIG = new GatewayConfig("127.0.0.1", 0, Duration.ofSeconds(30), 100, true,
       List.of(route("/api", "wsgi.api"), route("/api/v2", "wsgi.v2")), 16, 65536, Duration.ofSeconds(30), 10, 65536,
-      GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, GatewayConfig.AccessLogFormat.OFF);
+      GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, GatewayConfig.AccessLogFormat.OFF,
+      CidrAllowList.parse(List.of()), BuiltinRoutes.defaults());
 
   @Test
   @DisplayName("prefixes match whole segments, the longest wins, and the rest becomes PATH_INFO")
@@ -33,6 +36,20 @@ class RouteTableTest {
     assertThat(table.find("/api/v2/x").route().address()).isEqualTo("wsgi.v2");
     assertThat(table.find("/api/v20").route().address()).isEqualTo("wsgi.api");
     assertThat(table.find("/apix")).isNull();
+  }
+
+  @Test
+  @DisplayName("an application at / takes every path that no longer prefix takes, with an empty SCRIPT_NAME")
+  void root() {
+    RouteTable table = new RouteTable(new GatewayConfig("127.0.0.1", 0, Duration.ofSeconds(30), 100, true,
+        List.of(route("/", "wsgi.site"), route("/api", "wsgi.api")), 16, 65536, Duration.ofSeconds(30), 10, 65536,
+        GatewayTimeouts.defaults(), GatewayLimits.defaults(), null, GatewayConfig.AccessLogFormat.OFF,
+        CidrAllowList.parse(List.of()), BuiltinRoutes.defaults()));
+    assertThat(table.find("/")).extracting(m -> m.route().address(), RouteTable.Match::scriptName,
+        RouteTable.Match::rawPathInfo).containsExactly("wsgi.site", "", "/");
+    assertThat(table.find("/about/us").rawPathInfo()).isEqualTo("/about/us");
+    assertThat(table.find("/apps/hello/").route().address()).isEqualTo("wsgi.site");
+    assertThat(table.find("/api/x").route().address()).isEqualTo("wsgi.api");
   }
 
   @Test
