@@ -30,7 +30,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar switchboard.jar}: reads the command line and configuration, starts the services, and stops
- * them on SIGTERM or Ctrl-C; SIGHUP reloads what can be reloaded ({@link ConfigReload}). Exit status: 2 for a bad command line or configuration, 1 when a service cannot start.
+ * them on SIGTERM or Ctrl-C; SIGHUP reloads what can be reloaded ({@link ConfigReload}). Exit status: 2 for a bad
+ * command line or configuration, 1 when a service cannot start.
  */
 public final class Main {
 

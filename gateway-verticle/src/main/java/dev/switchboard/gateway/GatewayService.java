@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +23,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * the instances.
  */
 public final class GatewayService {
+
+  /** The single keys {@link #reload} applies, besides every {@code routes.*}. */
+  public static final Set<String> RELOADABLE = Set.of("limits.maxInFlight",
+      "limits.maxInFlightPerAddress", "limits.maxConnections", "limits.maxRequestsPerConnection", "timeouts.keepAlive",
+      "timeouts.header", "timeouts.write", "timeouts.linger");
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -71,11 +77,6 @@ public final class GatewayService {
   public static boolean reloadable(String key) {
     return key.startsWith("routes.") || RELOADABLE.contains(key);
   }
-
-  /** The single keys {@link #reload} applies, besides every {@code routes.*}. */
-  public static final java.util.Set<String> RELOADABLE = java.util.Set.of("limits.maxInFlight",
-      "limits.maxInFlightPerAddress", "limits.maxConnections", "limits.maxRequestsPerConnection", "timeouts.keepAlive",
-      "timeouts.header", "timeouts.write", "timeouts.linger");
 
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
