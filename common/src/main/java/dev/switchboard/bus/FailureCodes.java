@@ -16,6 +16,11 @@ public final class FailureCodes {
   public static final int BUSY = 429;
   /** The service tried and failed, e.g. the network refused the send. */
   public static final int FAILED = 500;
+  /**
+   * The consumer was a bridge client whose connection closed before it answered: the bridge fails what the client
+   * left unanswered with this code at once (the gateway answers 502). Bridge clients should not use it themselves.
+   */
+  public static final int DISCONNECTED = 502;
 
   private FailureCodes() {
   }

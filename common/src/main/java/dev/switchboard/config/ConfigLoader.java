@@ -17,9 +17,14 @@ public final class ConfigLoader {
    * @param overrides flags, system properties and environment
    */
   public static SwitchboardConfig load(Path file, OverrideSource overrides) {
+    return load(file, overrides, new EffectiveConfig());
+  }
+
+  /** As {@link #load(Path, OverrideSource)}, noting in {@code effective} every key's value and origin. */
+  public static SwitchboardConfig load(Path file, OverrideSource overrides, EffectiveConfig effective) {
     Map<?, ?> tree = file == null ? Map.of() : ConfigFile.read(file);
     String origin = file == null ? "defaults" : file.toString();
-    SwitchboardConfig config = SwitchboardConfig.read(new ConfigNode("", tree, origin, overrides));
+    SwitchboardConfig config = SwitchboardConfig.read(new ConfigNode("", tree, origin, overrides, effective));
     overrides.rejectUnclaimed();
     return config;
   }

@@ -26,12 +26,14 @@ public final class ConfigNode {
   private final Map<?, ?> values;
   private final String fileOrigin;
   private final OverrideSource overrides;
+  private final EffectiveConfig effective;
   private final Set<String> read = new HashSet<>();
 
   private record Raw(Object value, String origin) {
   }
 
-  ConfigNode(String path, Map<?, ?> values, String fileOrigin, OverrideSource overrides) {
+  ConfigNode(String path, Map<?, ?> values, String fileOrigin, OverrideSource overrides, EffectiveConfig effective) {
+    this.effective = effective;
     this.path = path;
     this.values = values;
     this.fileOrigin = fileOrigin;
@@ -57,17 +59,29 @@ public final class ConfigNode {
     return value == null ? Optional.empty() : Optional.of(new Raw(value, fileOrigin));
   }
 
+  /** Notes the value a key took, and where it came from, in the {@link EffectiveConfig}; returns the value. */
+  private <T> T took(String key, Optional<Raw> found, T value, Object shown) {
+    effective.record(keyOf(key), shown, found.map(r -> r.origin() == fileOrigin ? "file " + fileOrigin : r.origin())
+        .orElse("default"));
+    return value;
+  }
+
+  private <T> T took(String key, Optional<Raw> found, T value) {
+    return took(key, found, value, value);
+  }
+
   private ConfigException invalid(String key, Raw raw, String why) {
     return new ConfigException("config key " + keyOf(key) + " = " + raw.value() + " (from " + raw.origin() + "): " + why);
   }
 
   public String string(String key, String defaultValue) {
-    return raw(key).map(r -> {
+    Optional<Raw> found = raw(key);
+    return took(key, found, found.map(r -> {
       if (r.value() instanceof Map || r.value() instanceof List) {
         throw invalid(key, r, "expected a single value");
       }
       return r.value().toString();
-    }).orElse(defaultValue);
+    }).orElse(defaultValue));
   }
 
   public int integer(String key, int defaultValue, int min, int max) {
@@ -76,7 +90,8 @@ public final class ConfigNode {
 
   /** A whole number that may pass {@code Integer.MAX_VALUE}, such as a byte count of the heap. */
   public long longInteger(String key, long defaultValue, long min, long max) {
-    return wholeNumber(key, raw(key), defaultValue, min, max);
+    Optional<Raw> found = raw(key);
+    return took(key, found, wholeNumber(key, found, defaultValue, min, max));
   }
 
   private long wholeNumber(String key, Optional<Raw> found, long defaultValue, long min, long max) {
@@ -100,22 +115,25 @@ public final class ConfigNode {
 
   /** A port; in the environment, a Kubernetes service link such as {@code tcp://10.0.0.1:80} is passed over. */
   public int port(String key, int defaultValue) {
-    return (int) wholeNumber(key, raw(key, true), defaultValue, 0, 65535);
+    Optional<Raw> found = raw(key, true);
+    return took(key, found, (int) wholeNumber(key, found, defaultValue, 0, 65535));
   }
 
   public boolean bool(String key, boolean defaultValue) {
-    return raw(key).map(r -> {
+    Optional<Raw> found = raw(key);
+    return took(key, found, found.map(r -> {
       String text = r.value().toString().toLowerCase(Locale.ROOT);
       if (text.equals("true") || text.equals("false")) {
         return Boolean.parseBoolean(text);
       }
       throw invalid(key, r, "expected true or false");
-    }).orElse(defaultValue);
+    }).orElse(defaultValue));
   }
 
   /** A non-negative duration written with a unit: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; {@code 0} turns the timeout off. */
   public Duration duration(String key, Duration defaultValue) {
-    return raw(key).map(r -> {
+    Optional<Raw> found = raw(key);
+    return took(key, found, found.map(r -> {
       String text = r.value().toString().trim();
       if (text.equals("0")) {
         return Duration.ZERO;
@@ -134,12 +152,13 @@ public final class ConfigNode {
         case "m" -> Duration.ofMinutes(amount);
         default -> Duration.ofHours(amount);
       };
-    }).orElse(defaultValue);
+    }).orElse(defaultValue));
   }
 
   /** One of a closed set of words, e.g. a framing name. */
   public <T> T choice(String key, T defaultValue, Map<String, T> options) {
-    return raw(key).map(r -> {
+    Optional<Raw> found = raw(key);
+    T chosen = found.map(r -> {
       T value = options.get(r.value().toString());
       if (value == null) {
         String expected = "expected one of " + String.join(", ", options.keySet().stream().sorted().toList());
@@ -148,11 +167,15 @@ public final class ConfigNode {
       }
       return value;
     }).orElse(defaultValue);
+    Object word = options.entrySet().stream().filter(e -> e.getValue().equals(chosen)).map(Map.Entry::getKey)
+        .findFirst().orElse(String.valueOf(chosen));
+    return took(key, found, chosen, word);
   }
 
   /** A list of words: a YAML/JSON list in the file, or comma-separated text in an override. */
   public List<String> strings(String key, List<String> defaultValue) {
-    return raw(key).map(r -> {
+    Optional<Raw> found = raw(key);
+    return took(key, found, found.map(r -> {
       if (r.value() instanceof List<?> list) {
         return list.stream().map(String::valueOf).map(String::trim).toList();
       }
@@ -160,7 +183,7 @@ public final class ConfigNode {
         throw invalid(key, r, "expected a list");
       }
       return Arrays.stream(r.value().toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }).orElse(defaultValue);
+    }).orElse(defaultValue));
   }
 
   /** A nested mapping; absent means every key inside takes its default. */
@@ -170,7 +193,7 @@ public final class ConfigNode {
     if (value != null && !(value instanceof Map)) {
       throw new ConfigException("config key " + keyOf(key) + " (from " + fileOrigin + "): expected a mapping of keys");
     }
-    return new ConfigNode(keyOf(key), value == null ? Map.of() : (Map<?, ?>) value, fileOrigin, overrides);
+    return new ConfigNode(keyOf(key), value == null ? Map.of() : (Map<?, ?>) value, fileOrigin, overrides, effective);
   }
 
   /**
@@ -183,7 +206,7 @@ public final class ConfigNode {
     List<ConfigNode> nodes = new ArrayList<>();
     if (value == null) {
       for (int i = 0; i < defaultCount; i++) {
-        nodes.add(new ConfigNode(keyOf(key) + "." + i, Map.of(), fileOrigin, overrides));
+        nodes.add(new ConfigNode(keyOf(key) + "." + i, Map.of(), fileOrigin, overrides, effective));
       }
       return nodes;
     }
@@ -195,7 +218,7 @@ public final class ConfigNode {
       if (!(entry instanceof Map<?, ?> map)) {
         throw new ConfigException("config key " + keyOf(key) + "." + i + " (from " + fileOrigin + "): expected a mapping of keys");
       }
-      nodes.add(new ConfigNode(keyOf(key) + "." + i, map, fileOrigin, overrides));
+      nodes.add(new ConfigNode(keyOf(key) + "." + i, map, fileOrigin, overrides, effective));
     }
     return nodes;
   }

@@ -31,6 +31,7 @@ public final class BridgeCounters {
 
   private final AtomicInteger open = new AtomicInteger();
   private final LongAdder accepted = new LongAdder();
+  private final LongAdder unanswered = new LongAdder();
   private final Map<Refusal, LongAdder> refused = new EnumMap<>(Refusal.class);
 
   public BridgeCounters() {
@@ -57,6 +58,15 @@ public final class BridgeCounters {
 
   public void count(Refusal refusal) {
     refused.get(refusal).increment();
+  }
+
+  /** Messages a client had received and not answered when its connection closed: failed at once. */
+  public void unanswered(int messages) {
+    unanswered.add(messages);
+  }
+
+  public long unanswered() {
+    return unanswered.sum();
   }
 
   public int open() {

@@ -6,6 +6,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.echo.EchoVerticle;
+import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
@@ -62,6 +63,13 @@ final class Assembly {
     this.readiness = new Readiness(vertx, config.roles(), config.cluster(), cluster != null ? cluster::members : () -> 0);
     this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
     this.bridgeBudget = new MemoryBudget(config.bridge().maxBufferedBytes());
+  }
+
+  /** Applies a reloaded gateway configuration (see {@link GatewayService#reload}); nothing when no gateway runs here. */
+  void reloadGateway(GatewayConfig gatewayConfig) {
+    if (gateway != null) {
+      gateway.reload(gatewayConfig);
+    }
   }
 
   Future<List<BoundListener>> start() {

@@ -12,12 +12,18 @@ import java.util.Map;
  * @param keyOverrides config key to value, from flags
  * @param help        {@code --help}
  * @param version     {@code --version}
+ * @param checkConfig {@code --check-config}: print the effective configuration and exit, starting nothing
+ * @param logLevel    {@code --log-level LEVEL}: the root logger's level, or null for the logging configuration's
  */
-record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean help, boolean version) {
+record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean help, boolean version,
+                   boolean checkConfig, String logLevel) {
+
+  /** The levels {@code --log-level} takes. */
+  static final java.util.List<String> LOG_LEVELS = java.util.List.of("trace", "debug", "info", "warn", "error", "off");
 
   static final String USAGE = """
       Usage: java -jar switchboard.jar [options]
-             java -jar switchboard.jar echo|udp|bus ...   (the client: run one without arguments for its usage)
+             java -jar switchboard.jar echo|udp|bus ...   (the client: COMMAND --help prints its usage)
 
       Starts the Switchboard services (TCP echo, UDP, HTTP gateway, event-bus bridge) in one JVM.
 
@@ -26,12 +32,21 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
         --roles LIST      services to run, comma-separated: echo,udp,gateway,bridge (default: all)
         --instances N     verticle instances per service; 0 = one per CPU core (default)
         --cluster         join the other nodes' event bus through Hazelcast (keys cluster.*)
+        --check-config    print every configuration key with its value and origin (default, file,
+                          environment variable, system property, flag) and exit: 0 when valid,
+                          2 with the error otherwise; starts nothing
+        --log-level LEVEL the root log level: trace, debug, info, warn, error or off (default: info)
         --help            print this help and exit
         --version         print the version and exit
 
       Every configuration key can also be set with a system property (-Dswitchboard.gateway.port=9090)
       or an environment variable (SWITCHBOARD_GATEWAY_PORT=9090).
       Precedence: flag > system property > environment variable > file > default.
+      Options take their value after a space or an equals sign (--roles=echo,udp).
+      SIGHUP re-reads the configuration and applies gateway.routes, gateway.limits.maxInFlight,
+      maxInFlightPerAddress, maxRequestsPerConnection, maxConnections and gateway.timeouts.keepAlive, header,
+      write, linger without closing connections; a change to any other key, or an invalid file, is refused
+      with a WARN and the running configuration stays.
       Example configuration with every key: deploy/config/switchboard.yaml
       """;
 
@@ -47,6 +62,8 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
     Map<String, String> keys = new LinkedHashMap<>();
     boolean help = false;
     boolean version = false;
+    boolean checkConfig = false;
+    String logLevel = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -60,7 +77,8 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
         case "--help", "-h" -> help = true;
         case "--cluster" -> keys.put("cluster.enabled", "true");
         case "--version", "-V" -> version = true;
-        case "--config", "--roles", "--instances" -> {
+        case "--check-config" -> checkConfig = true;
+        case "--config", "--roles", "--instances", "--log-level" -> {
           if (value == null) {
             if (i + 1 == args.length || args[i + 1].startsWith("--")) {
               throw new UsageException(name + " needs a value");
@@ -69,6 +87,11 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
           }
           if (name.equals("--config")) {
             configFile = Path.of(value);
+          } else if (name.equals("--log-level")) {
+            logLevel = value.toLowerCase(java.util.Locale.ROOT);
+            if (!LOG_LEVELS.contains(logLevel)) {
+              throw new UsageException("--log-level takes one of " + String.join(", ", LOG_LEVELS) + ", not " + value);
+            }
           } else {
             keys.put(name.substring(2), value);
           }
@@ -76,6 +99,6 @@ record CommandLine(Path configFile, Map<String, String> keyOverrides, boolean he
         default -> throw new UsageException("unknown option " + arg);
       }
     }
-    return new CommandLine(configFile, keys, help, version);
+    return new CommandLine(configFile, keys, help, version, checkConfig, logLevel);
   }
 }

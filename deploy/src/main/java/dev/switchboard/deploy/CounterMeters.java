@@ -106,6 +106,7 @@ final class CounterMeters {
   private static void bridge(MeterRegistry registry, BridgeCounters c) {
     gauge(registry, "switchboard.bridge.connections", Tags.empty(), c, BridgeCounters::open);
     counter(registry, "switchboard.bridge.connections.accepted", Tags.empty(), c, BridgeCounters::accepted);
+    counter(registry, "switchboard.bridge.unanswered", Tags.empty(), c, BridgeCounters::unanswered);
     for (BridgeCounters.Refusal refusal : BridgeCounters.Refusal.values()) {
       counter(registry, "switchboard.bridge.refusals", Tags.of("reason", WireName.of(refusal)), c, x -> x.refused(refusal));
     }

@@ -3,6 +3,7 @@ package dev.switchboard.deploy;
 import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.EffectiveConfig;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
@@ -25,10 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar switchboard.jar}: reads the command line and configuration, starts the services, and stops
- * them on SIGTERM or Ctrl-C. Exit status: 2 for a bad command line or configuration, 1 when a service cannot start.
+ * them on SIGTERM or Ctrl-C; SIGHUP reloads what can be reloaded ({@link ConfigReload}). Exit status: 2 for a bad
+ * command line or configuration, 1 when a service cannot start.
  */
 public final class Main {
 
@@ -45,9 +48,10 @@ public final class Main {
       System.exit(ClientCommand.run(args, System.in, System.out, System.err));
       return;
     }
-    SwitchboardConfig config;
+    CommandLine commandLine;
+    ConfigReload.Loaded loaded;
     try {
-      CommandLine commandLine = CommandLine.parse(args);
+      commandLine = CommandLine.parse(args);
       if (commandLine.help()) {
         System.out.print(CommandLine.USAGE);
         return;
@@ -56,8 +60,16 @@ public final class Main {
         System.out.println("switchboard " + version());
         return;
       }
-      config = ConfigLoader.load(commandLine.configFile(),
-          new OverrideSource(commandLine.keyOverrides(), systemProperties(), System.getenv()));
+      if (commandLine.logLevel() != null) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+            .setLevel(ch.qos.logback.classic.Level.toLevel(commandLine.logLevel()));
+      }
+      loaded = load(commandLine);
+      if (commandLine.checkConfig()) {
+        System.out.print(loaded.effective().describe());
+        System.out.println("switchboard: configuration OK");
+        return;
+      }
     } catch (CommandLine.UsageException | ConfigException e) {
       System.err.println("switchboard: " + e.getMessage());
       if (e instanceof CommandLine.UsageException) {
@@ -66,10 +78,19 @@ public final class Main {
       System.exit(EXIT_USAGE);
       return;
     }
-    run(config);
+    run(loaded, commandLine);
   }
 
-  private static void run(SwitchboardConfig config) {
+  /** The configuration as the command line, system properties and environment say, with every key's origin. */
+  private static ConfigReload.Loaded load(CommandLine commandLine) {
+    EffectiveConfig effective = new EffectiveConfig();
+    SwitchboardConfig config = ConfigLoader.load(commandLine.configFile(),
+        new OverrideSource(commandLine.keyOverrides(), systemProperties(), System.getenv()), effective);
+    return new ConfigReload.Loaded(config, effective);
+  }
+
+  private static void run(ConfigReload.Loaded loaded, CommandLine commandLine) {
+    SwitchboardConfig config = loaded.config();
     LOG.info("switchboard {} starting: roles {}, {} instance(s) per service", version(), config.roles(), config.instances());
     Assembly assembly;
     try {
@@ -93,6 +114,13 @@ public final class Main {
       stop(assembly, config);
       LOG.info("stopped");
     }, "switchboard-shutdown"));
+    ConfigReload reload = new ConfigReload(loaded, () -> load(commandLine), next -> assembly.reloadGateway(next.gateway()));
+    try {
+      Signal.handle(new Signal("HUP"), signal -> reload.reload());
+    } catch (IllegalArgumentException e) {
+      // The JVM keeps SIGHUP to itself (-Xrs, or a platform without it): serve on, without reloads.
+      LOG.warn("SIGHUP reload unavailable: {}", e.getMessage());
+    }
     LOG.info("started");
   }
 

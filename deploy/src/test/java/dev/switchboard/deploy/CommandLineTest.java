@@ -23,7 +23,7 @@ class CommandLineTest {
   @Test
   @DisplayName("no arguments means defaults; --help and --version are flags")
   void flags() {
-    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(null, Map.of(), false, false));
+    assertThat(CommandLine.parse()).isEqualTo(new CommandLine(null, Map.of(), false, false, false, null));
     assertThat(CommandLine.parse("--help").help()).isTrue();
     assertThat(CommandLine.parse("-V").version()).isTrue();
   }
@@ -35,5 +35,16 @@ class CommandLineTest {
     assertThatThrownBy(() -> CommandLine.parse("--config")).hasMessage("--config needs a value");
     assertThatThrownBy(() -> CommandLine.parse("--roles", "--help")).hasMessage("--roles needs a value");
     assertThatThrownBy(() -> CommandLine.parse("extra")).hasMessage("unknown option extra");
+  }
+
+  @Test
+  @DisplayName("--check-config is a flag; --log-level takes a level, in any case, after a space or an equals sign")
+  void checkConfigAndLogLevel() {
+    assertThat(CommandLine.parse("--check-config").checkConfig()).isTrue();
+    assertThat(CommandLine.parse("--log-level=DEBUG").logLevel()).isEqualTo("debug");
+    assertThat(CommandLine.parse("--log-level", "warn").logLevel()).isEqualTo("warn");
+    assertThat(CommandLine.parse().logLevel()).isNull();
+    assertThatThrownBy(() -> CommandLine.parse("--log-level", "loud"))
+        .hasMessage("--log-level takes one of trace, debug, info, warn, error, off, not loud");
   }
 }

@@ -211,6 +211,40 @@ class PythonWsgiTest {
   }
 
   @Test
+  @DisplayName("the adapter killed with requests in progress: their clients get 502 within a second, not 504 after the timeout")
+  void adapterKilledMidRequest() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), http);
+        socket.setSoTimeout(30_000);
+        socket.getOutputStream().write("GET /apps/py/slow?25 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      // Both threads busy means both requests are in the application.
+      Await.condition("both threads to be busy", Duration.ofSeconds(10), () -> {
+        try {
+          return get("/apps/py/ping").statusCode() == 503;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      adapter.destroyForcibly();
+      long killed = System.nanoTime();
+      for (Socket socket : slow) {
+        assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+            .startsWith("HTTP/1.1 502 ").endsWith("application at wsgi.py disconnected before answering\n");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("--workers 2 --threads 1: two worker processes serve one name, so two slow requests run at once")
   void workers() throws Exception {
     Process workers = startAdapter("pw", "--threads", "1", "--workers", "2");

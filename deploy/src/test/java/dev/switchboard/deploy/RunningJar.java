@@ -108,6 +108,14 @@ final class RunningJar implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** Sends SIGHUP to this process (by its PID): a reload. */
+  void hangUp() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
   /** The exit status, or null if the process is still running after the timeout. */
   Integer awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;

@@ -141,6 +141,103 @@ class SwitchboardJarIT {
   }
 
   @Test
+  @DisplayName("--log-level warn leaves out the INFO lines of a start; the WARN and ERROR lines remain")
+  void logLevel() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", String.valueOf(taken.getLocalPort())),
+             "--roles=gateway", "--log-level=warn")) {
+      jar.awaitLine("ERROR .*start-up failed: gateway listener http cannot listen", START);
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isEqualTo(Main.EXIT_START_FAILED);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2))).noneMatch(l -> l.contains(" INFO "));
+    }
+    try (RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_GATEWAY_PORT", "0"), "--roles=gateway", "--log-level=info")) {
+      jar.awaitLine(" INFO .*switchboard .* starting", START);
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isIn(0, 143);
+    }
+  }
+
+  @Test
+  @DisplayName("--check-config prints every key with its value and origin and exits 0, starting nothing; an invalid one exits 2")
+  void checkConfig() throws Exception {
+    Path yaml = dir.resolve("check.yaml");
+    Files.writeString(yaml, "gateway:\n  port: 9999\n");
+    try (RunningJar jar = RunningJar.start(Map.of("SWITCHBOARD_BRIDGE_TOKEN", "s3cret", "SWITCHBOARD_UDP_PORT", "7001"),
+        "--config=" + yaml, "--roles=gateway,udp", "--check-config")) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(jar.remainingLines(Duration.ofSeconds(2)))
+          .contains("gateway.port = 9999  (file " + yaml + ")")
+          .contains("udp.port = 7001  (environment variable SWITCHBOARD_UDP_PORT)")
+          .contains("roles = gateway,udp  (command-line flag)")
+          .contains("gateway.upstreamTimeout = 30s  (default)")
+          .contains("gateway.tls.certPath = \"\"  (default)")
+          .contains("bridge.token = (set, not shown)  (environment variable SWITCHBOARD_BRIDGE_TOKEN)")
+          .contains("switchboard: configuration OK")
+          .noneMatch(l -> l.contains("s3cret") || l.contains(" listener ") || l.endsWith(" started"));
+    }
+    Files.writeString(yaml, "gateway:\n  port: 70000\n");
+    try (RunningJar jar = RunningJar.start(Map.of(), "--config", yaml.toString(), "--check-config")) {
+      assertThat(jar.awaitExit(Duration.ofSeconds(20))).isEqualTo(Main.EXIT_USAGE);
+      assertThat(jar.remainingLines(Duration.ofSeconds(2)))
+          .containsExactly("switchboard: config key gateway.port = 70000 (from " + yaml + "): must be between 0 and 65535");
+    }
+  }
+
+  @Test
+  @DisplayName("SIGHUP adds a route while a keep-alive connection stays open; an invalid file or a port change is refused and the routes stay")
+  void reloadOnSighup() throws Exception {
+    Path yaml = dir.resolve("reload.yaml");
+    String base = "gateway:\n  port: 0\n  routes:\n    - prefix: /old\n      address: wsgi.hello\n";
+    Files.writeString(yaml, base);
+    try (RunningJar jar = RunningJar.start(Map.of(), "--config", yaml.toString(), "--roles", "gateway", "--instances", "2")) {
+      int port = Integer.parseInt(jar.awaitLine("gateway listener http \\(http\\) on 127\\.0\\.0\\.1:(\\d+)$", START).group(1));
+      jar.awaitLine(" started$", START);
+      try (Socket keptAlive = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        keptAlive.setSoTimeout(5000);
+        assertThat(statusOf(keptAlive, "/old")).isEqualTo(200);
+        assertThat(statusOf(keptAlive, "/new")).isEqualTo(404);
+
+        Files.writeString(yaml, base + "    - prefix: /new\n      address: wsgi.hello\n");
+        jar.hangUp();
+        jar.awaitLine("INFO .*reloaded: gateway\\.routes\\.1\\.", START);
+        assertThat(statusOf(keptAlive, "/new")).as("the new route, on the connection opened before").isEqualTo(200);
+        assertThat(statusOf(keptAlive, "/old")).isEqualTo(200);
+
+        Files.writeString(yaml, "gateway:\n  port: 0\n  routes:\n    - prefix: nope\n");
+        jar.hangUp();
+        jar.awaitLine("WARN .*reload refused, the running configuration stays: config key gateway\\.routes\\.0\\.prefix", START);
+        Files.writeString(yaml, "gateway:\n  port: 1\n");
+        jar.hangUp();
+        jar.awaitLine("WARN .*reload refused, the running configuration stays: gateway\\.port cannot change without a restart",
+            START);
+        assertThat(statusOf(keptAlive, "/new")).isEqualTo(200);
+        assertThat(statusOf(keptAlive, "/old")).isEqualTo(200);
+      }
+      jar.terminate();
+      assertThat(jar.awaitExit(Duration.ofSeconds(10))).isIn(0, 143);
+    }
+  }
+
+  /** One GET on a kept-alive HTTP/1.1 connection; the status, with the body read past by its Content-Length. */
+  private static int statusOf(Socket socket, String path) throws IOException {
+    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed; got " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return Integer.parseInt(head.substring(9, 12));
+  }
+
+  @Test
   @DisplayName("the example configuration with every key is valid and starts the suite")
   void exampleConfig() throws Exception {
     Path example = Path.of("config", "switchboard.yaml").toAbsolutePath();

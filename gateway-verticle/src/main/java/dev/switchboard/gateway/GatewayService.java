@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,6 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class GatewayService {
 
+  /** The single keys {@link #reload} applies, besides every {@code routes.*}. */
+  public static final Set<String> RELOADABLE = Set.of("limits.maxInFlight",
+      "limits.maxInFlightPerAddress", "limits.maxConnections", "limits.maxRequestsPerConnection", "timeouts.keepAlive",
+      "timeouts.header", "timeouts.write", "timeouts.linger");
+
   private final Vertx vertx;
   private final GatewayConfig config;
   private final GatewayCounters counters;
@@ -32,6 +38,8 @@ public final class GatewayService {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final HealthChecks readiness;
   private final Requester requester;
+  /** Swapped whole by {@link #reload}: every instance reads it per connection and request. */
+  private final GatewaySettings settings;
   private volatile String deploymentId;
 
   /**
@@ -49,13 +57,32 @@ public final class GatewayService {
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
     this.bodyBudget = new MemoryBudget(limits.maxBufferedBodyBytes());
     this.rateLimiter = limits.rateLimit().newLimiter();
+    this.settings = new GatewaySettings(config);
+  }
+
+  /**
+   * Applies what a reload may change while connections stay open: the routes ({@code gateway.routes}), for the requests
+   * that come next; the in-flight limits ({@code gateway.limits.maxInFlight}, {@code maxInFlightPerAddress}); the
+   * connection limits ({@code limits.maxConnections}, {@code limits.maxRequestsPerConnection}); and the connection
+   * clocks ({@code timeouts.keepAlive}, {@code header}, {@code write}, {@code linger}) for the connections that come
+   * next. Every other key of {@code newConfig} must equal the running one's: the caller refuses a reload that changes
+   * any other ({@link #RELOADABLE} says which may change).
+   */
+  public void reload(GatewayConfig newConfig) {
+    settings.replace(newConfig);
+    inFlight.setLimits(newConfig.limits().maxInFlight(), newConfig.limits().maxInFlightPerAddress());
+  }
+
+  /** The keys under {@code gateway.} that {@link #reload} applies; a change to any other needs a restart. */
+  public static boolean reloadable(String key) {
+    return key.startsWith("routes.") || RELOADABLE.contains(key);
   }
 
   public Future<List<BoundListener>> deploy(int instances) {
     AtomicReference<GatewayVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
       GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
-          readiness, requester);
+          readiness, requester, settings);
       first.compareAndSet(null, verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

@@ -71,13 +71,16 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final HealthChecks readiness;
   private final Requester requester;
   private final ClientAddress.Resolver clients;
+  private final GatewaySettings settings;
   private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
   GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
-                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester) {
+                  SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester,
+                  GatewaySettings settings) {
     this.requester = requester;
+    this.settings = settings;
     this.config = config;
     this.counters = counters;
     this.inFlight = inFlight;
@@ -93,7 +96,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     ErrorResponses errors = new ErrorResponses(counters);
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     HttpServerOptions options = serverOptions();
-    ConnectionGuards guards = new ConnectionGuards(vertx, config, counters, options);
+    ConnectionGuards guards = new ConnectionGuards(vertx, settings::config, counters, options);
     BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
     RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
         bodies);
@@ -118,7 +121,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     if (paths.dashboard() != null) {
       dashboard(router, paths.dashboard());
     }
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester));
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));

@@ -18,7 +18,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,29 +35,52 @@ import javax.net.ssl.SSLSocket;
 public final class ClientCommand {
 
   public static final Set<String> COMMANDS = Set.of("echo", "udp", "bus");
-  static final String USAGE = """
-      Usage:
-        switchboard echo HOST:PORT [--framing raw|line|length] [--tls] [--connect-timeout MS] [--source HOST[:PORT]]
+  private static final String ECHO_USAGE = """
+        switchboard echo HOST:PORT [--framing raw|line|length] [--connect-timeout MS] [--source HOST[:PORT]]
+                                   [--tls [--cafile FILE | --insecure]]
             stdin goes to the echo service and its answers to stdout; at the end of stdin the connection is half-closed
+      """;
+  private static final String UDP_USAGE = """
         switchboard udp HOST:PORT [--data TEXT] [--timeout MS] [--source HOST[:PORT]]
             sends one datagram (TEXT, or stdin) and prints the answer
-        switchboard bus send|publish|listen ADDRESS [JSON] [--bridge HOST:PORT] [--timeout MS]
-            through the TCP event-bus bridge: send prints the reply, listen prints each message until stopped
+      """;
+  private static final String BUS_USAGE = """
+        switchboard bus send|publish|listen ADDRESS [JSON] [--bridge HOST:PORT] [--timeout MS] [--connect-timeout MS]
+                        [--token TOKEN] [--tls [--cafile FILE | --insecure]]
+            through the TCP event-bus bridge: send prints the reply, listen prints each message until stopped;
+            --token (or the environment variable SWITCHBOARD_TOKEN) is the bridge's bridge.token
+      """;
+  private static final String TLS_USAGE = """
+      --tls checks the server's certificate against the JDK's authorities, or --cafile FILE (PEM), and its host name;
+      --insecure skips the check. Options take their value after a space or an equals sign (--timeout=500).
+      --help after a command prints its usage.
+      """;
+  private static final String EXIT_USAGE = """
       Exit status: 0 done, 2 bad arguments, 3 no answer in time, 4 cannot connect, 5 refused or failed by the far side.
       """;
+  static final String USAGE = "Usage:\n" + ECHO_USAGE + UDP_USAGE + BUS_USAGE + TLS_USAGE + EXIT_USAGE;
+  /** The environment variable {@code bus} takes the bridge token from when {@code --token} is not given. */
+  static final String TOKEN_VARIABLE = "SWITCHBOARD_TOKEN";
 
   private final InputStream in;
   private final PrintStream out;
+  private final Map<String, String> environment;
 
-  private ClientCommand(InputStream in, PrintStream out) {
+  private ClientCommand(InputStream in, PrintStream out, Map<String, String> environment) {
     this.in = in;
     this.out = out;
+    this.environment = environment;
   }
 
   /** Runs a client command; returns the exit status, having printed one line to {@code err} on failure. */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, in, out, err, System.getenv());
+  }
+
+  /** As {@link #run(String[], InputStream, PrintStream, PrintStream)}, with the environment given. */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
     try {
-      new ClientCommand(in, out).dispatch(args);
+      new ClientCommand(in, out, environment).dispatch(args);
       return 0;
     } catch (ClientException e) {
       err.println("switchboard: " + e.getMessage());
@@ -92,12 +117,21 @@ public final class ClientCommand {
     for (int i = from; i < args.length; i++) {
       if (args[i].startsWith("--")) {
         String name = args[i].substring(2);
-        if (flags.contains(name)) {
+        String value = null;
+        int eq = name.indexOf('=');
+        if (eq > 0) {
+          value = name.substring(eq + 1);
+          name = name.substring(0, eq);
+        }
+        if (flags.contains(name) && value == null) {
           named.put(name, "true");
+        } else if (valued.contains(name) && value != null) {
+          named.put(name, value);
         } else if (valued.contains(name) && i + 1 < args.length) {
           named.put(name, args[++i]);
         } else {
-          throw ClientException.usage(valued.contains(name) ? args[i] + " needs a value" : "unknown option " + args[i]);
+          throw ClientException.usage(valued.contains(name) ? "--" + name + " needs a value"
+              : flags.contains(name) ? "--" + name + " takes no value" : "unknown option " + args[i]);
         }
       } else {
         positional.add(args[i]);
@@ -107,11 +141,39 @@ public final class ClientCommand {
   }
 
   private void dispatch(String[] args) throws ClientException, IOException {
-    switch (args[0]) {
-      case "echo" -> echo(parse(args, 1, Set.of("tls"), Set.of("framing", "connect-timeout", "source")));
-      case "udp" -> udp(parse(args, 1, Set.of(), Set.of("data", "timeout", "source")));
-      default -> bus(parse(args, 1, Set.of(), Set.of("bridge", "timeout", "connect-timeout")));
+    if (Arrays.asList(args).subList(1, args.length).stream().anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+      out.print("Usage:\n" + switch (args[0]) {
+        case "echo" -> ECHO_USAGE + TLS_USAGE;
+        case "udp" -> UDP_USAGE;
+        default -> BUS_USAGE + TLS_USAGE;
+      } + EXIT_USAGE);
+      out.flush();
+      return;
     }
+    switch (args[0]) {
+      case "echo" -> echo(parse(args, 1, Set.of("tls", "insecure"), Set.of("framing", "connect-timeout", "source", "cafile")));
+      case "udp" -> udp(parse(args, 1, Set.of(), Set.of("data", "timeout", "source")));
+      default -> bus(parse(args, 1, Set.of("tls", "insecure"),
+          Set.of("bridge", "timeout", "connect-timeout", "token", "cafile")));
+    }
+  }
+
+  /** {@code --tls}, with {@code --cafile} or {@code --insecure}; null without {@code --tls}. */
+  private static ClientTls tls(Options options) throws ClientException {
+    boolean insecure = options.named().containsKey("insecure");
+    String caFile = options.named().get("cafile");
+    if (!options.named().containsKey("tls")) {
+      if (insecure || caFile != null) {
+        throw ClientException.usage((insecure ? "--insecure" : "--cafile") + " needs --tls");
+      }
+      return null;
+    }
+    if (insecure && caFile != null) {
+      throw ClientException.usage("--cafile and --insecure exclude each other");
+    }
+    ClientTls tls = new ClientTls(caFile == null ? null : Path.of(caFile), insecure);
+    tls.check();
+    return tls;
   }
 
   private static HostPort target(Options options, int index, String what) throws ClientException {
@@ -130,8 +192,7 @@ public final class ClientCommand {
       throw ClientException.usage("--framing is raw, line or length, not " + framing);
     }
     HostPort source = options.named().containsKey("source") ? HostPort.parse(options.get("source", ""), 0) : null;
-    try (Socket socket = Connector.connect(target, source, options.millis("connect-timeout", 5000),
-        options.named().containsKey("tls"))) {
+    try (Socket socket = Connector.connect(target, source, options.millis("connect-timeout", 5000), tls(options))) {
       long[] sent = {0};
       boolean[] inputDone = {false};
       Thread pump = new Thread(() -> {
@@ -279,7 +340,9 @@ public final class ClientCommand {
     }
     HostPort bridge = HostPort.parse(options.get("bridge", "127.0.0.1:7070"), 7070);
     int timeout = options.millis("timeout", 5000);
-    try (Socket socket = Connector.connect(bridge, null, options.millis("connect-timeout", 5000), false)) {
+    String token = options.get("token", environment.getOrDefault(TOKEN_VARIABLE, ""));
+    JsonObject headers = token.isEmpty() ? null : new JsonObject().put("token", token);
+    try (Socket socket = Connector.connect(bridge, null, options.millis("connect-timeout", 5000), tls(options))) {
       socket.setSoTimeout(action.equals("listen") ? 0 : timeout);
       DataOutputStream frames = new DataOutputStream(socket.getOutputStream());
       DataInputStream answers = new DataInputStream(socket.getInputStream());
@@ -290,10 +353,10 @@ public final class ClientCommand {
         case "publish" -> frame.put("type", "publish").put("body", body);
         default -> frame.put("type", "register");
       }
-      write(frames, frame);
+      write(frames, frame, headers);
       if (action.equals("publish")) {
         // The bridge answers frames in order: a pong means the publish went through.
-        write(frames, new JsonObject().put("type", "ping"));
+        write(frames, new JsonObject().put("type", "ping"), headers);
       }
       try {
         while (true) {
@@ -326,7 +389,11 @@ public final class ClientCommand {
     }
   }
 
-  private static void write(DataOutputStream frames, JsonObject frame) throws IOException {
+  /** @param headers the token's headers, which the bridge wants on every frame, or null */
+  private static void write(DataOutputStream frames, JsonObject frame, JsonObject headers) throws IOException {
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     frames.writeInt(json.length);
     frames.write(json);

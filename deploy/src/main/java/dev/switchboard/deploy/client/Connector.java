@@ -8,8 +8,6 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Connects like Python's {@code socket.create_connection}: every address the host name resolves to (IPv6 and IPv4)
@@ -20,7 +18,8 @@ final class Connector {
   private Connector() {
   }
 
-  static Socket connect(HostPort target, HostPort source, int timeoutMs, boolean tls) throws ClientException {
+  /** @param tls how to speak TLS over the connection, or null for plain TCP */
+  static Socket connect(HostPort target, HostPort source, int timeoutMs, ClientTls tls) throws ClientException {
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(target.host());
@@ -36,13 +35,7 @@ final class Connector {
         }
         socket.connect(new InetSocketAddress(address, target.port()), timeoutMs);
         socket.setTcpNoDelay(true);
-        if (!tls) {
-          return socket;
-        }
-        SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-            .createSocket(socket, target.host(), target.port(), true);
-        secure.startHandshake();
-        return secure;
+        return tls == null ? socket : tls.wrap(socket, target);
       } catch (IOException e) {
         last = e;
         try {

@@ -7,6 +7,7 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.testing.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -34,9 +35,14 @@ class ClientCommandTest {
 
   private static Vertx vertx;
   private static List<BoundListener> listeners;
+  /** A second bridge, with TLS and a token, on the same bus. */
+  private static int secureBridge;
+  private static TestCertificates certificates;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
+    certificates = TestCertificates.selfSigned(dir);
+    String tls = "tls: {certPath: " + certificates.cert() + ", keyPath: " + certificates.key() + "}";
     Path yaml = dir.resolve("suite.yaml");
     Files.writeString(yaml, """
         instances: 1
@@ -44,13 +50,23 @@ class ClientCommandTest {
           listeners:
             - {name: raw, port: 0}
             - {name: length, port: 0, framing: length}
+            - {name: secure, port: 0, %s}
         udp: {port: 0}
         gateway: {port: 0}
         bridge: {port: 0}
-        """);
+        """.formatted(tls));
     SwitchboardConfig config = ConfigLoader.load(yaml, new OverrideSource(Map.of(), Map.of(), Map.of()));
     vertx = Vertx.vertx();
     listeners = new dev.switchboard.deploy.AssemblyAccess(vertx, config, new SwitchboardCounters()).start();
+    Path secure = dir.resolve("secure.yaml");
+    Files.writeString(secure, """
+        instances: 1
+        roles: [bridge]
+        bridge: {port: 0, token: s3cret, %s}
+        """.formatted(tls));
+    SwitchboardConfig secureConfig = ConfigLoader.load(secure, new OverrideSource(Map.of(), Map.of(), Map.of()));
+    secureBridge = new dev.switchboard.deploy.AssemblyAccess(vertx, secureConfig, new SwitchboardCounters()).start()
+        .get(0).port();
   }
 
   @AfterAll
@@ -66,10 +82,14 @@ class ClientCommandTest {
   }
 
   private static Run run(String stdin, String... args) {
+    return run(Map.of(), stdin, args);
+  }
+
+  private static Run run(Map<String, String> environment, String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = ClientCommand.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), environment);
     return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -131,5 +151,80 @@ class ClientCommandTest {
     assertThat(badPort.err()).startsWith("switchboard: bad port in 127.0.0.1:http").contains("Usage:");
     assertThat(run("", "echo", "127.0.0.1:1", "--framing", "xml").status()).isEqualTo(2);
     assertThat(run("", "bus", "send", "echo.request", "{not json").status()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("--help after each command prints that command's usage on stdout and exits 0")
+  void help() {
+    for (String command : List.of("echo", "udp", "bus")) {
+      Run run = run("", command, "--help");
+      assertThat(run.status()).as(command).isZero();
+      assertThat(run.err()).isEmpty();
+      assertThat(run.out()).startsWith("Usage:\n").contains("switchboard " + command + " ").contains("Exit status:");
+      List.of("echo", "udp", "bus").stream().filter(other -> !other.equals(command))
+          .forEach(other -> assertThat(run.out()).doesNotContain("switchboard " + other + " "));
+    }
+    assertThat(run("", "bus", "send", "-h").status()).isZero();
+  }
+
+  @Test
+  @DisplayName("--opt=value is read like --opt value on every command; a flag given a value is refused")
+  void equalsSign() {
+    Run udp = run("", "udp", "127.0.0.1:" + port("udp", "udp"), "--data=ping", "--timeout=2000");
+    assertThat(udp.status()).as(udp.err()).isZero();
+    assertThat(udp.out()).isEqualTo("ping\n");
+    Run echo = run("one\n", "echo", "127.0.0.1:" + port("echo", "length"), "--framing=length", "--connect-timeout=2000");
+    assertThat(echo.status()).as(echo.err()).isZero();
+    assertThat(echo.out()).isEqualTo("one\n");
+    Run bus = run("", "bus", "send", "echo.request", "{\"b\":2}", "--bridge=127.0.0.1:" + port("bridge", "eventbus"));
+    assertThat(bus.status()).as(bus.err()).isZero();
+    assertThat(new JsonObject(bus.out().trim())).isEqualTo(new JsonObject().put("b", 2));
+    Run flag = run("", "echo", "127.0.0.1:1", "--tls=yes");
+    assertThat(flag.status()).isEqualTo(2);
+    assertThat(flag.err()).startsWith("switchboard: --tls takes no value");
+  }
+
+  @Test
+  @DisplayName("echo --tls checks the certificate: --cafile trusts it, --insecure skips the check, neither refuses a self-signed one")
+  void echoTls() {
+    String secure = "127.0.0.1:" + port("echo", "secure");
+    Run trusted = run("over tls", "echo", secure, "--tls", "--cafile", certificates.cert().toString());
+    assertThat(trusted.status()).as(trusted.err()).isZero();
+    assertThat(trusted.out()).isEqualTo("over tls");
+    Run insecure = run("unchecked", "echo", secure, "--tls", "--insecure");
+    assertThat(insecure.status()).as(insecure.err()).isZero();
+    assertThat(insecure.out()).isEqualTo("unchecked");
+    Run untrusted = run("x", "echo", secure, "--tls");
+    assertThat(untrusted.status()).isEqualTo(4);
+    assertThat(untrusted.err()).startsWith("switchboard: cannot connect to " + secure + ": ");
+    Run plain = run("x", "echo", secure, "--cafile", certificates.cert().toString());
+    assertThat(plain.status()).isEqualTo(2);
+    assertThat(plain.err()).startsWith("switchboard: --cafile needs --tls");
+    Run missing = run("x", "echo", secure, "--tls", "--cafile", "/nonexistent.pem");
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("switchboard: --cafile /nonexistent.pem: no such file");
+  }
+
+  @Test
+  @DisplayName("bus --tls --token reaches a TLS bridge with a token; SWITCHBOARD_TOKEN serves too; without it the bridge refuses")
+  void busTlsToken() {
+    String bridge = "127.0.0.1:" + secureBridge;
+    String ca = certificates.cert().toString();
+    Run sent = run("", "bus", "send", "echo.request", "{\"t\":1}", "--bridge", bridge, "--tls", "--cafile", ca,
+        "--token", "s3cret");
+    assertThat(sent.status()).as(sent.err()).isZero();
+    assertThat(new JsonObject(sent.out().trim())).isEqualTo(new JsonObject().put("t", 1));
+    Run fromEnvironment = run(Map.of("SWITCHBOARD_TOKEN", "s3cret"), "", "bus", "publish", "echo.events", "{}",
+        "--bridge=" + bridge, "--tls", "--insecure");
+    assertThat(fromEnvironment.status()).as(fromEnvironment.err()).isEqualTo(5);
+    assertThat(fromEnvironment.err()).as("past the token check, refused by the allow-lists")
+        .startsWith("switchboard: refused by the bus: blocked by bridgeEvent handler");
+    Run sentFromEnvironment = run(Map.of("SWITCHBOARD_TOKEN", "s3cret"), "", "bus", "send", "echo.request", "2",
+        "--bridge=" + bridge, "--tls", "--insecure");
+    assertThat(sentFromEnvironment.status()).as(sentFromEnvironment.err()).isZero();
+    assertThat(sentFromEnvironment.out()).isEqualTo("2\n");
+    Run noToken = run("", "bus", "send", "echo.request", "{}", "--bridge", bridge, "--tls", "--cafile", ca);
+    assertThat(noToken.status()).isEqualTo(5);
+    assertThat(noToken.err()).startsWith("switchboard: refused by the bus: invalid_token");
   }
 }

@@ -49,6 +49,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
   private final ThrottledWarning warnings;
   private final String remote;
   private final MemoryBudget.Share unfinished;
+  private final UnansweredRequests unanswered;
   private final Set<String> registered = new HashSet<>();
   private boolean closing;
 
@@ -56,10 +57,13 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
    * @param registrable whether the bridge registers an address (its allow-lists): then a register frame creates a
    *                    consumer, and a second one for the same address would create a stray
    * @param unfinished  this connection's share of the bridge's budget, closed by the bridge when the connection ends
+   * @param unanswered  the messages this connection was handed: a {@code send} to one's reply address answers it
    */
   BridgeFrameFilter(BridgeFrameValidator validator, Predicate<String> registrable, int maxFrameBytes,
-                    BridgeCounters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished) {
+                    BridgeCounters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished,
+                    UnansweredRequests unanswered) {
     this.unfinished = unfinished;
+    this.unanswered = unanswered;
     this.validator = validator;
     this.registrable = registrable;
     this.maxFrameBytes = maxFrameBytes;
@@ -110,6 +114,9 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
     }
     if ("unregister".equals(accepted.type())) {
       registered.remove(accepted.address());
+    }
+    if ("send".equals(accepted.type())) {
+      unanswered.answered(accepted.address());
     }
     out.add(accepted.rewritten() == null ? frame.retain() : encode(accepted.rewritten()));
   }

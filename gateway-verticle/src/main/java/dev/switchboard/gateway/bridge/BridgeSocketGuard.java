@@ -27,12 +27,18 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private final BridgeCounters counters;
   private final String remote;
   private final MemoryBudget.Share unsent;
+  private final UnansweredRequests unanswered;
   private long pending;
   private boolean closing;
 
-  /** @param unsent this connection's share of the bridge's budget, closed by the bridge when the connection ends */
-  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share unsent) {
+  /**
+   * @param unsent     this connection's share of the bridge's budget, closed by the bridge when the connection ends
+   * @param unanswered told of every write: the one that carries a message awaiting a reply makes it this connection's
+   */
+  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share unsent,
+                    UnansweredRequests unanswered) {
     this.maxPendingBytes = maxPendingBytes;
+    this.unanswered = unanswered;
     this.unsent = unsent;
     this.counters = counters;
     this.remote = remote;
@@ -41,6 +47,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof ByteBuf buf && buf.isReadable()) {
+      unanswered.written();
       int bytes = buf.readableBytes();
       pending += bytes;
       if (pending > maxPendingBytes && !closing) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.bridge;
 
+import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.config.BridgeConfig;
 import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.listen.Addresses;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class BridgeVerticle extends VerticleBase implements ListeningVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+  /** The failure message of what a client left unanswered when its connection closed. */
+  static final String DISCONNECTED = "bridge client disconnected before answering";
 
   private final BridgeConfig config;
   private final BridgeCounters counters;
@@ -66,6 +69,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     config.register().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
     config.receive().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
     BridgePolicy policy = new BridgePolicy(config, warnings);
+    vertx.eventBus().addInboundInterceptor(UnansweredRequests.INTERCEPTOR);
     Handler<NetSocket> protocol = protocolOf(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), policy::handle));
 
     NetServerOptions options = new NetServerOptions()
@@ -87,6 +91,12 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
         .recover(err -> Future.failedFuture(new ListenFailure("bridge", "eventbus", configured, err)));
   }
 
+  @Override
+  public Future<?> stop() {
+    vertx.eventBus().removeInboundInterceptor(UnansweredRequests.INTERCEPTOR);
+    return Future.succeededFuture();
+  }
+
   private void accept(NetSocket socket, BridgePolicy policy, Handler<NetSocket> protocol) {
     String remote = Addresses.hostPort(socket.remoteAddress().hostAddress(), socket.remoteAddress().port());
     if (!counters.tryOpen(config.maxConnections())) {
@@ -97,10 +107,12 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     }
     MemoryBudget.Share unfinished = budget.share();
     MemoryBudget.Share unsent = budget.share();
+    UnansweredRequests unanswered = new UnansweredRequests();
     socket.closeHandler(v -> {
       counters.closed();
       unfinished.close();
       unsent.close();
+      failUnanswered(unanswered, remote);
     });
     // After TLS (so they see plain frames) and before Vert.x's handler, which feeds the bridge's parser.
     ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
@@ -110,11 +122,23 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     vertxHandler.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(Integer.MAX_VALUE / 2, Integer.MAX_VALUE));
     vertxHandler.pipeline()
         .addBefore(vertxHandler.name(), "switchboard-bridge-guard",
-            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote, unsent))
+            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote, unsent, unanswered))
         .addBefore(vertxHandler.name(), "switchboard-bridge-frames",
             new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), counters, warnings, remote,
-                unfinished));
+                unfinished, unanswered));
     protocol.handle(socket);
+  }
+
+  /** Those waiting for this client's answer learn at once that none will come, rather than after their timeout. */
+  private void failUnanswered(UnansweredRequests unanswered, String remote) {
+    int waiting = unanswered.size();
+    if (waiting > 0) {
+      // Counted first: whoever sees a failure then also sees it counted.
+      counters.unanswered(waiting);
+      LOG.info("bridge client {}: closed with {} messages unanswered, failing them (code {})", remote, waiting,
+          FailureCodes.DISCONNECTED);
+      unanswered.failAll(FailureCodes.DISCONNECTED, DISCONNECTED);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.bus.NodeLostException;
 import dev.switchboard.counters.GatewayCounters.Failure;
 import io.vertx.core.eventbus.ReplyException;
@@ -35,7 +36,9 @@ public record FailureStatus(int status, Failure failure, String message) {
       case NO_HANDLERS -> new FailureStatus(503, Failure.NO_APPLICATION, "no application at " + address);
       case TIMEOUT -> new FailureStatus(504, Failure.TIMEOUT, "application at " + address + " did not answer in time");
       // An application that turns a request away because it is saturated says so with 503: passed on, to be retried.
-      default -> reply.failureCode() == 503
+      default -> reply.failureCode() == FailureCodes.DISCONNECTED
+          ? new FailureStatus(502, Failure.APPLICATION_FAILED, "application at " + address + " disconnected before answering")
+          : reply.failureCode() == 503
           ? new FailureStatus(503, Failure.NO_APPLICATION, "application at " + address + " is busy")
           : passCodes && reply.failureCode() >= 400 && reply.failureCode() < 500
           ? new FailureStatus(reply.failureCode(), Failure.BAD_REQUEST, String.valueOf(reply.getMessage()))

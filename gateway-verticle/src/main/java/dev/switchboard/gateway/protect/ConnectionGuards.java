@@ -17,6 +17,7 @@ import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +38,17 @@ public final class ConnectionGuards {
   private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
 
   private final Vertx vertx;
-  private final GatewayConfig config;
+  private final Supplier<GatewayConfig> config;
   private final GatewayCounters counters;
   private final HttpServerOptions serverOptions;
 
-  /** @param serverOptions the options the server was made with: the screening decoder needs its size limits */
-  public ConnectionGuards(Vertx vertx, GatewayConfig config, GatewayCounters counters, HttpServerOptions serverOptions) {
+  /**
+   * @param config        the configuration in force, read per connection and request (a reload may change its limits
+   *                      and clocks)
+   * @param serverOptions the options the server was made with: the screening decoder needs its size limits
+   */
+  public ConnectionGuards(Vertx vertx, Supplier<GatewayConfig> config, GatewayCounters counters,
+                          HttpServerOptions serverOptions) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
@@ -51,8 +57,9 @@ public final class ConnectionGuards {
 
   /** The server's connection handler. */
   public void onConnection(HttpConnection connection) {
-    if (!counters.tryOpenConnection(config.limits().maxConnections())) {
-      LOG.debug("gateway connection from {} refused: {} open", remote(connection), config.limits().maxConnections());
+    GatewayConfig now = config.get();
+    if (!counters.tryOpenConnection(now.limits().maxConnections())) {
+      LOG.debug("gateway connection from {} refused: {} open", remote(connection), now.limits().maxConnections());
       connection.close();
       return;
     }
@@ -61,7 +68,7 @@ public final class ConnectionGuards {
     // once per bad request; the refusal has been answered, logged and counted by then.
     connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
     ChannelHandlerContext channel = ((ConnectionBase) connection).channelHandlerContext();
-    ConnectionGuard guard = new ConnectionGuard(vertx, config.timeouts(), counters, remote(connection));
+    ConnectionGuard guard = new ConnectionGuard(vertx, now.timeouts(), counters, remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
     // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte, so
@@ -83,7 +90,7 @@ public final class ConnectionGuards {
     ConnectionGuard guard = guardOf(ctx.request());
     if (guard != null) {
       int carried = guard.requestStarted(ctx.request());
-      if (carried >= config.limits().maxRequestsPerConnection()) {
+      if (carried >= config.get().limits().maxRequestsPerConnection()) {
         ConnectionEnd.afterResponse(ctx);
       }
       ctx.addEndHandler(done -> guard.responseEnded());

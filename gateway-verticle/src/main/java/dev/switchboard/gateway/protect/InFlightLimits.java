@@ -11,12 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlightLimits {
 
-  private final int maxTotal;
-  private final int maxPerAddress;
+  private volatile int maxTotal;
+  private volatile int maxPerAddress;
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
   public InFlightLimits(int maxTotal, int maxPerAddress) {
+    this.maxTotal = maxTotal;
+    this.maxPerAddress = maxPerAddress;
+  }
+
+  /** New limits for the requests that come next (a reload); those in progress are not touched. */
+  public void setLimits(int maxTotal, int maxPerAddress) {
     this.maxTotal = maxTotal;
     this.maxPerAddress = maxPerAddress;
   }
@@ -48,6 +54,16 @@ public final class InFlightLimits {
 
   public void exit(String address) {
     perAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() == 0 ? null : count);
+  }
+
+  /** The limit in force for the whole gateway (it changes with a reload). */
+  public int maxTotal() {
+    return maxTotal;
+  }
+
+  /** The limit in force per address (it changes with a reload). */
+  public int maxPerAddress() {
+    return maxPerAddress;
   }
 
   public int total() {

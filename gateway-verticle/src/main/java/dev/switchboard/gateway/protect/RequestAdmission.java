@@ -63,7 +63,7 @@ public final class RequestAdmission {
       return;
     }
     if (!inFlight.tryEnter()) {
-      refuse(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity (" + config.limits().maxInFlight() + " requests in progress)");
+      refuse(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity (" + inFlight.maxTotal() + " requests in progress)");
       return;
     }
     long deadline = config.timeouts().request().isZero() ? -1
@@ -81,7 +81,7 @@ public final class RequestAdmission {
   public boolean admitTo(RoutingContext ctx, String address) {
     if (!inFlight.tryEnter(address)) {
       refuse(ctx, 503, Rejection.IN_FLIGHT_PER_ADDRESS, "application at " + address + " at capacity ("
-          + config.limits().maxInFlightPerAddress() + " requests in progress)");
+          + inFlight.maxPerAddress() + " requests in progress)");
       return false;
     }
     ctx.addEndHandler(done -> inFlight.exit(address));

@@ -18,6 +18,7 @@ import dev.switchboard.wsgi.WsgiRequest;
 import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -42,23 +43,23 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final GatewayCounters counters;
   private final ErrorResponses errors;
   private final RequestAdmission admission;
-  private final RouteTable routes;
+  private final Supplier<RouteTable> routes;
   private final Requester requester;
 
   public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
-                       RequestAdmission admission, Requester requester) {
+                       RequestAdmission admission, Requester requester, Supplier<RouteTable> routes) {
     this.vertx = vertx;
     this.requester = requester;
     this.config = config;
     this.counters = counters;
     this.errors = errors;
     this.admission = admission;
-    this.routes = new RouteTable(config);
+    this.routes = routes;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    RouteTable.Match match = routes.find(ctx.request().path());
+    RouteTable.Match match = routes.get().find(ctx.request().path());
     if (match == null) {
       ctx.next();
       return;

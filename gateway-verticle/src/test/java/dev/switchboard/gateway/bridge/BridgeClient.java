@@ -9,15 +9,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A blocking bridge client on a real socket, for tests: raw frames in, JSON out; every read is bounded. */
-record BridgeClient(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
+public record BridgeClient(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
 
-  static BridgeClient connect(int port) throws IOException {
+  public static BridgeClient connect(int port) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(5_000);
     return new BridgeClient(socket, new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()));
   }
 
-  void send(JsonObject frame) throws IOException {
+  public void send(JsonObject frame) throws IOException {
     sendRaw(frame.encode().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -28,14 +28,14 @@ record BridgeClient(Socket socket, DataInputStream in, DataOutputStream out) imp
     out.flush();
   }
 
-  JsonObject receive() throws IOException {
+  public JsonObject receive() throws IOException {
     byte[] json = new byte[in.readInt()];
     in.readFully(json);
     return new JsonObject(new String(json, StandardCharsets.UTF_8));
   }
 
   /** Pings and expects the pong: the frames sent before have all been handled, in order. */
-  void roundTrip() throws IOException {
+  public void roundTrip() throws IOException {
     send(new JsonObject().put("type", "ping"));
     JsonObject answer = receive();
     if (!"pong".equals(answer.getString("type"))) {

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A bridge on an ephemeral port with the given {@code bridge.*} keys, its counters and its memory budget. */
-record RunningBridge(int port, BridgeCounters counters, BridgeConfig config, MemoryBudget budget) {
+public record RunningBridge(int port, BridgeCounters counters, BridgeConfig config, MemoryBudget budget) {
 
-  static RunningBridge start(Vertx vertx, String... keyValues) throws Exception {
+  public static RunningBridge start(Vertx vertx, String... keyValues) throws Exception {
     Map<String, String> keys = new HashMap<>(Map.of("bridge.port", "0"));
     for (int i = 0; i < keyValues.length; i += 2) {
       keys.put("bridge." + keyValues[i], keyValues[i + 1]);
