@@ -230,7 +230,10 @@ class PythonWsgiTest {
           return false;
         }
       });
+      // The worker process holds the bridge connection; its supervisor alone dying would let it finish gracefully.
+      List<ProcessHandle> workers = adapter.descendants().toList();
       adapter.destroyForcibly();
+      workers.forEach(ProcessHandle::destroyForcibly);
       long killed = System.nanoTime();
       for (Socket socket : slow) {
         assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
