@@ -18,7 +18,9 @@ no longer be answered, and its reply() and fail() do nothing (Message.stale says
 
 import copy
 import logging
+import select
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -89,6 +91,41 @@ class Message:
                                  "message": str(message)}, self.generation)
 
 
+class _SerializedTls:
+    """A TLS socket shared by the reader thread and the writing threads. OpenSSL forbids using one connection from two
+    threads at once: a read concurrent with a write corrupts its state (a 'bad record mac', or a record silently lost,
+    seen as a reply that never comes). Every TLS call here holds one lock; the reader waits for bytes outside it and
+    then reads without blocking, so that a record that is not application data (a TLS 1.3 session ticket) never
+    leaves it holding the lock while writers wait."""
+
+    def __init__(self, sock):
+        self._sock = sock
+        self._lock = threading.Lock()
+
+    def recv(self, n):
+        while True:
+            if self._sock.pending() == 0:
+                try:
+                    select.select([self._sock], [], [])
+                except ValueError:  # closed meanwhile: no descriptor left to wait on
+                    raise ConnectionError("connection closed") from None
+            with self._lock:
+                self._sock.settimeout(0.0)
+                try:
+                    return self._sock.recv(n)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                    continue
+                finally:
+                    self._sock.settimeout(None)
+
+    def sendall(self, data):
+        with self._lock:
+            self._sock.sendall(data)
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
 class BusClient:
     """A connection to one bridge at a time: bridges, else (host, port); the token and ssl_context serve every bridge.
 
@@ -156,6 +193,8 @@ class BusClient:
             if self._ssl is not None:
                 sock = self._ssl.wrap_socket(sock, server_hostname=host)  # the handshake within connect_timeout
             sock.settimeout(None)
+            if self._ssl is not None:
+                sock = _SerializedTls(sock)
             with self._write_lock:
                 if self._closed.is_set():
                     raise ConnectionError("client closed")
