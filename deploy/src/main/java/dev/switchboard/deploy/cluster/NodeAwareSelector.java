@@ -6,8 +6,7 @@ import io.vertx.core.eventbus.impl.clustered.NodeSelector;
 import io.vertx.core.spi.cluster.ClusteredNode;
 import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,13 +30,11 @@ final class NodeAwareSelector implements NodeSelector {
 
   private final DefaultNodeSelector delegate = new DefaultNodeSelector();
   private final Set<String> leaving = ConcurrentHashMap.newKeySet();
-  private final Set<String> departed = Collections.synchronizedSet(Collections.newSetFromMap(
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > DEPARTED_KEPT;
-        }
-      }));
+  /**
+   * Read on every send, changed only when membership changes: an immutable set swapped whole, so that a send takes no
+   * lock. The oldest ids are dropped beyond {@link #DEPARTED_KEPT}.
+   */
+  private volatile Set<String> departed = Set.of();
 
   /** Another node said it is leaving: send to it only when nothing else serves an address. */
   void avoid(String nodeId) {
@@ -45,13 +42,20 @@ final class NodeAwareSelector implements NodeSelector {
   }
 
   /** A node (re)joined: a member cut off by a partition comes back with the id it had. */
-  void arrived(String nodeId) {
-    departed.remove(nodeId);
+  synchronized void arrived(String nodeId) {
+    Set<String> kept = new LinkedHashSet<>(departed);
+    kept.remove(nodeId);
+    departed = Collections.unmodifiableSet(kept);
   }
 
   /** A node left the cluster: never send to it again. */
-  void departed(String nodeId) {
-    departed.add(nodeId);
+  synchronized void departed(String nodeId) {
+    Set<String> kept = new LinkedHashSet<>(departed);
+    kept.add(nodeId);
+    if (kept.size() > DEPARTED_KEPT) {
+      kept.remove(kept.iterator().next());
+    }
+    departed = Collections.unmodifiableSet(kept);
     leaving.remove(nodeId);
   }
 
