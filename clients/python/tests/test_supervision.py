@@ -14,6 +14,14 @@ from tests.fakebridge import WAIT, FakeBridge
 SERVING = "serving wsgi.app with"
 
 
+def temporary_file(test, content, suffix=""):
+    """A file holding content, deleted when the test ends; its path."""
+    with tempfile.NamedTemporaryFile("wb", suffix=suffix, delete=False) as f:
+        f.write(content)
+    test.addCleanup(os.unlink, f.name)
+    return f.name
+
+
 def body(reply):
     return base64.b64decode(reply["body"]["body"])
 
@@ -36,10 +44,8 @@ class StartUpTest(unittest.TestCase):
         self.assertEqual(self.bridge.expect_register("wsgi.app")["headers"]["token"], "right")
 
     def test_the_token_from_a_file(self):
-        with tempfile.NamedTemporaryFile("w", suffix=".token", delete=False) as f:
-            f.write("right\n")
-        self.addCleanup(os.unlink, f.name)
-        adapter = Adapter(self, "tests.factory:application", self.bridge, "--token-file", f.name,
+        token_file = temporary_file(self, b"right\n", ".token")
+        adapter = Adapter(self, "tests.factory:application", self.bridge, "--token-file", token_file,
                           env={"SWITCHBOARD_TOKEN": "wrong"})  # the file comes first
         adapter.wait_for(SERVING)
         self.assertEqual(self.bridge.expect_register("wsgi.app")["headers"]["token"], "right")
@@ -82,17 +88,15 @@ class SupervisionTest(unittest.TestCase):
         self.assertNotEqual(self.pid("r.3"), first)
 
     def test_a_worker_that_dies_while_starting_is_tried_again_later(self):
-        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
-            f.write(b"one")
-        self.addCleanup(os.unlink, f.name)
-        adapter = Adapter(self, "tests.factory:application", self.bridge, env={"FACTORY_FILE": f.name})
+        factory_file = temporary_file(self, b"one")
+        adapter = Adapter(self, "tests.factory:application", self.bridge, env={"FACTORY_FILE": factory_file})
         adapter.wait_for(SERVING)
         self.bridge.expect_register("wsgi.app")
-        with open(f.name, "wb") as changed:
+        with open(factory_file, "wb") as changed:
             changed.write(b"die")
         self.bridge.request("r.1", "/die")  # its replacement dies while it loads the application
         adapter.wait_for("exited while starting (exit code 9); another in 1.0 s")
-        with open(f.name, "wb") as changed:
+        with open(factory_file, "wb") as changed:
             changed.write(b"one")
         self.bridge.expect_register("wsgi.app")
         self.bridge.request("r.2", "/")
@@ -139,15 +143,13 @@ class SupervisionTest(unittest.TestCase):
         self.assertNotEqual(int(body(bridge.reply_to("r.2"))), first)
 
     def test_sighup_loads_the_application_again_in_fresh_workers(self):
-        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
-            f.write(b"one")
-        self.addCleanup(os.unlink, f.name)
-        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": f.name})
+        factory_file = temporary_file(self, b"one")
+        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": factory_file})
         adapter.wait_for(SERVING)
         self.bridge.expect_register("wsgi.app")
         self.bridge.request("r.1", "/")
         self.assertEqual(body(self.bridge.reply_to("r.1")), b"one")
-        with open(f.name, "wb") as changed:
+        with open(factory_file, "wb") as changed:
             changed.write(b"two")
         adapter.signal(signal.SIGHUP)
         adapter.wait_for("reloaded: workers")
@@ -156,14 +158,12 @@ class SupervisionTest(unittest.TestCase):
         self.assertEqual(body(self.bridge.reply_to("r.2")), b"two")
 
     def test_a_reload_that_cannot_load_keeps_the_old_workers(self):
-        with tempfile.NamedTemporaryFile("wb", delete=False) as f:
-            f.write(b"one")
-        self.addCleanup(os.unlink, f.name)
-        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": f.name})
+        factory_file = temporary_file(self, b"one")
+        adapter = Adapter(self, "tests.factory:file_app", self.bridge, env={"FACTORY_FILE": factory_file})
         adapter.wait_for(SERVING)
         self.bridge.expect_register("wsgi.app")
         old = self.bridge.connections[-1]
-        with open(f.name, "wb") as changed:
+        with open(factory_file, "wb") as changed:
             changed.write(b"broken")
         adapter.signal(signal.SIGHUP)
         line = adapter.wait_for("reload failed, the old workers go on")
