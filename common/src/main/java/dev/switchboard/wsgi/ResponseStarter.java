@@ -20,7 +20,7 @@ public final class ResponseStarter {
   }
 
   public void send(WsgiResponse response) {
-    request.reply(response.toJson());
+    request.reply(response);
   }
 
   public void fail(String message) {
@@ -37,7 +37,7 @@ public final class ResponseStarter {
     ResponseStream stream = new ResponseStream(vertx, control);
     control.completion().onComplete(registered -> {
       if (registered.succeeded()) {
-        request.reply(new WsgiResponse(status, headers, null, address).toJson());
+        request.reply(new WsgiResponse(status, headers, null, address));
       } else {
         stream.fail("stream address not registered: " + registered.cause().getMessage());
         request.fail(FailureCodes.FAILED, "stream could not start");

@@ -26,7 +26,7 @@ public final class WsgiApplications {
   /** Serves a request-to-response function at {@code wsgi.<name>}. */
   public static MessageConsumer<JsonObject> serve(Vertx vertx, String name,
                                                   Function<WsgiRequest, Future<WsgiResponse>> application) {
-    return consume(vertx.eventBus().consumer(WsgiBus.appAddress(name)), respond(application));
+    return consume(vertx, vertx.eventBus().consumer(WsgiBus.appAddress(name)), respond(application));
   }
 
   /**
@@ -35,7 +35,13 @@ public final class WsgiApplications {
    */
   public static MessageConsumer<JsonObject> serveOnThisNode(Vertx vertx, String name,
                                                             Function<WsgiRequest, Future<WsgiResponse>> application) {
-    return consume(vertx.eventBus().localConsumer(WsgiBus.appAddress(name)), respond(application));
+    return serveOnThisNodeAt(vertx, WsgiBus.appAddress(name), application);
+  }
+
+  /** Serves it to this node only, at any address (a gateway's own copy of an application, for example). */
+  public static MessageConsumer<JsonObject> serveOnThisNodeAt(Vertx vertx, String address,
+                                                              Function<WsgiRequest, Future<WsgiResponse>> application) {
+    return consume(vertx, vertx.eventBus().localConsumer(address), respond(application));
   }
 
   private static RequestHandler respond(Function<WsgiRequest, Future<WsgiResponse>> application) {
@@ -48,7 +54,7 @@ public final class WsgiApplications {
       }
       response.onComplete(done -> {
         if (done.succeeded()) {
-          message.reply(done.result().toJson());
+          message.reply(done.result());
         } else {
           message.fail(FailureCodes.FAILED, String.valueOf(done.cause().getMessage()));
         }
@@ -58,7 +64,7 @@ public final class WsgiApplications {
 
   /** Serves an application that may stream its body ({@link ResponseStarter#stream}) at {@code wsgi.<name>}. */
   public static MessageConsumer<JsonObject> serveStreaming(Vertx vertx, String name, StreamingApplication application) {
-    return consume(vertx.eventBus().consumer(WsgiBus.appAddress(name)), (message, request) -> {
+    return consume(vertx, vertx.eventBus().consumer(WsgiBus.appAddress(name)), (message, request) -> {
       try {
         application.handle(request, new ResponseStarter(vertx, message));
       } catch (RuntimeException e) {
@@ -71,11 +77,14 @@ public final class WsgiApplications {
     void handle(Message<JsonObject> message, WsgiRequest request);
   }
 
-  private static MessageConsumer<JsonObject> consume(MessageConsumer<JsonObject> consumer, RequestHandler handler) {
+  private static MessageConsumer<JsonObject> consume(Vertx vertx, MessageConsumer<JsonObject> consumer,
+                                                     RequestHandler handler) {
+    // Its answers go as objects to a gateway in this JVM, as JSON to one on another node.
+    WsgiCodecs.registerOn(vertx.eventBus());
     return consumer.handler(message -> {
       WsgiRequest request;
       try {
-        request = WsgiRequest.fromJson(message.body());
+        request = WsgiRequest.from(message.body());
       } catch (RuntimeException e) {
         message.fail(FailureCodes.BAD_REQUEST, "not a WSGI request: " + e.getMessage());
         return;

@@ -1,5 +1,6 @@
 package dev.switchboard.wsgi;
 
+import dev.switchboard.bus.JsonView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,23 @@ public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyS
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("environ", new JsonObject(new LinkedHashMap<>(environ)));
     return bodyStream != null ? json.put("bodyStream", bodyStream) : json.put("body", Base64Body.encode(body));
+  }
+
+  /**
+   * The request in a message body: the object itself when it came from this JVM ({@link WsgiCodecs}), else read from
+   * its JSON.
+   *
+   * @throws IllegalArgumentException when the message is not a request
+   */
+  public static WsgiRequest from(Object body) {
+    WsgiRequest local = JsonView.unwrap(body, WsgiRequest.class);
+    if (local != null) {
+      return local;
+    }
+    if (!(body instanceof JsonObject json)) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    return fromJson(json);
   }
 
   /** @throws IllegalArgumentException when the message is not a request */

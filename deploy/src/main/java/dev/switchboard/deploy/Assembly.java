@@ -12,6 +12,7 @@ import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.net.MemoryBudget;
+import dev.switchboard.wsgi.WsgiCodecs;
 import dev.switchboard.udp.UdpService;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
@@ -56,6 +57,8 @@ final class Assembly {
 
   private Assembly(Vertx vertx, ClusterNode cluster, SwitchboardConfig config, SwitchboardCounters counters) {
     this.vertx = vertx;
+    // On every node whatever its roles: a WSGI request or answer may cross to it from another node (the bridge).
+    WsgiCodecs.registerOn(vertx.eventBus());
     this.cluster = cluster;
     this.requester = cluster != null ? cluster.requester() : Requester.local(vertx);
     this.config = config;

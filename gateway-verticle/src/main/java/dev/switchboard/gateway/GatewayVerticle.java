@@ -29,6 +29,7 @@ import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
+import dev.switchboard.wsgi.WsgiCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -51,6 +52,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -93,6 +95,8 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
 
   @Override
   public Future<?> start() {
+    // Requests go to applications in this JVM as objects, to other nodes as JSON.
+    WsgiCodecs.registerOn(vertx.eventBus());
     ErrorResponses errors = new ErrorResponses(counters);
     requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     HttpServerOptions options = serverOptions();
@@ -121,15 +125,17 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     if (paths.dashboard() != null) {
       dashboard(router, paths.dashboard());
     }
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes));
+    BuiltinApps apps = config.builtinApps() ? BuiltinApps.register(vertx) : null;
+    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes,
+        apps != null ? apps::nearest : UnaryOperator.identity()));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));
     router.errorHandler(500, ctx -> errors.send(ctx, 500, Failure.APPLICATION_FAILED, "internal error"));
 
     List<Future<?>> ready = new ArrayList<>();
-    if (config.builtinApps()) {
-      BuiltinApps.register(vertx).stream().map(MessageConsumer::completion).forEach(ready::add);
+    if (apps != null) {
+      apps.consumers().stream().map(MessageConsumer::completion).forEach(ready::add);
     }
     String configured = Addresses.hostPort(config.host(), config.port());
     server = vertx.createHttpServer(options)

@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * What every request passes before any route: the client's rate limit (429), the gateway-wide in-flight limit (503
  * with {@code Retry-After}), the whole-request deadline, and, while the gateway drains, {@code Connection: close}
  * (Vert.x then closes the connection after the response). A route that reads a body does it through
- * {@link #bodies()}, which admits its bytes against the gateway's body budget and runs its clocks.
+ * {@link #bodies()}, which admits its bytes against the gateway's body budget and runs its clocks. An instance serves
+ * one event loop, whose requests share one deadline timer ({@link RequestDeadlines}).
  */
 public final class RequestAdmission {
 
@@ -31,6 +32,8 @@ public final class RequestAdmission {
   private final SourceRateLimiter rateLimiter;
   private final BooleanSupplier draining;
   private final BodyReader bodies;
+  /** Null when requests have no deadline. */
+  private final RequestDeadlines deadlines;
 
   /** @param rateLimiter null when clients are not rate-limited */
   public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
@@ -44,6 +47,9 @@ public final class RequestAdmission {
     this.rateLimiter = rateLimiter;
     this.draining = draining;
     this.bodies = bodies;
+    this.deadlines = config.timeouts().request().isZero() ? null
+        : new RequestDeadlines(config.timeouts().request().toNanos(), System::nanoTime,
+            (delayMillis, task) -> vertx.setTimer(delayMillis, id -> task.run()));
   }
 
   /** Reads request bodies within the body budget and clocks. */
@@ -66,12 +72,11 @@ public final class RequestAdmission {
       refuse(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity (" + inFlight.maxTotal() + " requests in progress)");
       return;
     }
-    long deadline = config.timeouts().request().isZero() ? -1
-        : vertx.setTimer(config.timeouts().request().toMillis(), t -> deadlinePassed(ctx));
+    RequestDeadlines.Deadline deadline = deadlines == null ? null : deadlines.start(() -> deadlinePassed(ctx));
     ctx.addEndHandler(done -> {
       inFlight.exit();
-      if (deadline >= 0) {
-        vertx.cancelTimer(deadline);
+      if (deadline != null) {
+        deadline.finish();
       }
     });
     ctx.next();

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.bus.JsonView;
 import dev.switchboard.gateway.http.HttpSyntax;
 import dev.switchboard.wsgi.Base64Body;
 import dev.switchboard.wsgi.Header;
@@ -16,7 +17,8 @@ import java.util.Set;
  * Checks an application's answer and reads it into a {@link WsgiResponse}, or says exactly what is wrong with it.
  * Refused: a status that is not {@code NNN reason} with NNN from 200 to 599 (no 1xx: an answer is final), header names
  * that are not HTTP tokens, values with control characters, hop-by-hop headers (the gateway owns the connection),
- * bodies that are not base64, and a Content-Length that does not match the body.
+ * bodies that are not base64, and a Content-Length that does not match the body. An answer from a Java application in
+ * this JVM comes as the object itself ({@link JsonView}) and gets the same checks, without the JSON.
  */
 final class ReplyParser {
 
@@ -28,32 +30,70 @@ final class ReplyParser {
 
   /** @param head whether the request was HEAD, whose answer may declare a length without a body */
   static WsgiResponse parse(Object message, boolean head) {
+    WsgiResponse local = JsonView.unwrap(message, WsgiResponse.class);
+    return check(local != null ? local : read(message), head);
+  }
+
+  /** The answer's JSON as a response, checked for its shape only. */
+  private static WsgiResponse read(Object message) {
     if (!(message instanceof JsonObject json)) {
       throw new InvalidReply("the answer is not a JSON object");
     }
     Object status = json.getValue("status");
-    if (!(status instanceof String line) || !HttpSyntax.isFinalStatus(line)) {
-      throw new InvalidReply("bad status " + status + " (expected e.g. \"200 OK\", 200-599)");
+    if (!(status instanceof String line)) {
+      throw badStatus(status);
     }
     List<Header> headers = headers(json.getValue("headers"));
-    List<String> lengths = headers.stream().filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList();
-    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !HttpSyntax.isLength(v))) {
-      // Two lengths, or one that is not a number, would let a proxy read the response differently than its client.
-      throw new InvalidReply("Content-Length must appear once, as a number: " + lengths);
-    }
     Object stream = json.getValue("stream");
     if (stream != null) {
-      if (!(stream instanceof String address) || address.isBlank()) {
+      if (!(stream instanceof String address)) {
         throw new InvalidReply("stream must be a bus address");
       }
       return new WsgiResponse(line, headers, null, address);
     }
-    Buffer body = body(json.getValue("body"));
+    return WsgiResponse.of(line, headers, body(json.getValue("body")));
+  }
+
+  private static WsgiResponse check(WsgiResponse answer, boolean head) {
+    if (answer.status() == null || !HttpSyntax.isFinalStatus(answer.status())) {
+      throw badStatus(answer.status());
+    }
+    answer.headers().forEach(ReplyParser::checkHeader);
+    List<String> lengths = answer.headers().stream()
+        .filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList();
+    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !HttpSyntax.isLength(v))) {
+      // Two lengths, or one that is not a number, would let a proxy read the response differently than its client.
+      throw new InvalidReply("Content-Length must appear once, as a number: " + lengths);
+    }
+    if (answer.streamed()) {
+      if (answer.stream().isBlank()) {
+        throw new InvalidReply("stream must be a bus address");
+      }
+      return answer;
+    }
+    Buffer body = answer.body() == null ? Buffer.buffer() : answer.body();
     String declared = lengths.isEmpty() ? null : lengths.get(0);
     if (declared != null && !head && Long.parseLong(declared) != body.length()) {
       throw new InvalidReply("Content-Length " + declared + " does not match the body's " + body.length() + " bytes");
     }
-    return WsgiResponse.of(line, headers, body);
+    return answer.body() == body ? answer : WsgiResponse.of(answer.status(), answer.headers(), body);
+  }
+
+  private static InvalidReply badStatus(Object status) {
+    return new InvalidReply("bad status " + status + " (expected e.g. \"200 OK\", 200-599)");
+  }
+
+  private static void checkHeader(Header header) {
+    String name = header.name();
+    if (name == null || !HttpSyntax.isToken(name)) {
+      throw new InvalidReply("header name '" + name + "' is not an HTTP token");
+    }
+    if (header.value() == null || !HttpSyntax.isFieldValue(header.value())) {
+      throw new InvalidReply("header " + name + " has a control character in its value");
+    }
+    if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+      throw new InvalidReply("hop-by-hop header " + name + " is not allowed");
+    }
   }
 
   private static List<Header> headers(Object value) {
@@ -68,15 +108,6 @@ final class ReplyParser {
       if (!(entry instanceof JsonArray pair) || pair.size() != 2
           || !(pair.getValue(0) instanceof String name) || !(pair.getValue(1) instanceof String text)) {
         throw new InvalidReply("header " + entry + " is not a [name, value] pair of strings");
-      }
-      if (!HttpSyntax.isToken(name)) {
-        throw new InvalidReply("header name '" + name + "' is not an HTTP token");
-      }
-      if (!HttpSyntax.isFieldValue(text)) {
-        throw new InvalidReply("header " + name + " has a control character in its value");
-      }
-      if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-        throw new InvalidReply("hop-by-hop header " + name + " is not allowed");
       }
       headers.add(new Header(name, text));
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.wsgi;
 
+import dev.switchboard.bus.JsonView;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayRoute;
@@ -19,6 +20,7 @@ import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -45,10 +47,14 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final RequestAdmission admission;
   private final Supplier<RouteTable> routes;
   private final Requester requester;
+  private final UnaryOperator<String> nearest;
 
+  /** @param nearest where to send a request for an address: this instance's own copy of a built-in app, if it has one */
   public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
-                       RequestAdmission admission, Requester requester, Supplier<RouteTable> routes) {
+                       RequestAdmission admission, Requester requester, Supplier<RouteTable> routes,
+                       UnaryOperator<String> nearest) {
     this.vertx = vertx;
+    this.nearest = nearest;
     this.requester = requester;
     this.config = config;
     this.counters = counters;
@@ -124,8 +130,12 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
     String address = match.route().address();
     // A streamed body is read once: its request cannot be sent again.
     boolean retrySafe = bodyStream == null && match.route().retrySafe(ctx.request().method().name());
-    requester.request(address, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream).toJson(),
-            new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis()), retrySafe)
+    String target = nearest.apply(address);
+    // This instance's own copy of an application is in this JVM: no need to ask the cluster where it is.
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis())
+        .setLocalOnly(!target.equals(address));
+    requester.request(target, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream), options,
+            retrySafe)
         .onComplete(reply -> {
           if (ctx.response().closed()) {
             cancelUnwantedStream(reply.succeeded() ? reply.result().body() : null, "client-gone");
@@ -141,7 +151,9 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
 
   /** A streamed answer nobody will read still holds the application's stream open: tell it. */
   private void cancelUnwantedStream(Object reply, String reason) {
-    if (reply instanceof JsonObject json && json.getValue("stream") instanceof String address) {
+    WsgiResponse local = JsonView.unwrap(reply, WsgiResponse.class);
+    Object stream = local != null ? local.stream() : reply instanceof JsonObject json ? json.getValue("stream") : null;
+    if (stream instanceof String address) {
       vertx.eventBus().send(address, StreamMessage.cancel(reason));
     }
   }
