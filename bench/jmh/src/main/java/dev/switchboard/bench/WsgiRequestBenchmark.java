@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.bus.JsonViewCodec;
+import dev.switchboard.wsgi.WsgiCodecs;
 import dev.switchboard.wsgi.WsgiRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The conversions of one gateway request (docs/wsgi-over-bus.md): environ to bus message and back, the copy a local
- * delivery makes, and the JSON text that travels when the application is on another node or behind the TCP bridge.
+ * delivery of that message makes, the JSON text that travels when the application is on another node or behind the
+ * TCP bridge, and the local fast path that replaces the first three in one JVM ({@link JsonViewCodec}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,6 +31,7 @@ public class WsgiRequestBenchmark {
   @Param({"get", "post"})
   public String request;
 
+  private final JsonViewCodec<WsgiRequest> codec = new JsonViewCodec<>(WsgiCodecs.REQUEST, WsgiRequest::toJson);
   private WsgiRequest wsgiRequest;
   private JsonObject requestMessage;
 
@@ -82,6 +86,20 @@ public class WsgiRequestBenchmark {
   @Benchmark
   public JsonObject localDeliveryCopy() {
     return requestMessage.copy();
+  }
+
+  /** The local fast path: the request handed to a Java application in this JVM through its codec, and taken back. */
+  @Benchmark
+  public WsgiRequest localObjectDelivery() {
+    return WsgiRequest.from(codec.transform(wsgiRequest));
+  }
+
+  /** The codec's path between nodes: the request written as its JSON into the cluster's frame, and read back. */
+  @Benchmark
+  public JsonObject wireRoundTrip() {
+    Buffer frame = Buffer.buffer(1024);
+    codec.encodeToWire(frame, wsgiRequest);
+    return codec.decodeFromWire(0, frame);
   }
 
   /** What crosses the cluster or the TCP bridge: the message as JSON text, and read back. */
