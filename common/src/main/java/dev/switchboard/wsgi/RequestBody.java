@@ -93,13 +93,14 @@ public final class RequestBody implements ReadStream<Buffer> {
 
   private void onMessage(Message<JsonObject> message) {
     JsonObject body = message.body();
-    switch (body.getString("type", "")) {
+    switch (StreamMessage.type(body)) {
       case StreamMessage.DATA -> {
-        if (body.getLong("seq", -1L) != nextSeq++) {
+        StreamChunk chunk = StreamChunk.from(body);
+        if (chunk.seq() != nextSeq++) {
           fail("request body chunk out of sequence");
           return;
         }
-        queue.add(Base64Body.decode(body.getString("data", "")));
+        queue.add(chunk.data());
       }
       case StreamMessage.END -> ended = true;
       case StreamMessage.ERROR -> {

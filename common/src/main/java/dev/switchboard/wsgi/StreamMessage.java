@@ -1,5 +1,6 @@
 package dev.switchboard.wsgi;
 
+import dev.switchboard.bus.JsonView;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -34,9 +35,14 @@ public final class StreamMessage {
     return new JsonObject().put("type", CANCEL).put("reason", reason);
   }
 
-  /** @param seq 0 for the first chunk, then 1, 2, ...: the gateway checks that none is lost */
-  public static JsonObject data(long seq, Buffer chunk) {
-    return new JsonObject().put("type", DATA).put("seq", seq).put("data", Base64Body.encode(chunk));
+  /** @param seq 0 for the first chunk, then 1, 2, ...: the receiver checks that none is lost */
+  public static StreamChunk data(long seq, Buffer chunk) {
+    return new StreamChunk(seq, chunk);
+  }
+
+  /** A message's type; a chunk from this JVM says {@link #DATA} without its JSON being made. */
+  public static String type(JsonObject message) {
+    return JsonView.unwrap(message, StreamChunk.class) != null ? DATA : message.getString("type", "");
   }
 
   public static JsonObject end() {

@@ -79,6 +79,22 @@ class WsgiCodecsTest {
   }
 
   @Test
+  @DisplayName("a stream chunk from this JVM is the sender's object, typed as data without its JSON; from JSON it is read the same")
+  void chunks(Vertx vertx, VertxTestContext test) {
+    WsgiCodecs.registerOn(vertx.eventBus());
+    StreamChunk sent = StreamMessage.data(3, Buffer.buffer("abc"));
+    vertx.eventBus().<JsonObject>consumer("chunks", message -> test.verify(() -> {
+      assertThat(StreamMessage.type(message.body())).isEqualTo(StreamMessage.DATA);
+      assertThat(StreamChunk.from(message.body())).isSameAs(sent);
+      StreamChunk fromJson = StreamChunk.from(new JsonObject(message.body().encode()));
+      assertThat(fromJson.seq()).isEqualTo(3);
+      assertThat(fromJson.data().toString()).isEqualTo("abc");
+      assertThat(StreamMessage.type(StreamMessage.end())).isEqualTo(StreamMessage.END);
+      test.completeNow();
+    })).completion().onComplete(test.succeeding(v -> vertx.eventBus().send("chunks", sent)));
+  }
+
+  @Test
   @DisplayName("registering twice on one bus is harmless: every sender and server registers them")
   void idempotent(Vertx vertx) {
     WsgiCodecs.registerOn(vertx.eventBus());

@@ -191,7 +191,10 @@ class BodyProtectionTest {
         (int) (budget / burst));
     assertThat(refused).isEqualTo(clients - tooSlow);
     assertThat(took).isLessThan(Duration.ofSeconds(10));
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)).isEqualTo(tooSlow);
+    // Each cut is counted once: by the total deadline, or by the gap clock when a busy machine stalled the trickler
+    // for more than the 1 s gap (seen under a load average of 10).
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)
+        + gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(tooSlow);
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 

@@ -7,7 +7,7 @@ import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
-import dev.switchboard.wsgi.Base64Body;
+import dev.switchboard.wsgi.StreamChunk;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiBus;
 import dev.switchboard.wsgi.WsgiResponse;
@@ -112,7 +112,7 @@ final class StreamRelay {
     }
     lastMessageAt = System.nanoTime();
     JsonObject body = message.body();
-    switch (body.getString("type", "")) {
+    switch (StreamMessage.type(body)) {
       case StreamMessage.DATA -> onData(body);
       case StreamMessage.END -> onEnd();
       case StreamMessage.ERROR -> abort("application error: " + body.getString("message", "unknown"));
@@ -121,22 +121,22 @@ final class StreamRelay {
   }
 
   private void onData(JsonObject body) {
-    long seq = body.getLong("seq", -1L);
-    if (seq != nextSeq) {
-      abort("chunk " + seq + " arrived where " + nextSeq + " was expected");
+    StreamChunk data;
+    try {
+      data = StreamChunk.from(body);
+    } catch (IllegalArgumentException e) {
+      abort("chunk is not valid base64");
+      return;
+    }
+    if (data.seq() != nextSeq) {
+      abort("chunk " + data.seq() + " arrived where " + nextSeq + " was expected");
       return;
     }
     if (outstanding == 0) {
       abort("chunk sent without credit");
       return;
     }
-    Buffer chunk;
-    try {
-      chunk = Base64Body.decode(body.getString("data", ""));
-    } catch (IllegalArgumentException e) {
-      abort("chunk is not valid base64");
-      return;
-    }
+    Buffer chunk = data.data();
     if (chunk.length() > config.streamMaxChunkBytes()) {
       abort("chunk of " + chunk.length() + " bytes over stream.maxChunkBytes " + config.streamMaxChunkBytes());
       return;
