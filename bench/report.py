@@ -5,7 +5,8 @@
   python3 report.py h2load < h2load-output       prints h2load's figures as one RESULT line, like swload and wrk
 
 RESULTS holds one line per load and pass: "server=NAME load=LOAD pass=N status=S key=value ...". With several passes,
-each figure is the median of the passes.
+each figure is the median of the passes. Where a line has the server's CPU time (server_cpu_s), its operations per
+server CPU-second are added to it (ops_per_cpu_s, and mb_per_cpu_s for MB/s).
 """
 import re
 import statistics
@@ -44,9 +45,24 @@ def read_results(path):
         for line in lines:
             fields = dict(field.split("=", 1) for field in line.split() if "=" in field)
             entry = results.setdefault((fields.pop("server"), fields.pop("load")), {})
+            fields.update(per_cpu_second(fields))
             for key, value in fields.items():
                 entry.setdefault(key, []).append(value)
     return results
+
+
+def per_cpu_second(fields):
+    """What one second of the server's CPU time did in this pass: operations, and MB for the byte streams."""
+    try:
+        cpu, ops = float(fields["server_cpu_s"]), float(fields["ops"])
+    except (KeyError, ValueError):
+        return {}
+    if cpu <= 0:
+        return {}
+    derived = {"ops_per_cpu_s": str(ops / cpu)}
+    if "mbps" in fields:
+        derived["mb_per_cpu_s"] = str(float(fields["mbps"]) * float(fields["secs"]) / cpu)
+    return derived
 
 
 def figure(results, server, load, key):
@@ -77,22 +93,26 @@ def ratio(ours, theirs, lower_is_better=False):
     return f"{(theirs / ours if lower_is_better else ours / theirs):.2f}×"
 
 
-def table(results, title, load, columns, servers, ours=SWITCHBOARD, main="rate", lower_is_better=False, note=""):
-    """One Markdown table: a row per server, and on each baseline row Switchboard's ratio to it."""
+def table(results, title, load, columns, servers, ours=SWITCHBOARD, main="rate", per_cpu=None, lower_is_better=False,
+          note=""):
+    """One Markdown table: a row per server, and on each baseline row Switchboard's ratio to it. With per_cpu (the
+    key of the main figure per server CPU-second), a column for it after the main figures and a ratio on it too."""
     rows = [f"### {title}", ""]
     if note:
         rows += [note, ""]
-    header = ["server"] + [name for name, _, _ in columns] + ["Switchboard ÷ this"]
+    columns = columns[:1] + ([("per server CPU-s", per_cpu, 0)] if per_cpu else []) + columns[1:]
+    ratios = [(main, "Switchboard ÷ this")] + ([(per_cpu, "Switchboard ÷ this, per CPU-s")] if per_cpu else [])
+    header = ["server"] + [name for name, _, _ in columns] + [name for _, name in ratios]
     rows.append("| " + " | ".join(header) + " |")
     rows.append("|" + "---|" + "---:|" * (len(header) - 1))
-    mine = figure(results, ours, load, main)
     for server in servers:
         if (server, load) not in results:
             continue
         cells = [NAMES.get(server, server) + (" ⚠ errors" if failed(results, server, load) else "")]
         cells += [fmt(figure(results, server, load, key), digits) for _, key, digits in columns]
         mine_row = server == ours or server in VARIANTS
-        cells.append("" if mine_row else ratio(mine, figure(results, server, load, main), lower_is_better))
+        cells += ["" if mine_row else ratio(figure(results, ours, load, key), figure(results, server, load, key),
+                                            lower_is_better) for key, _ in ratios]
         rows.append("| " + " | ".join(cells) + " |")
     return rows + [""]
 
@@ -162,16 +182,17 @@ def render(machine_path, results_path, doc_path):
              "spends less CPU per message leaves more to the client and scores higher.",
              "",
              f"Switchboard runs as `./switchboard.sh` with its default settings (JVM options `{facts.get('jvm_options')}`), "
-             "every role in one JVM.",
+             "every role in one JVM. \"per server CPU-s\": the figure per second of the server's CPU time (user + "
+             "system, from `/proc/PID/stat`, its child processes included) over the measured part of the load.",
              ""]
     lines += targets(results)
     latency = [("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0), ("p99.9 µs", "p999_us", 0)]
     lines += table(results, "TCP echo, ping-pong, 64 B × 100 connections", "pingpong",
-                   [("messages/s", "rate", 0)] + latency, tcp)
+                   [("messages/s", "rate", 0)] + latency, tcp, per_cpu="ops_per_cpu_s")
     lines += table(results, "TCP echo, stream, 16 KiB writes × 10 connections (every byte verified)", "stream",
-                   [("MB/s", "mbps", 0)], tcp, main="mbps")
+                   [("MB/s", "mbps", 0)], tcp, main="mbps", per_cpu="mb_per_cpu_s")
     lines += table(results, "TCP connection storm, 50 at a time (connect, 64 B echo, close)", "storm",
-                   [("connections/s", "rate", 0), ("p99 µs", "p99_us", 0)], tcp)
+                   [("connections/s", "rate", 0), ("p99 µs", "p99_us", 0)], tcp, per_cpu="ops_per_cpu_s")
     lines += table(results, "10,000 idle TCP connections", "hold",
                    [("server RSS before, KB", "rss_before_kb", 0), ("RSS holding them, KB", "rss_kb", 0),
                     ("bytes per connection", "rss_per_conn_b", 0)], tcp, main="rss_per_conn_b", lower_is_better=True,
@@ -183,17 +204,19 @@ def render(machine_path, results_path, doc_path):
                    note="Ratio: the baseline's peak ÷ Switchboard's (above 1 = Switchboard uses less).")
     lines += table(results, "UDP echo, 64 B request-reply × 16 sockets", "udp",
                    [("replies/s", "rate", 0)] + latency + [("lost", "lost", 0)],
-                   ["switchboard", "switchboard-1", "vertx", "c-epoll", "py-loop", "py-asyncio"])
+                   ["switchboard", "switchboard-1", "vertx", "c-epoll", "py-loop", "py-asyncio"], per_cpu="ops_per_cpu_s")
     http = [("requests/s", "rate", 0), ("p50 µs", "p50_us", 0), ("p99 µs", "p99_us", 0)]
     lines += table(results, "HTTP hello, `wrk -t2 -c100` (Switchboard: the built-in `hello` app over the event bus)",
-                   "http", http, ["switchboard", "switchboard-1", "vertx", "nginx"])
+                   "http", http, ["switchboard", "switchboard-1", "vertx", "nginx"], per_cpu="ops_per_cpu_s")
     lines += table(results, "A Python WSGI app (bench/baselines/wsgi/hello.py), `wrk -t2 -c100`", "wsgi", http,
-                   ["switchboard+python", "gunicorn"], ours="switchboard+python",
+                   ["switchboard+python", "gunicorn"], ours="switchboard+python", per_cpu="ops_per_cpu_s",
                    note="gunicorn answers with `Connection: close` (sync workers do not keep connections alive), "
-                        "so wrk reconnects for every request there.")
+                        "so wrk reconnects for every request there. Server CPU: the gateway's JVM and the adapter's "
+                        "processes; gunicorn's master and workers.")
     if any(load == "h2c" for _, load in results):
         lines += table(results, "HTTP/2 cleartext hello, `h2load -c100 -m4`", "h2c",
-                       [("requests/s", "rate", 0), ("mean µs", "mean_us", 0)], ["switchboard", "vertx"])
+                       [("requests/s", "rate", 0), ("mean µs", "mean_us", 0)], ["switchboard", "vertx"],
+                       per_cpu="ops_per_cpu_s")
     ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
     lines += ["### Start-up", "",
               f"From `./switchboard.sh` to `/health/ready` answering 200 (every listener bound): {fmt(ready)} ms.", "",

@@ -65,7 +65,9 @@ print(port)'
 }
 
 # --- servers -------------------------------------------------------------------------------------------------------
-server_pid=""
+# server_pid: the server being measured. server_side: the processes whose CPU time counts as the server's (the server,
+# and the Python adapter while the gateway serves it); each with its descendants.
+server_pid="" server_side=""
 stop_server() {
   [ -n "$server_pid" ] || return 0
   kill -TERM "$server_pid" 2>/dev/null || true
@@ -75,7 +77,7 @@ stop_server() {
   done
   kill -KILL "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  server_pid="" server_side=""
 }
 trap stop_server EXIT
 
@@ -101,8 +103,43 @@ start_server() {
   shift 2
   log "starting $name"
   "$@" > "$work/$name.log" 2>&1 &
-  server_pid=$!
+  server_pid=$! server_side=$!
   wait_ready "$check" "$work/$name.log"
+}
+
+# --- server CPU time -----------------------------------------------------------------------------------------------
+# process_tree PID...: the PIDs given and all their descendants (gunicorn's and nginx's workers, the adapter's).
+process_tree() {
+  local pid
+  for pid in "$@"; do
+    echo "$pid"
+    # shellcheck disable=SC2046
+    process_tree $(pgrep -P "$pid")
+  done
+}
+
+# The user + system CPU time of server_side, in clock ticks: /proc/PID/stat fields 14-17 (the last two hold the
+# children already reaped), counted after the last ')' because the command name may hold spaces.
+server_ticks() {
+  local pid stat fields total=0
+  # shellcheck disable=SC2086
+  for pid in $(process_tree $server_side); do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    read -ra fields <<< "${stat##*) }"
+    total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+
+# with_server_cpu COMMAND...: runs a load whose tool cannot sample the server (wrk, h2load) and adds to its RESULT
+# line the server's CPU time while it ran, as swload --pid does over its measured part.
+with_server_cpu() {
+  local before out status=0 seconds
+  before="$(server_ticks)"
+  out="$("$@")" || status=$?
+  seconds="$(awk -v ticks="$(($(server_ticks) - before))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", ticks / hz }')"
+  sed "s/^RESULT .*/& server_cpu_s=$seconds/" <<< "$out"
+  return "$status"
 }
 
 # --- loads ---------------------------------------------------------------------------------------------------------
@@ -135,7 +172,7 @@ udp_loads() {
 # warm-up is longer than for the echo loads: a JVM's compiler needs several seconds for an HTTP server's paths.
 http_load() {
   wrk -t2 -c100 -d"${http_warm}s" "$3" >/dev/null
-  record "$1" "$2" wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
+  record "$1" "$2" with_server_cpu wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
 }
 
 # h2c_load SERVER URL: h2load, 100 clients with 4 streams each, over HTTP/2 with prior knowledge. 400 requests in
@@ -145,7 +182,8 @@ http_load() {
 # every server.
 h2c_load() {
   h2load -c100 -m4 -t2 -D "$h2_warm" "$2" >/dev/null
-  record "$1" h2c bash -c 'h2load -c100 -m4 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" "$bench/report.py"
+  record "$1" h2c with_server_cpu bash -c 'h2load -c100 -m4 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" \
+    "$bench/report.py"
 }
 
 # --- Switchboard ---------------------------------------------------------------------------------------------------
@@ -167,12 +205,14 @@ run_switchboard() {
 
   # Two worker processes, as gunicorn gets, with a thread for each of wrk's 100 connections: the gateway spreads
   # requests over the workers in turn, and a worker with all its threads busy answers 503 at once (where gunicorn's
-  # sync workers leave connections waiting in the listen queue).
+  # sync workers leave connections waiting in the listen queue). The adapter serves the app, so its CPU time is the
+  # server's.
   log "starting the Python adapter (2 workers, 100 threads each) for hello.py"
   local adapter_pid
   (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec python3 -m switchboard.wsgi hello:application \
       --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 100) > "$work/python-adapter.log" 2>&1 &
   adapter_pid=$!
+  server_side="$server_pid $adapter_pid"
   for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/apps/hello-py/")" = 200 ] && break
     sleep 0.1
