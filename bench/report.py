@@ -1,6 +1,7 @@
 """Turns bench/run.sh's results into the tables of docs/benchmarks.md.
 
-  python3 report.py render MACHINE RESULTS DOC   rewrites DOC between its results markers (the rest is kept)
+  python3 report.py render MACHINE RESULTS DOC   rewrites DOC between its results markers, or its results-pinned
+                                                 markers for a --pinned run (the rest is kept)
   python3 report.py section NAME TEXT DOC        puts the file TEXT between DOC's NAME markers (e.g. the JMH table)
   python3 report.py h2load < h2load-output       prints h2load's figures as one RESULT line, like swload and wrk
 
@@ -172,14 +173,27 @@ def render(machine_path, results_path, doc_path):
     results = read_results(results_path)
     tcp = ["switchboard", "switchboard-1", "vertx", "c-epoll", "py-selectors", "py-asyncio"]
     passes = facts.get("passes", "1")
-    lines = [begin("results"), "",
-             f"Run `bench/run.sh {facts.get('mode')}` of {facts.get('date')} at commit `{facts.get('commit')}`; "
-             + ("one pass." if passes == "1" else f"median of {passes} passes."),
+    pinned = facts.get("pinned") == "yes"
+    markers = "results-pinned" if pinned else "results"
+    if pinned:
+        server_cpus = facts.get("server_cpus", "")
+        count = len(server_cpus.split(","))
+        cores = (f"**Pinned:** every server process runs on CPU {server_cpus} and every load generator on CPU "
+                 f"{facts.get('client_cpus')} (`taskset`), so a server has its {count} core{'s' if count > 1 else ''} "
+                 f"to itself. The JVMs see {count} processor{'s' if count > 1 else ''} (`availableProcessors`), and size "
+                 "themselves by it: Vert.x makes 2 event loops per processor, Switchboard deploys one instance of each "
+                 "service per processor (its default `instances`), and so do the hand-written Vert.x TCP and HTTP "
+                 "servers.")
+    else:
+        cores = ("**The load generator and the server share these cores**, so a server that spends less CPU per "
+                 "message leaves more to the client and scores higher.")
+    lines = [begin(markers), "",
+             f"Run `bench/run.sh {facts.get('mode')}{' --pinned' if pinned else ''}` of {facts.get('date')} at commit "
+             f"`{facts.get('commit')}`; " + ("one pass." if passes == "1" else f"median of {passes} passes."),
              "",
              f"Machine: {facts.get('cores')} cores ({facts.get('cpu')}), {facts.get('memory')}, {facts.get('kernel')}; "
              f"{facts.get('jdk')}; {facts.get('python')}; {facts.get('nginx')}; {facts.get('gunicorn')}; "
-             f"{facts.get('wrk')}. **The load generator and the server share these cores**, so a server that "
-             "spends less CPU per message leaves more to the client and scores higher.",
+             f"{facts.get('wrk')}. {cores}",
              "",
              f"Switchboard runs as `./switchboard.sh` with its default settings (JVM options `{facts.get('jvm_options')}`), "
              "every role in one JVM. \"per server CPU-s\": the figure per second of the server's CPU time (user + "
@@ -220,8 +234,8 @@ def render(machine_path, results_path, doc_path):
     ready = figure(results, SWITCHBOARD, "startup", "ready_ms")
     lines += ["### Start-up", "",
               f"From `./switchboard.sh` to `/health/ready` answering 200 (every listener bound): {fmt(ready)} ms.", "",
-              end("results")]
-    write_between_markers(doc_path, "results", "\n".join(lines))
+              end(markers)]
+    write_between_markers(doc_path, markers, "\n".join(lines))
 
 
 def write_between_markers(doc_path, name, section):
