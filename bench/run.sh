@@ -167,7 +167,8 @@ with_server_cpu() {
   local before out status=0 seconds
   before="$(server_ticks)"
   out="$("$@")" || status=$?
-  seconds="$(awk -v ticks="$(($(server_ticks) - before))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", ticks / hz }')"
+  seconds="$(awk -v ticks="$(($(server_ticks) - before))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", ticks / hz }')"
   sed "s/^RESULT .*/& server_cpu_s=$seconds/" <<< "$out"
   return "$status"
 }
@@ -258,7 +259,8 @@ run_switchboard() {
   # question does not arise.
   if [ "$pinned" = no ]; then
     SWITCHBOARD_INSTANCES=1 start_server switchboard-1 "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
-    record switchboard-1 pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
+    record switchboard-1 pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" \
+      --pid "$server_pid"
     udp_loads switchboard-1 "$port"
     http_load switchboard-1 http "http://127.0.0.1:$http/apps/hello/"
     stop_server
