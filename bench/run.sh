@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # Benchmarks Switchboard against the servers users already know, all on this machine, and writes the figures into
-# docs/benchmarks.md (between its "results" markers; the analysis around them is kept).
+# docs/benchmarks.md (between its "results" markers, or "results-pinned" with --pinned; the analysis around them is
+# kept).
 #
-#   bench/run.sh [quick|full]     quick: one pass of short loads, under 5 minutes
-#                                 full: three passes of longer loads; each figure is the median of the three
+#   bench/run.sh [quick|full] [--pinned]
+#       quick: one pass of short loads, under 5 minutes
+#       full: three passes of longer loads; each figure is the median of the three
+#       --pinned: every server process on the upper half of the cores, every load generator on the lower half
 #
 # Each server is started in turn (Switchboard's all-in-one jar through ./switchboard.sh with its default JVM settings,
 # then every baseline in bench/baselines), given the same loads, and stopped by its PID. Every load targets loopback,
-# is bounded in time and count, and stops by itself. Client and server share the machine's cores: see bench/README.md.
+# is bounded in time and count, and stops by itself. Without --pinned, client and server share the machine's cores;
+# with it, they have cores of their own (see bench/README.md). Each mode writes its own tables into docs/benchmarks.md.
 set -euo pipefail
 
-mode="${1:-quick}"
+usage="usage: bench/run.sh [quick|full] [--pinned]"
+mode=quick pinned=no
+for arg in "$@"; do
+  case "$arg" in
+    quick|full) mode="$arg" ;;
+    --pinned) pinned=yes ;;
+    *) echo "$usage" >&2; exit 64 ;;
+  esac
+done
 case "$mode" in
   quick) warm=2 http_warm=8 duration=5 storm_duration=3 hold_duration=3 passes=1 ;;
   full) warm=3 http_warm=10 h2_warm=30 duration=10 storm_duration=10 hold_duration=10 passes=3 ;;
-  *) echo "usage: bench/run.sh [quick|full]" >&2; exit 64 ;;
 esac
 
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -64,8 +75,29 @@ u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", port)
 print(port)'
 }
 
+# --- cores ---------------------------------------------------------------------------------------------------------
+# --pinned splits the cores this script may run on: the lower half to the load generators, the rest (the upper half,
+# one more core when the count is odd) to the server. This script moves itself onto the load generators' cores, so
+# every load it starts inherits them; each server starts under `taskset -c` on the others, and all the threads and
+# child processes it makes inherit that mask.
+server_pin=()
+pin_cores() {
+  local client_cpus server_cpus
+  read -r client_cpus server_cpus < <(python3 -c 'import os
+cpus = sorted(os.sched_getaffinity(0))
+half = len(cpus) // 2
+print(",".join(map(str, cpus[:half])) or "-", ",".join(map(str, cpus[half:])))')
+  [ "$client_cpus" != - ] || { echo "bench: --pinned needs at least 2 cores" >&2; exit 1; }
+  taskset -cp "$client_cpus" $$ > /dev/null
+  server_pin=(taskset -c "$server_cpus")
+  printf 'client_cpus=%s\nserver_cpus=%s\n' "$client_cpus" "$server_cpus" >> "$work/machine.txt"
+  log "pinned: servers on CPU $server_cpus, load generators on CPU $client_cpus"
+}
+
 # --- servers -------------------------------------------------------------------------------------------------------
-server_pid=""
+# server_pid: the server being measured. server_side: the processes whose CPU time counts as the server's (the server,
+# and the Python adapter while the gateway serves it); each with its descendants.
+server_pid="" server_side=""
 stop_server() {
   [ -n "$server_pid" ] || return 0
   kill -TERM "$server_pid" 2>/dev/null || true
@@ -75,7 +107,7 @@ stop_server() {
   done
   kill -KILL "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  server_pid="" server_side=""
 }
 trap stop_server EXIT
 
@@ -100,9 +132,45 @@ start_server() {
   local name="$1" check="$2"
   shift 2
   log "starting $name"
-  "$@" > "$work/$name.log" 2>&1 &
-  server_pid=$!
+  "${server_pin[@]}" "$@" > "$work/$name.log" 2>&1 &
+  server_pid=$! server_side=$!
   wait_ready "$check" "$work/$name.log"
+}
+
+# --- server CPU time -----------------------------------------------------------------------------------------------
+# process_tree PID...: the PIDs given and all their descendants (gunicorn's and nginx's workers, the adapter's).
+process_tree() {
+  local pid
+  for pid in "$@"; do
+    echo "$pid"
+    # shellcheck disable=SC2046
+    process_tree $(pgrep -P "$pid")
+  done
+}
+
+# The user + system CPU time of server_side, in clock ticks: /proc/PID/stat fields 14-17 (the last two hold the
+# children already reaped), counted after the last ')' because the command name may hold spaces.
+server_ticks() {
+  local pid stat fields total=0
+  # shellcheck disable=SC2086
+  for pid in $(process_tree $server_side); do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    read -ra fields <<< "${stat##*) }"
+    total=$((total + fields[11] + fields[12] + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+
+# with_server_cpu COMMAND...: runs a load whose tool cannot sample the server (wrk, h2load) and adds to its RESULT
+# line the server's CPU time while it ran, as swload --pid does over its measured part.
+with_server_cpu() {
+  local before out status=0 seconds
+  before="$(server_ticks)"
+  out="$("$@")" || status=$?
+  seconds="$(awk -v ticks="$(($(server_ticks) - before))" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f", ticks / hz }')"
+  sed "s/^RESULT .*/& server_cpu_s=$seconds/" <<< "$out"
+  return "$status"
 }
 
 # --- loads ---------------------------------------------------------------------------------------------------------
@@ -135,7 +203,7 @@ udp_loads() {
 # warm-up is longer than for the echo loads: a JVM's compiler needs several seconds for an HTTP server's paths.
 http_load() {
   wrk -t2 -c100 -d"${http_warm}s" "$3" >/dev/null
-  record "$1" "$2" wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
+  record "$1" "$2" with_server_cpu wrk -t2 -c100 -d"${duration}s" --latency -s "$bench/wrk-result.lua" "$3"
 }
 
 # h2c_load SERVER URL: h2load, 100 clients with 4 streams each, over HTTP/2 with prior knowledge. 400 requests in
@@ -145,7 +213,8 @@ http_load() {
 # every server.
 h2c_load() {
   h2load -c100 -m4 -t2 -D "$h2_warm" "$2" >/dev/null
-  record "$1" h2c bash -c 'h2load -c100 -m4 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" "$bench/report.py"
+  record "$1" h2c with_server_cpu bash -c 'h2load -c100 -m4 -t2 -D "$1" "$2" | python3 "$3" h2load' _ "$duration" "$2" \
+    "$bench/report.py"
 }
 
 # --- Switchboard ---------------------------------------------------------------------------------------------------
@@ -167,12 +236,15 @@ run_switchboard() {
 
   # Two worker processes, as gunicorn gets, with a thread for each of wrk's 100 connections: the gateway spreads
   # requests over the workers in turn, and a worker with all its threads busy answers 503 at once (where gunicorn's
-  # sync workers leave connections waiting in the listen queue).
+  # sync workers leave connections waiting in the listen queue). The adapter serves the app, so it is on the server's
+  # side: its cores and its CPU time are the server's.
   log "starting the Python adapter (2 workers, 100 threads each) for hello.py"
   local adapter_pid
-  (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec python3 -m switchboard.wsgi hello:application \
-      --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 100) > "$work/python-adapter.log" 2>&1 &
+  (cd "$bench/baselines/wsgi" && PYTHONPATH="$repo/clients/python" exec "${server_pin[@]}" python3 -m switchboard.wsgi \
+      hello:application --name hello-py --bridge "127.0.0.1:$bridge" --workers 2 --threads 100) \
+    > "$work/python-adapter.log" 2>&1 &
   adapter_pid=$!
+  server_side="$server_pid $adapter_pid"
   for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/apps/hello-py/")" = 200 ] && break
     sleep 0.1
@@ -183,12 +255,16 @@ run_switchboard() {
   stop_server
 
   # The same jar with one instance per service: on a machine whose cores the load generator shares, fewer event-loop
-  # threads can do more (bench/README.md, "Reading the figures").
-  SWITCHBOARD_INSTANCES=1 start_server switchboard-1 "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
-  record switchboard-1 pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" --pid "$server_pid"
-  udp_loads switchboard-1 "$port"
-  http_load switchboard-1 http "http://127.0.0.1:$http/apps/hello/"
-  stop_server
+  # threads can do more (bench/README.md, "Reading the figures"). Pinned, the server has cores of its own and this
+  # question does not arise.
+  if [ "$pinned" = no ]; then
+    SWITCHBOARD_INSTANCES=1 start_server switchboard-1 "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
+    record switchboard-1 pingpong "$swload" pingpong -H 127.0.0.1 -p "$port" -c 100 -s 64 -d "$duration" -w "$warm" \
+      --pid "$server_pid"
+    udp_loads switchboard-1 "$port"
+    http_load switchboard-1 http "http://127.0.0.1:$http/apps/hello/"
+    stop_server
+  fi
 
   if [ "$mode" = full ]; then
     SWITCHBOARD_GATEWAY_LIMITS_H2C=true start_server switchboard-h2c "http:http://127.0.0.1:$http/health/ready" "$repo/switchboard.sh"
@@ -243,6 +319,7 @@ machine_facts() {
   {
     echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
     echo "mode=$mode"
+    echo "pinned=$pinned"
     echo "passes=$passes"
     echo "commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "cores=$(nproc)"
@@ -258,13 +335,15 @@ machine_facts() {
 }
 
 machine_facts
+[ "$pinned" = no ] || pin_cores
 for pass in $(seq "$passes"); do
   log "pass $pass of $passes"
   run_switchboard
   run_baselines
 done
 python3 "$bench/report.py" render "$work/machine.txt" "$results" "$repo/docs/benchmarks.md"
-if [ "$mode" = full ]; then
+# The micro-benchmarks have no client to pin: the unpinned full run writes them.
+if [ "$mode" = full ] && [ "$pinned" = no ]; then
   log "JMH micro-benchmarks"
   bash "$bench/jmh.sh" full "$work/jmh-result.json" > "$work/jmh.md"
   python3 "$bench/report.py" section jmh "$work/jmh.md" "$repo/docs/benchmarks.md"

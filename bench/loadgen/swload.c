@@ -28,11 +28,14 @@
  * Output: a summary on stderr and exactly one line on stdout:
  *   RESULT mode=M conns=C size=S secs=.. ops=.. rate=.. mbps=.. p50_us=.. p99_us=.. p999_us=.. max_us=.. errors=..
  *          mismatches=.. lost=.. late=.. rss_kb=.. rss_before_kb=.. rss_per_conn_b=.. server_rss_peak_kb=..
+ *          server_cpu_s=..
  * (one line; every key always present, 0 where it does not apply). ops and rate count echoed messages (pingpong),
  * echoed SIZE-byte chunks (stream), completed connect+close cycles (storm), answered datagrams (udp); mbps is the
  * checked echoed payload in 10^6 bytes per second. hold: ops is the connections still open at the end, rate the
  * connects per second while opening, the latencies are those of the connects, rss_kb is the server's VmRSS at the
  * end of the hold (when it has surely accepted them all), rss_per_conn_b = (rss_kb - rss_before_kb) * 1024 / CONNS.
+ * server_cpu_s is the user + system CPU time the server (--pid, with the children it has reaped) spent during the
+ * measured time (hold: the whole run), from /proc/PID/stat: ops / server_cpu_s is what one server core does.
  * Exit status: 0 when there were no errors and no mismatches, 2 otherwise, 3 when the server cannot be reached at
  * the start, 64 for a usage error, 1 when the machine refuses what the run needs (descriptors, memory).
  *
@@ -226,6 +229,7 @@ static uint64_t mismatches, warm_errors, warm_ops;
 static uint64_t error_logs;
 
 static long rss_before_kb, rss_peak_kb, rss_open_kb, rss_end_kb, hwm_end_kb;
+static long long cpu_start_ticks = -1;
 
 static void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_error(const char *fmt, ...) {
@@ -308,6 +312,28 @@ static long sample_rss(void) {
   if (cfg.pid == 0 || read_rss(cfg.pid, &rss, NULL) != 0) return 0;
   if (rss > rss_peak_kb) rss_peak_kb = rss;
   return rss;
+}
+
+/* ---- CPU time of the server ------------------------------------------------------------------------------------- */
+
+/* utime + stime + cutime + cstime of PID in clock ticks, or -1. The fields are counted from the last ')': the
+ * command name before it may hold spaces and parentheses. */
+static long long read_cpu_ticks(long pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  unsigned long long utime, stime;
+  long long cutime, cstime;
+  if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", &utime, &stime, &cutime,
+                   &cstime) != 4)
+    return -1;
+  return (long long) (utime + stime) + cutime + cstime;
 }
 
 /* ---- TCP -------------------------------------------------------------------------------------------------------- */
@@ -959,6 +985,7 @@ static void begin_measure(uint64_t now) {
   memset(&hist, 0, sizeof hist);
   measuring = 1;
   t_measure_start = now;
+  if (cfg.pid) cpu_start_ticks = read_cpu_ticks(cfg.pid);
 }
 
 /* hold: once every connection is open (or opening took too long) */
@@ -1134,6 +1161,9 @@ int main(int argc, char **argv) {
   }
 
   /* ---- the figures ---- */
+  long long cpu_end_ticks = cfg.pid ? read_cpu_ticks(cfg.pid) : -1;
+  double server_cpu_s = cpu_start_ticks >= 0 && cpu_end_ticks >= cpu_start_ticks
+                            ? (double) (cpu_end_ticks - cpu_start_ticks) / (double) sysconf(_SC_CLK_TCK) : 0;
   uint64_t still_open = 0;
   double secs;
   double open_secs = 0;
@@ -1200,15 +1230,20 @@ int main(int argc, char **argv) {
   if (cfg.warmup > 0)
     fprintf(stderr, "swload: during the warm-up (not counted): %llu operations, %llu errors\n",
             (unsigned long long) warm_ops, (unsigned long long) warm_errors);
-  if (cfg.pid) fprintf(stderr, "swload: server RSS peak (sampled every second) %ld KB\n", rss_peak_kb);
+  if (cfg.pid) {
+    fprintf(stderr, "swload: server RSS peak (sampled every second) %ld KB\n", rss_peak_kb);
+    fprintf(stderr, "swload: server CPU %.2f s", server_cpu_s);
+    if (server_cpu_s > 0 && ops > 0) fprintf(stderr, ": %.0f operations per CPU-second", (double) ops / server_cpu_s);
+    fputc('\n', stderr);
+  }
 
   printf("RESULT mode=%s conns=%ld size=%ld secs=%.2f ops=%llu rate=%.1f mbps=%.1f p50_us=%.1f p99_us=%.1f "
          "p999_us=%.1f max_us=%.1f errors=%llu mismatches=%llu lost=%llu late=%llu rss_kb=%ld rss_before_kb=%ld "
-         "rss_per_conn_b=%ld server_rss_peak_kb=%ld\n",
+         "rss_per_conn_b=%ld server_rss_peak_kb=%ld server_cpu_s=%.2f\n",
          MODE_NAMES[cfg.mode], cfg.conns, cfg.mode == M_HOLD ? 0 : cfg.size, secs, (unsigned long long) ops, rate,
          mbps, p50, p99, p999, max, (unsigned long long) st.errors, (unsigned long long) mismatches,
          (unsigned long long) st.lost, (unsigned long long) st.late, rss_kb, cfg.mode == M_HOLD ? rss_before_kb : 0,
-         per_conn, rss_peak_kb);
+         per_conn, rss_peak_kb, server_cpu_s);
   fflush(stdout);
 
   for (long i = 0; i < cfg.conns; i++)
