@@ -29,6 +29,9 @@ import java.util.function.Function;
  */
 public final class BuiltinApps {
 
+  /** One answer for every hello: its body is only ever read (Vert.x writes a slice of it). */
+  private static final WsgiResponse HELLO = WsgiResponse.text("Hello, world!");
+
   private final Map<String, String> own = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
@@ -38,7 +41,7 @@ public final class BuiltinApps {
   public static BuiltinApps register(Vertx vertx) {
     BuiltinApps apps = new BuiltinApps();
     String ownPrefix = "gateway.local." + UUID.randomUUID() + ".";
-    apps.serve(vertx, "hello", ownPrefix, request -> Future.succeededFuture(WsgiResponse.text("Hello, world!")));
+    apps.serve(vertx, "hello", ownPrefix, request -> Future.succeededFuture(HELLO));
     apps.serve(vertx, "echo", ownPrefix, request -> Future.succeededFuture(echo(request)));
     return apps;
   }

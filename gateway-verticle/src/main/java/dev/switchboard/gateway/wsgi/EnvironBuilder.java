@@ -12,13 +12,31 @@ import java.util.function.Consumer;
 
 /**
  * Builds the PEP 3333 environ of a request: the CGI keys, {@code HTTP_*} for every other header (upper case,
- * {@code -} as {@code _}, repeats joined with {@code ", "}, or {@code "; "} for Cookie), {@code wsgi.url_scheme}, and
+ * {@code -} as {@code _}, in the order they came, repeats joined with {@code ", "}, or {@code "; "} for Cookie), {@code wsgi.url_scheme}, and
  * {@code switchboard.request_id}.
  *
  * <p>A header whose name contains {@code _} is dropped: {@code X_User} and {@code X-User} would both become
  * {@code HTTP_X_USER}, letting a client forge a header that a proxy in front had set (nginx drops them too).
  */
 final class EnvironBuilder {
+
+  /**
+   * The keys of the headers browsers and HTTP clients send, as they spell them: looked up instead of upper-casing
+   * and concatenating each header's name for every request.
+   */
+  private static final Map<String, String> COMMON_KEYS = Map.ofEntries(
+      Map.entry("Host", "HTTP_HOST"), Map.entry("host", "HTTP_HOST"),
+      Map.entry("User-Agent", "HTTP_USER_AGENT"), Map.entry("user-agent", "HTTP_USER_AGENT"),
+      Map.entry("Accept", "HTTP_ACCEPT"), Map.entry("accept", "HTTP_ACCEPT"),
+      Map.entry("Accept-Encoding", "HTTP_ACCEPT_ENCODING"), Map.entry("accept-encoding", "HTTP_ACCEPT_ENCODING"),
+      Map.entry("Accept-Language", "HTTP_ACCEPT_LANGUAGE"), Map.entry("accept-language", "HTTP_ACCEPT_LANGUAGE"),
+      Map.entry("Connection", "HTTP_CONNECTION"), Map.entry("connection", "HTTP_CONNECTION"),
+      Map.entry("Cookie", "HTTP_COOKIE"), Map.entry("cookie", "HTTP_COOKIE"),
+      Map.entry("Referer", "HTTP_REFERER"), Map.entry("referer", "HTTP_REFERER"),
+      Map.entry("Authorization", "HTTP_AUTHORIZATION"), Map.entry("authorization", "HTTP_AUTHORIZATION"),
+      Map.entry("Cache-Control", "HTTP_CACHE_CONTROL"), Map.entry("cache-control", "HTTP_CACHE_CONTROL"),
+      Map.entry("X-Request-Id", "HTTP_X_REQUEST_ID"), Map.entry("x-request-id", "HTTP_X_REQUEST_ID"),
+      Map.entry("X-Forwarded-For", "HTTP_X_FORWARDED_FOR"), Map.entry("x-forwarded-for", "HTTP_X_FORWARDED_FOR"));
 
   private EnvironBuilder() {
   }
@@ -49,18 +67,19 @@ final class EnvironBuilder {
     environ.put("SERVER_PROTOCOL", protocol(request.version()));
     environ.put("REMOTE_ADDR", client.host());
     environ.put("REMOTE_PORT", client.port() < 0 ? "" : String.valueOf(client.port()));
-    request.headers().names().forEach(name -> {
-      String key = name.toUpperCase(Locale.ROOT);
-      if (key.equals("CONTENT-TYPE") || key.equals("CONTENT-LENGTH")) {
-        return;
-      }
+    // One pass over the header lines, in the order they came; a repeated header is joined onto its first value.
+    for (Map.Entry<String, String> header : request.headers()) {
+      String name = header.getKey();
       if (name.indexOf('_') >= 0) {
         onDroppedHeader.accept(name);
-        return;
+        continue;
       }
-      String separator = key.equals("COOKIE") ? "; " : ", ";
-      environ.put("HTTP_" + key.replace('-', '_'), String.join(separator, request.headers().getAll(name)));
-    });
+      String key = environKey(name);
+      if (key == null) {
+        continue;
+      }
+      environ.merge(key, header.getValue(), key.equals("HTTP_COOKIE") ? EnvironBuilder::joinCookies : EnvironBuilder::join);
+    }
     if (!environ.containsKey("HTTP_HOST") && authority != null) {
       // HTTP/2 carries the host in :authority, not in a Host header; WSGI applications expect HTTP_HOST.
       environ.put("HTTP_HOST", authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
@@ -68,6 +87,26 @@ final class EnvironBuilder {
     environ.put("wsgi.url_scheme", client.scheme());
     environ.put("switchboard.request_id", requestId);
     return environ;
+  }
+
+  /** The environ key of a header: {@code HTTP_*}, or null for the two that have CGI keys. */
+  private static String environKey(String name) {
+    String common = COMMON_KEYS.get(name);
+    if (common != null) {
+      return common;
+    }
+    if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("Content-Length")) {
+      return null;
+    }
+    return "HTTP_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static String join(String first, String next) {
+    return first + ", " + next;
+  }
+
+  private static String joinCookies(String first, String next) {
+    return first + "; " + next;
   }
 
   private static String protocol(HttpVersion version) {

@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Checks an application's answer and reads it into a {@link WsgiResponse}, or says exactly what is wrong with it.
@@ -22,8 +20,8 @@ import java.util.Set;
  */
 final class ReplyParser {
 
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "proxy-connection");
+  private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "proxy-connection"};
 
   private ReplyParser() {
   }
@@ -58,12 +56,19 @@ final class ReplyParser {
     if (answer.status() == null || !HttpSyntax.isFinalStatus(answer.status())) {
       throw badStatus(answer.status());
     }
-    answer.headers().forEach(ReplyParser::checkHeader);
-    List<String> lengths = answer.headers().stream()
-        .filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList();
-    if (lengths.size() > 1 || lengths.stream().anyMatch(v -> !HttpSyntax.isLength(v))) {
+    String declared = null;
+    int lengths = 0;
+    for (Header header : answer.headers()) {
+      checkHeader(header);
+      if (header.name().equalsIgnoreCase("Content-Length")) {
+        lengths++;
+        declared = header.value();
+      }
+    }
+    if (lengths > 1 || declared != null && !HttpSyntax.isLength(declared)) {
       // Two lengths, or one that is not a number, would let a proxy read the response differently than its client.
-      throw new InvalidReply("Content-Length must appear once, as a number: " + lengths);
+      throw new InvalidReply("Content-Length must appear once, as a number: " + answer.headers().stream()
+          .filter(h -> h.name().equalsIgnoreCase("Content-Length")).map(Header::value).toList());
     }
     if (answer.streamed()) {
       if (answer.stream().isBlank()) {
@@ -72,7 +77,6 @@ final class ReplyParser {
       return answer;
     }
     Buffer body = answer.body() == null ? Buffer.buffer() : answer.body();
-    String declared = lengths.isEmpty() ? null : lengths.get(0);
     if (declared != null && !head && Long.parseLong(declared) != body.length()) {
       throw new InvalidReply("Content-Length " + declared + " does not match the body's " + body.length() + " bytes");
     }
@@ -91,9 +95,19 @@ final class ReplyParser {
     if (header.value() == null || !HttpSyntax.isFieldValue(header.value())) {
       throw new InvalidReply("header " + name + " has a control character in its value");
     }
-    if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+    if (isHopByHop(name)) {
       throw new InvalidReply("hop-by-hop header " + name + " is not allowed");
     }
+  }
+
+  /** Compared in place: lower-casing each header name of every answer would make a string per header. */
+  private static boolean isHopByHop(String name) {
+    for (String hopByHop : HOP_BY_HOP) {
+      if (hopByHop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Header> headers(Object value) {
