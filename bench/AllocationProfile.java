@@ -80,13 +80,15 @@ public class AllocationProfile {
     System.out.printf("exact:   %,.0f bytes allocated per request by the event loops (%d threads, %,d requests);"
         + " other threads %,.0f (jcmd's Attach Listener, the acceptor)%n",
         (double) loops / requests, loopThreads, requests, (double) others / requests);
-    System.out.printf("sampled: %,.0f bytes per request in %,d samples (%.0f %% of the exact figure)%n%n",
+    // A sample weighs what its thread allocated since its previous sample, so the weights add up to the counters'
+    // growth between each thread's first and last samples: below 100 % the samples missed part of the run.
+    System.out.printf("sampled: %,.0f bytes per request in %,d samples (they cover %.0f %% of the exact figure)%n%n",
         (double) sampled / requests, samples, 100.0 * sampled / Math.max(loops, 1));
 
     System.out.println("top sites by sampled bytes per request: object, where allocated < first callers outside the JDK");
     print(bySite, sampled, requests, sites);
     System.out.println();
-    System.out.println("by the nearest frame of Switchboard's code (else Vert.x's, else Netty's)");
+    System.out.println("by the nearest frame of Switchboard's code (else Vert.x's, else Netty's) -> the method it called");
     print(byOurFrame, sampled, requests, sites);
   }
 
@@ -112,16 +114,27 @@ public class AllocationProfile {
     return parts.get(0) + "  " + String.join(" < ", parts.subList(1, parts.size()));
   }
 
+  /** That frame, and what it called: whether the server's code allocates there itself or through a library. */
   static String nearestServerFrame(List<RecordedFrame> frames) {
     for (String prefix : new String[] {OURS, "io.vertx.", "io.netty."}) {
-      for (RecordedFrame f : frames) {
-        String type = f.getMethod().getType().getName();
-        if (type.startsWith(prefix)) {
-          return prefix.equals(OURS) ? sourceLine(f) : frame(f);
+      for (int i = 0; i < frames.size(); i++) {
+        RecordedFrame f = frames.get(i);
+        if (f.getMethod().getType().getName().startsWith(prefix)) {
+          String at = prefix.equals(OURS) ? sourceLine(f) : frame(f);
+          return i == 0 ? at : at + " -> " + callee(frames, i);
         }
       }
     }
     return "(no server frame)";
+  }
+
+  /** The method frame {@code i} called, past the frames of lambdas, which only forward the call. */
+  static String callee(List<RecordedFrame> frames, int i) {
+    int j = i - 1;
+    while (j > 0 && frames.get(j).getMethod().getType().getName().matches(".*" + LAMBDA)) {
+      j--;
+    }
+    return frame(frames.get(j));
   }
 
   /** For our own code, the source file and line, which is what one acts on. */
