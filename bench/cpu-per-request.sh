@@ -21,30 +21,20 @@ case "$protocol" in
 esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 log="$(mktemp)"
-export SWITCHBOARD_ECHO_LISTENERS_0_PORT=0 SWITCHBOARD_UDP_PORT=0 SWITCHBOARD_GATEWAY_PORT=0 SWITCHBOARD_BRIDGE_PORT=0
-"$repo/switchboard.sh" > "$log" 2>&1 &
-pid=$!
-trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+# shellcheck source=bench/switchboard-under-test.sh
+. "$repo/bench/switchboard-under-test.sh"
+trap 'stop_switchboard; rm -f "$log"' EXIT
+start_switchboard "$repo/switchboard.sh" "$log"
 
-port=""
-for _ in $(seq 600); do
-  kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-  port="$(sed -n 's/.*gateway listener http (http) on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log" | head -1)"
-  [ -n "$port" ] && grep -q ' started$' "$log" && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "cpu-per-request: the gateway did not start in 60 s" >&2; cat "$log" >&2; exit 1; }
-url="http://127.0.0.1:$port/apps/hello/"
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$switchboard_pid/stat"; }
 hz="$(getconf CLK_TCK)"
 for round in $(seq "$rounds"); do
   before="$(cpu_ticks)"
   if [ "$protocol" = h1 ]; then
-    out="$(wrk -t2 -c100 -d8s "$url")"
+    out="$(wrk -t2 -c100 -d8s "$hello_url")"
     answered="$(awk '/requests in/ {print $1}' <<< "$out")"
   else
-    out="$(h2load -c100 -m4 -t2 -D 8 "$url")"
+    out="$(h2load -c100 -m4 -t2 -D 8 "$hello_url")"
     answered="$(awk '/^requests:/ {print $8}' <<< "$out")"
   fi
   after="$(cpu_ticks)"
@@ -53,4 +43,4 @@ ticks, hz, answered, round_ = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3
 print(f"round {round_}: {answered:,} requests in 8 s, {ticks / hz * 1e6 / max(answered, 1):.2f} us CPU per request")' \
     "$((after - before))" "$hz" "$answered" "$round"
 done
-echo "collector (jstat -gcutil): $(jstat -gcutil "$pid" | awk 'NR == 2 {print "young", $7, "in", $8, "s; full", $9, "in", $10, "s"}')"
+echo "collector (jstat -gcutil): $(jstat -gcutil "$switchboard_pid" | awk 'NR == 2 {print "young", $7, "in", $8, "s; full", $9, "in", $10, "s"}')"
