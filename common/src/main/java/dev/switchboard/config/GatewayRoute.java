@@ -23,7 +23,7 @@ public record GatewayRoute(String prefix, String address, Set<String> methods, D
                            boolean streamBody, boolean retry) {
 
   public GatewayRoute {
-    methods = java.util.Collections.unmodifiableSet(new TreeSet<>(methods));
+    methods = methods.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(new TreeSet<>(methods));
   }
 
   public boolean allows(String method) {

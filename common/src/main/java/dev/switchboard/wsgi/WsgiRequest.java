@@ -24,7 +24,15 @@ import java.util.Map;
 public record WsgiRequest(Map<String, String> environ, Buffer body, String bodyStream) {
 
   public WsgiRequest {
-    environ = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environ));
+    environ = environ instanceof Environ taken ? taken : new Environ(new LinkedHashMap<>(environ));
+  }
+
+  /**
+   * A request that takes {@code environ} as it is, without the copy the constructor makes: the caller gives the map
+   * up and must not change it afterwards (the gateway, which builds one per request).
+   */
+  public static WsgiRequest taking(LinkedHashMap<String, String> environ, Buffer body, String bodyStream) {
+    return new WsgiRequest(new Environ(environ), body, bodyStream);
   }
 
   /** A request with its whole body. */

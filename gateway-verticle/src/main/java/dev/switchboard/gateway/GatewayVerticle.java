@@ -50,10 +50,11 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The HTTP gateway: built-in routes ({@code POST /echo}, {@code POST /udp/send}, {@code GET /events}), then WSGI
@@ -62,7 +63,9 @@ import java.util.regex.Pattern;
 public final class GatewayVerticle extends VerticleBase implements ListeningVerticle {
 
   // The page and its scripts and styles (dashboard.js, dashboard-charts.js, ...), nothing else from the jar.
-  private static final Pattern DASHBOARD_FILES = Pattern.compile("/(index\\.html|dashboard(-[a-z]+)?\\.(js|css))");
+  /** The files in {@code webroot}: a set lookup, as every GET passes the dashboard's route. */
+  private static final List<String> DASHBOARD_FILES = List.of("index.html", "dashboard.js", "dashboard.css",
+      "dashboard-metrics.js", "dashboard-charts.js");
 
   private final GatewayConfig config;
   private final GatewayCounters counters;
@@ -218,9 +221,10 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       }
     });
     StaticHandler files = StaticHandler.create("webroot").setCachingEnabled(false);
+    Set<String> paths = DASHBOARD_FILES.stream().map(file -> dir + "/" + file).collect(Collectors.toUnmodifiableSet());
     // One wildcard route, so that the static handler serves the path below the base; other paths fall through.
     router.get(dir + "/*").handler(ctx -> {
-      if (DASHBOARD_FILES.matcher(ctx.normalizedPath().substring(dir.length())).matches()) {
+      if (paths.contains(ctx.normalizedPath())) {
         RouteLabels.set(ctx, RouteLabels.DASHBOARD);
         files.handle(ctx);
       } else {

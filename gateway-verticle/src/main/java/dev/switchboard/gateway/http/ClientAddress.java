@@ -62,24 +62,26 @@ public record ClientAddress(String host, int port, String scheme) {
     }
 
     public ClientAddress resolve(HttpServerRequest request, String requestId) {
-      SocketAddress peer = request.remoteAddress();
+      // The connection's address: Vert.x Web's request wrapper would run its own forwarded-header parser for it.
+      SocketAddress peer = request.connection().remoteAddress();
       String scheme = request.isSSL() ? "https" : "http";
-      if (peer == null || peer.hostAddress() == null) {
+      String peerHost = peer == null ? null : peer.hostAddress();
+      if (peerHost == null) {
         return new ClientAddress("-", -1, scheme);
       }
-      ClientAddress direct = new ClientAddress(peer.hostAddress(), peer.port(), scheme);
-      if (none || !isTrusted(peer.hostAddress())) {
+      ClientAddress direct = new ClientAddress(peerHost, peer.port(), scheme);
+      if (none || !isTrusted(peerHost)) {
         return direct;
       }
       String forwarded = joined(request, "Forwarded");
       Hop hop = forwarded != null ? fromForwarded(forwarded) : fromForwardedFor(joined(request, "X-Forwarded-For"));
       if (hop == Hop.MALFORMED) {
         LOG.debug("request {}: ignoring {} from trusted proxy {}: {}", requestId,
-            forwarded != null ? "Forwarded" : "X-Forwarded-For", peer.hostAddress(),
+            forwarded != null ? "Forwarded" : "X-Forwarded-For", peerHost,
             forwarded != null ? forwarded : joined(request, "X-Forwarded-For"));
         return direct;
       }
-      String proto = hop != null && hop.proto() != null ? hop.proto() : lastProto(request, requestId, peer.hostAddress());
+      String proto = hop != null && hop.proto() != null ? hop.proto() : lastProto(request, requestId, peerHost);
       String clientScheme = proto != null ? proto : scheme;
       return hop == null ? new ClientAddress(direct.host(), direct.port(), clientScheme)
           : new ClientAddress(hop.host(), hop.port(), clientScheme);

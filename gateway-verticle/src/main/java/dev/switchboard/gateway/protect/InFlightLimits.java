@@ -39,21 +39,42 @@ public final class InFlightLimits {
     total.decrementAndGet();
   }
 
+  /**
+   * Without a lock, so that the gateway's event loops never wait for each other here: a count that fell to 0 is
+   * marked dead (-1) before it leaves the map, and a request that finds a dead count waits for it to go and makes a
+   * new one.
+   */
   public boolean tryEnter(String address) {
-    boolean[] admitted = {false};
-    perAddress.compute(address, (key, count) -> {
-      AtomicInteger current = count == null ? new AtomicInteger() : count;
-      if (current.get() < maxPerAddress) {
-        current.incrementAndGet();
-        admitted[0] = true;
+    while (true) {
+      AtomicInteger count = perAddress.get(address);
+      if (count == null) {
+        AtomicInteger fresh = new AtomicInteger();
+        count = perAddress.putIfAbsent(address, fresh);
+        if (count == null) {
+          count = fresh;
+        }
       }
-      return current.get() == 0 ? null : current;
-    });
-    return admitted[0];
+      int now = count.get();
+      if (now >= 0) {
+        if (now >= maxPerAddress) {
+          if (now == 0 && count.compareAndSet(0, -1)) {
+            perAddress.remove(address, count);  // a limit of 0 must not leave a count behind for every name tried
+          }
+          return false;
+        }
+        if (count.compareAndSet(now, now + 1)) {
+          return true;
+        }
+      }
+      Thread.onSpinWait();
+    }
   }
 
   public void exit(String address) {
-    perAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() == 0 ? null : count);
+    AtomicInteger count = perAddress.get(address);
+    if (count != null && count.decrementAndGet() == 0 && count.compareAndSet(0, -1)) {
+      perAddress.remove(address, count);
+    }
   }
 
   /** The limit in force for the whole gateway (it changes with a reload). */

@@ -47,9 +47,10 @@ final class EnvironBuilder {
    * @param onDroppedHeader told of each header dropped for its name
    * @throws PercentDecoding.Malformed when the path is not validly percent-encoded
    */
-  static Map<String, String> build(HttpServerRequest request, ClientAddress client, RouteTable.Match match,
+  static LinkedHashMap<String, String> build(HttpServerRequest request, ClientAddress client, RouteTable.Match match,
                                    int bodyLength, String requestId, Consumer<String> onDroppedHeader) {
-    Map<String, String> environ = new LinkedHashMap<>(64);  // about 15 keys and a few headers: no rehashing
+    // 15 CGI and WSGI keys and a browser's 8 or so headers fit without rehashing (24 keys at the default load factor).
+    LinkedHashMap<String, String> environ = new LinkedHashMap<>(32);
     environ.put("REQUEST_METHOD", request.method().name());
     environ.put("SCRIPT_NAME", PercentDecoding.decodePath(match.scriptName()));
     environ.put("PATH_INFO", PercentDecoding.decodePath(match.rawPathInfo()));

@@ -28,7 +28,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +116,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
 
   /** @param body the whole body, or null when it streams from {@code bodyStream} */
   private void forward(RoutingContext ctx, RouteTable.Match match, Buffer body, String bodyStream) {
-    Map<String, String> environ;
+    LinkedHashMap<String, String> environ;
     try {
       environ = EnvironBuilder.build(ctx.request(), ClientAddress.of(ctx), match, body == null ? -1 : body.length(),
           RequestIds.of(ctx), name -> {
@@ -134,7 +134,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
     // This instance's own copy of an application is in this JVM: no need to ask the cluster where it is.
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(match.route().timeout().toMillis())
         .setLocalOnly(!target.equals(address));
-    requester.request(target, new WsgiRequest(environ, body == null ? Buffer.buffer() : body, bodyStream), options,
+    requester.request(target, WsgiRequest.taking(environ, body == null ? Buffer.buffer() : body, bodyStream), options,
             retrySafe)
         .onComplete(reply -> {
           if (ctx.response().closed()) {
