@@ -11,6 +11,7 @@ import dev.switchboard.wsgi.WsgiResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -315,6 +316,11 @@ class ProtectionTest {
       String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(out).as(mode).isEqualTo("Hello, world! " + (mode.equals("--http2") ? "2" : "1.1"));
+      Process echo = new ProcessBuilder("curl", "-sS", mode, "--cacert", certificates.cert().toString(),
+          "https://localhost:" + gateway.port() + "/apps/echo/").redirectErrorStream(true).start();
+      String environ = new String(echo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(echo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(new JsonObject(environ).getJsonObject("environ").getString("wsgi.url_scheme")).as(mode).isEqualTo("https");
     }
   }
 

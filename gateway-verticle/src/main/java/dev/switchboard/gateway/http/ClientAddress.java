@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.net.CidrAllowList;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -62,9 +63,10 @@ public record ClientAddress(String host, int port, String scheme) {
     }
 
     public ClientAddress resolve(HttpServerRequest request, String requestId) {
-      // The connection's address: Vert.x Web's request wrapper would run its own forwarded-header parser for it.
-      SocketAddress peer = request.connection().remoteAddress();
-      String scheme = request.isSSL() ? "https" : "http";
+      // Asked of the connection: Vert.x Web's request wrapper would run its own forwarded-header parser for each.
+      HttpConnection connection = request.connection();
+      SocketAddress peer = connection.remoteAddress();
+      String scheme = connection.isSsl() ? "https" : "http";
       String peerHost = peer == null ? null : peer.hostAddress();
       if (peerHost == null) {
         return new ClientAddress("-", -1, scheme);
