@@ -16,8 +16,9 @@ set -f  # options are split into words below, never expanded as file names
 # fast, and a larger young generation collects less often and promotes less to the old one (gateway: GC time -27 %
 # over HTTP/1.1, full collections 28 -> 11 over HTTP/2). A fixed size, not a ratio: what grows the heap is long-lived
 # state (10,000 idle echo connections hold about 70 MB), which a larger young generation does nothing for, and a
-# ratio grew it with the old one, by as much again in RSS. Every 5 s the JVM hands back to the system the C heap
-# that it freed (mostly the JIT compiler's work areas), which glibc otherwise keeps: 25-30 MB of RSS.
+# ratio grew it with the old one (to 65-90 MB, all of it resident once allocation had run through it). Every 5 s the
+# JVM hands back to the system the C heap that it freed (mostly the JIT compiler's work areas), which glibc otherwise
+# keeps: 25-30 MB of RSS. The trimming option needs JDK 17.0.9 or later.
 # The user's options, one space between words whatever separated them, a space at each end, quotes removed as the
 # JVM removes them.
 # shellcheck disable=SC2086
