@@ -2,9 +2,10 @@
 # Builds Switchboard when the jar is missing or older than the sources, then runs it with the given arguments.
 # JAVA_OPTS adds JVM options after the defaults below. The defaults give way to the user's options wherever the JVM
 # reads them (JAVA_OPTS, JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS, _JAVA_OPTIONS): a heap size (-Xms, -Xmx, -Xmn,
-# -XX:*RAMPercentage, -XX:MaxRAM, -XX:*HeapSize, -XX:*NewSize) leaves out the heap defaults, a collector named or
-# switched off (-XX:+UseG1GC, -XX:-UseSerialGC) the serial one, -XX:TrimNativeHeapInterval the trimming default, and
-# an options file (@file, -XX:VMOptionsFile, -XX:Flags), which this script cannot read, all of them:
+# -XX:*RAMPercentage, -XX:MaxRAM, -XX:*HeapSize, -XX:*NewSize, -XX:NewRatio, which -Xmn would override) leaves out
+# the heap defaults, a collector named or switched off (-XX:+UseG1GC, -XX:-UseSerialGC) the serial one,
+# -XX:TrimNativeHeapInterval the trimming default, and an options file (@file, -XX:VMOptionsFile, -XX:Flags), which
+# this script cannot read, all of them:
 #   JAVA_OPTS="-XX:+UseG1GC -Xmx2g" ./switchboard.sh --roles echo
 set -euo pipefail
 set -f  # options are split into words below, never expanded as file names
@@ -28,7 +29,7 @@ if ! [[ $given =~ \ (@|-XX:VMOptionsFile=|-XX:Flags=) ]]; then
   if ! [[ $given =~ \ -XX:[+-]Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC\  ]]; then
     jvm_opts="-XX:+UseSerialGC"
   fi
-  if ! [[ $given =~ \ -(Xm[snx]|XX:[A-Za-z]*RAMPercentage=|XX:MaxRAM=|XX:[A-Za-z]*HeapSize=|XX:(Max)?NewSize=) ]]; then
+  if ! [[ $given =~ \ -(Xm[snx]|XX:[A-Za-z]*RAMPercentage=|XX:MaxRAM=|XX:[A-Za-z]*HeapSize=|XX:(Max)?NewSize=|XX:NewRatio=) ]]; then
     jvm_opts="$jvm_opts -Xms64m -Xmx512m -Xmn32m"
   fi
   if ! [[ $given =~ \ -XX:TrimNativeHeapInterval= ]]; then

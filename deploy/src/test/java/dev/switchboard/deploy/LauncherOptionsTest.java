@@ -69,6 +69,7 @@ class LauncherOptionsTest {
       "JAVA_OPTS         | -XX:+UseAdaptiveSizePolicyWithSystemGC | SERIAL HEAP TRIM -XX:+UseAdaptiveSizePolicyWithSystemGC",
       "JAVA_OPTS         | -XX:-UseSerialGC                     | HEAP TRIM -XX:-UseSerialGC",
       "JAVA_OPTS         | -Xmn256m                             | SERIAL TRIM -Xmn256m",
+      "JAVA_OPTS         | -XX:NewRatio=2                       | SERIAL TRIM -XX:NewRatio=2",
       "JAVA_OPTS         | -XX:TrimNativeHeapInterval=0         | SERIAL HEAP -XX:TrimNativeHeapInterval=0",
       "JAVA_OPTS         | @jvm.options                         | @jvm.options",
       "JAVA_TOOL_OPTIONS | -XX:+UseZGC                          | HEAP TRIM",
