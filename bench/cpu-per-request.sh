@@ -5,7 +5,7 @@
 # the later ones, over several runs of each setting.
 #
 #   bash bench/cpu-per-request.sh [h1|h2] [ROUNDS]      h1: wrk -t2 -c100; h2: h2load -c100 -m4 (h2c switched on)
-#   JAVA_OPTS=-XX:NewRatio=2 bash bench/cpu-per-request.sh h1 4
+#   JAVA_OPTS="-Xms64m -Xmx512m -Xmn48m" bash bench/cpu-per-request.sh h1 4   (a heap option replaces all heap defaults)
 #
 # Starts ./switchboard.sh (every role, ports chosen by the system) with the environment as given, loads the
 # built-in hello app on loopback for 8 s a round, prints each round and the collector's counts (jstat), and stops

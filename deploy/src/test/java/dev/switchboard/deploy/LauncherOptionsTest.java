@@ -27,9 +27,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LauncherOptionsTest {
 
-  /** In the table: the launcher's collector default and its heap defaults. */
+  /** In the table: the launcher's collector default, its heap defaults and its native-heap trimming. */
   private static final String SERIAL = "-XX:+UseSerialGC";
-  private static final String HEAP = "-Xms64m -Xmx512m -XX:NewRatio=1";
+  private static final String HEAP = "-Xms64m -Xmx512m -Xmn32m";
+  private static final String TRIM = "-XX:TrimNativeHeapInterval=5000";
 
   @TempDir
   Path dir;
@@ -56,27 +57,31 @@ class LauncherOptionsTest {
   }
 
   @ParameterizedTest(name = "{0}=\"{1}\"")
-  @DisplayName("the user's heap and collector options replace the defaults, anything else is added after them, and a "
-      + "real JVM starts with the result")
+  @DisplayName("the user's heap, collector and trimming options replace the defaults, anything else is added after "
+      + "them, and a real JVM starts with the result")
   @CsvSource(delimiter = '|', value = {
-      "JAVA_OPTS         |                                      | SERIAL HEAP",
-      "JAVA_OPTS         | -Dx=1                                | SERIAL HEAP -Dx=1",
-      "JAVA_OPTS         | -Xmx32m                              | SERIAL -Xmx32m",
-      "JAVA_OPTS         | -XX:MaxRAMPercentage=75              | SERIAL -XX:MaxRAMPercentage=75",
-      "JAVA_OPTS         | -Xmx1g\t-XX:+UseG1GC                 | -Xmx1g -XX:+UseG1GC",
-      "JAVA_OPTS         | -XX:+UseNUMA -XX:+DisableExplicitGC  | SERIAL HEAP -XX:+UseNUMA -XX:+DisableExplicitGC",
-      "JAVA_OPTS         | -XX:+UseAdaptiveSizePolicyWithSystemGC | SERIAL HEAP -XX:+UseAdaptiveSizePolicyWithSystemGC",
-      "JAVA_OPTS         | -XX:-UseSerialGC                     | HEAP -XX:-UseSerialGC",
-      "JAVA_OPTS         | -Xmn256m                             | SERIAL -Xmn256m",
+      "JAVA_OPTS         |                                      | SERIAL HEAP TRIM",
+      "JAVA_OPTS         | -Dx=1                                | SERIAL HEAP TRIM -Dx=1",
+      "JAVA_OPTS         | -Xmx32m                              | SERIAL TRIM -Xmx32m",
+      "JAVA_OPTS         | -XX:MaxRAMPercentage=75              | SERIAL TRIM -XX:MaxRAMPercentage=75",
+      "JAVA_OPTS         | -Xmx1g\t-XX:+UseG1GC                 | TRIM -Xmx1g -XX:+UseG1GC",
+      "JAVA_OPTS         | -XX:+UseNUMA -XX:+DisableExplicitGC  | SERIAL HEAP TRIM -XX:+UseNUMA -XX:+DisableExplicitGC",
+      "JAVA_OPTS         | -XX:+UseAdaptiveSizePolicyWithSystemGC | SERIAL HEAP TRIM -XX:+UseAdaptiveSizePolicyWithSystemGC",
+      "JAVA_OPTS         | -XX:-UseSerialGC                     | HEAP TRIM -XX:-UseSerialGC",
+      "JAVA_OPTS         | -Xmn256m                             | SERIAL TRIM -Xmn256m",
+      "JAVA_OPTS         | -XX:NewRatio=2                       | SERIAL TRIM -XX:NewRatio=2",
+      "JAVA_OPTS         | -XX:TrimNativeHeapInterval=0         | SERIAL HEAP -XX:TrimNativeHeapInterval=0",
       "JAVA_OPTS         | @jvm.options                         | @jvm.options",
-      "JAVA_TOOL_OPTIONS | -XX:+UseZGC                          | HEAP",
-      "JAVA_TOOL_OPTIONS | \"-XX:+UseG1GC\"                      | HEAP",
-      "JDK_JAVA_OPTIONS  | -Xms1g                               | SERIAL",
-      "_JAVA_OPTIONS     | -Xmx32m                              | SERIAL",
+      "JAVA_TOOL_OPTIONS | -XX:+UseZGC                          | HEAP TRIM",
+      "JAVA_TOOL_OPTIONS | \"-XX:+UseG1GC\"                      | HEAP TRIM",
+      "JAVA_TOOL_OPTIONS | -XX:TrimNativeHeapInterval=0         | SERIAL HEAP",
+      "JDK_JAVA_OPTIONS  | -Xms1g                               | SERIAL TRIM",
+      "_JAVA_OPTIONS     | -Xmx32m                              | SERIAL TRIM",
   })
   void options(String variable, String value, String expected) throws Exception {
     List<String> options = launcherOptions(variable, value);
-    assertThat(options).containsExactly(expected.replace("SERIAL", SERIAL).replace("HEAP", HEAP).split(" "));
+    assertThat(options).containsExactly(expected.replace("SERIAL", SERIAL).replace("HEAP", HEAP).replace("TRIM", TRIM)
+        .split(" "));
 
     // The JVM reads the user's variable too: the defaults must not contradict it (two collectors, -Xms over -Xmx).
     Files.writeString(dir.resolve("jvm.options"), "-Xms32m -Xmx48m\n");

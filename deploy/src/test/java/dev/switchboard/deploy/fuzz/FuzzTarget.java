@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class FuzzTarget implements AutoCloseable {
 
   /** The heap options of switchboard.sh, so the heap figures are those of the real service. */
-  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:NewRatio=1");
+  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-Xmn32m");
   static final String CONFIG = String.join("\n",
       "roles: [echo, udp, gateway, bridge]",
       "instances: 2",
