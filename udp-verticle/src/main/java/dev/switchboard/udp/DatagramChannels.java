@@ -1,8 +1,6 @@
 package dev.switchboard.udp;
 
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -15,7 +13,8 @@ import java.net.StandardSocketOptions;
  * Reaches the Netty channel under a Vert.x datagram socket, which Vert.x 5 does not expose, to size its receive
  * buffer, read in batches, set SO_REUSEPORT and handle datagrams in its pipeline. Netty reads each datagram into a
  * fixed 2048-byte buffer unless told otherwise, silently cutting larger ones; Vert.x only changes that together with
- * SO_RCVBUF, and reads one datagram per wake-up of the event loop. One place holds this reflection, and it fails loudly
+ * SO_RCVBUF, and reads one datagram per wake-up of the event loop. The buffer is kept and reused
+ * ({@link ReusedReceiveBuffer}). One place holds this reflection, and it fails loudly
  * if a Vert.x upgrade moves the field.
  *
  * <p>UDP_GRO stays off. With it the kernel hands several datagrams of one sender over as one, which Netty splits at
@@ -36,7 +35,7 @@ final class DatagramChannels {
    * Up to {@value #DATAGRAMS_PER_READ} datagrams are read per wake-up, one system call each.
    */
   static void readBufferBytes(DatagramSocket socket, int bytes) {
-    channel(socket).config().setRecvByteBufAllocator(fixed(bytes));
+    readInto(channel(socket), bytes);
   }
 
   /**
@@ -53,15 +52,17 @@ final class DatagramChannels {
     if (channel instanceof EpollDatagramChannel epoll) {
       // Netty uses recvmmsg only when the buffer holds more than one segment of this size.
       epoll.config().setMaxDatagramPayloadSize(bytes);
-      epoll.config().setRecvByteBufAllocator(fixed(bytes * DATAGRAMS_PER_READ));
+      readInto(channel, bytes * DATAGRAMS_PER_READ);
     } else {
-      channel.config().setRecvByteBufAllocator(fixed(bytes));
+      readInto(channel, bytes);
     }
   }
 
-  private static RecvByteBufAllocator fixed(int bytes) {
+  private static void readInto(DatagramChannel channel, int bytes) {
     // Counted in datagrams, also when one recvmmsg reads several.
-    return new FixedRecvByteBufAllocator(bytes).maxMessagesPerRead(DATAGRAMS_PER_READ);
+    ReusedReceiveBuffer buffer = new ReusedReceiveBuffer(bytes, DATAGRAMS_PER_READ);
+    channel.config().setRecvByteBufAllocator(buffer);
+    channel.closeFuture().addListener(closed -> buffer.release());
   }
 
   /** Puts {@code handler} ahead of Vert.x's own, so that it sees (and consumes) every datagram first. */
