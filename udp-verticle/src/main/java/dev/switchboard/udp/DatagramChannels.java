@@ -32,7 +32,8 @@ final class DatagramChannels {
 
   /**
    * Reads each datagram into {@code bytes} bytes: one more than the largest accepted, so a larger one is recognised.
-   * Up to {@value #DATAGRAMS_PER_READ} datagrams are read per wake-up, one system call each.
+   * On epoll up to {@value #DATAGRAMS_PER_READ} datagrams are read per wake-up, one system call each (NIO stops at
+   * the first datagram that does not fill the buffer: after each).
    */
   static void readBufferBytes(DatagramSocket socket, int bytes) {
     readInto(channel(socket), bytes);
