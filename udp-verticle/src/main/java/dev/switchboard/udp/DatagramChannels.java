@@ -14,8 +14,8 @@ import java.net.StandardSocketOptions;
  * buffer, read in batches, set SO_REUSEPORT and handle datagrams in its pipeline. Netty reads each datagram into a
  * fixed 2048-byte buffer unless told otherwise, silently cutting larger ones; Vert.x only changes that together with
  * SO_RCVBUF, and reads one datagram per wake-up of the event loop. The buffer is kept and reused
- * ({@link ReusedReceiveBuffer}). One place holds this reflection, and it fails loudly
- * if a Vert.x upgrade moves the field.
+ * ({@link ReusedReceiveBuffer}). One place holds this reflection, and it fails loudly if a Vert.x upgrade moves the
+ * field.
  *
  * <p>UDP_GRO stays off. With it the kernel hands several datagrams of one sender over as one, which Netty splits at
  * the size the kernel reports; but a coalesced run longer than the read buffer is cut (MSG_TRUNC, which Netty does
