@@ -1,7 +1,7 @@
 package dev.switchboard.udp;
 
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -11,23 +11,59 @@ import java.net.StandardSocketOptions;
 
 /**
  * Reaches the Netty channel under a Vert.x datagram socket, which Vert.x 5 does not expose, to size its receive
- * buffer, set SO_REUSEPORT and handle datagrams in its pipeline. Netty reads each datagram into a fixed 2048-byte
- * buffer unless told otherwise, silently cutting larger ones; Vert.x only changes that together with SO_RCVBUF. One
- * place holds this reflection, and it fails loudly if a Vert.x upgrade moves the field.
+ * buffer, read in batches, set SO_REUSEPORT and handle datagrams in its pipeline. Netty reads each datagram into a
+ * fixed 2048-byte buffer unless told otherwise, silently cutting larger ones; Vert.x only changes that together with
+ * SO_RCVBUF, and reads one datagram per wake-up of the event loop. The buffer is kept and reused
+ * ({@link ReusedReceiveBuffer}). One place holds this reflection, and it fails loudly if a Vert.x upgrade moves the
+ * field.
+ *
+ * <p>UDP_GRO stays off. With it the kernel hands several datagrams of one sender over as one, which Netty splits at
+ * the size the kernel reports; but a coalesced run longer than the read buffer is cut (MSG_TRUNC, which Netty does
+ * not look at), and the cut-off piece would be answered as a datagram nobody sent. On loopback the kernel coalesces
+ * only what a sender sent with UDP_SEGMENT, and a request-reply client has one datagram in flight: nothing to gain.
  */
 final class DatagramChannels {
 
-  private static final int DATAGRAMS_PER_READ = 16;
+  /** Datagrams read per wake-up of the event loop; on epoll also the most one {@code recvmmsg} reads. */
+  static final int DATAGRAMS_PER_READ = 16;
 
   private DatagramChannels() {
   }
 
   /**
    * Reads each datagram into {@code bytes} bytes: one more than the largest accepted, so a larger one is recognised.
-   * Up to {@value #DATAGRAMS_PER_READ} datagrams are read per wake-up of the event loop (Vert.x sets one).
+   * On epoll up to {@value #DATAGRAMS_PER_READ} datagrams are read per wake-up, one system call each (NIO stops at
+   * the first datagram that does not fill the buffer: after each).
    */
   static void readBufferBytes(DatagramSocket socket, int bytes) {
-    channel(socket).config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(bytes).maxMessagesPerRead(DATAGRAMS_PER_READ));
+    readInto(channel(socket), bytes);
+  }
+
+  /**
+   * As {@link #readBufferBytes}, but on the epoll transport all of a wake-up's datagrams are read with one
+   * {@code recvmmsg}: Netty cuts one buffer of {@value #DATAGRAMS_PER_READ} segments of {@code bytes} bytes, one per
+   * datagram. The kernel cuts a larger datagram at its segment's end as it cuts it at a single buffer's end, so it
+   * still arrives {@code bytes} bytes long and is recognised.
+   */
+  static void readInBatches(DatagramSocket socket, int bytes) {
+    readInBatches(channel(socket), bytes);
+  }
+
+  static void readInBatches(DatagramChannel channel, int bytes) {
+    if (channel instanceof EpollDatagramChannel epoll) {
+      // Netty uses recvmmsg only when the buffer holds more than one segment of this size.
+      epoll.config().setMaxDatagramPayloadSize(bytes);
+      readInto(channel, bytes * DATAGRAMS_PER_READ);
+    } else {
+      readInto(channel, bytes);
+    }
+  }
+
+  private static void readInto(DatagramChannel channel, int bytes) {
+    // Counted in datagrams, also when one recvmmsg reads several.
+    ReusedReceiveBuffer buffer = new ReusedReceiveBuffer(bytes, DATAGRAMS_PER_READ);
+    channel.config().setRecvByteBufAllocator(buffer);
+    channel.closeFuture().addListener(closed -> buffer.release());
   }
 
   /** Puts {@code handler} ahead of Vert.x's own, so that it sees (and consumes) every datagram first. */
@@ -43,7 +79,8 @@ final class DatagramChannels {
     }
   }
 
-  private static DatagramChannel channel(DatagramSocket socket) {
+  /** The Netty channel under {@code socket}; package-visible so that a test notices when Vert.x moves it. */
+  static DatagramChannel channel(DatagramSocket socket) {
     try {
       Field field = socket.getClass().getDeclaredField("channel");
       field.setAccessible(true);

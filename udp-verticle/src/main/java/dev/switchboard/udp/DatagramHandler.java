@@ -64,7 +64,8 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
   private void handle(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress sender) {
     int length = data.readableBytes();
     counters.onReceived(length);
-    // The read buffer is one byte larger than the limit: a datagram that fills it was larger and arrived cut off.
+    // The read buffer (on epoll, each datagram's segment of it) is one byte larger than the limit: a datagram that
+    // fills it was larger and arrived cut off.
     if (length > config.maxDatagramBytes()) {
       counters.onDropped(Drop.TRUNCATED);
       return;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The reply modes, on Netty buffers. Every answer is a new buffer of its own size: the received buffer is as large as
  * the largest datagram, and an answer that kept it alive while the socket cannot send would pin 64 KB per reply.
+ * Answers are direct ({@code ioBuffer}): the epoll transport hands them to {@code sendmmsg} as they are, where a heap
+ * buffer would first be copied into a direct one.
  */
 final class Replies {
 
@@ -23,8 +25,8 @@ final class Replies {
    */
   static ByteBuf to(ReplyMode mode, ByteBuf data, ByteBufAllocator alloc) {
     return switch (mode) {
-      case ECHO -> alloc.buffer(data.readableBytes()).writeBytes(data, data.readerIndex(), data.readableBytes());
-      case HELLO -> alloc.buffer(HELLO.length + data.readableBytes()).writeBytes(HELLO).writeBytes(data, data.readerIndex(),
+      case ECHO -> alloc.ioBuffer(data.readableBytes()).writeBytes(data, data.readerIndex(), data.readableBytes());
+      case HELLO -> alloc.ioBuffer(HELLO.length + data.readableBytes()).writeBytes(HELLO).writeBytes(data, data.readerIndex(),
           data.readableBytes());
       case UPPER -> upper(data, alloc);
       case NONE -> null;
@@ -32,7 +34,7 @@ final class Replies {
   }
 
   private static ByteBuf upper(ByteBuf data, ByteBufAllocator alloc) {
-    ByteBuf answer = alloc.buffer(data.readableBytes());
+    ByteBuf answer = alloc.ioBuffer(data.readableBytes());
     for (int i = data.readerIndex(); i < data.writerIndex(); i++) {
       byte b = data.getByte(i);
       answer.writeByte(b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b);

@@ -49,7 +49,7 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
       options.setSendBufferSize(config.sendBufferBytes());
     }
     DatagramSocket socket = vertx.createDatagramSocket(options);
-    DatagramChannels.readBufferBytes(socket, config.maxDatagramBytes() + 1);
+    DatagramChannels.readInBatches(socket, config.maxDatagramBytes() + 1);
     DatagramChannels.handleDatagrams(socket, new DatagramHandler(config, counters, limiter, events));
     if (config.reusePort()) {
       DatagramChannels.reusePort(socket);

@@ -32,4 +32,16 @@ class RepliesTest {
         .toString(StandardCharsets.US_ASCII)).isEqualTo("Hello, x");
     assertThat(Replies.to(ReplyMode.NONE, data, ALLOC)).isNull();
   }
+
+  @Test
+  @DisplayName("every answer is a direct buffer, even from an allocator that prefers heap: epoll sends it without a copy")
+  void directAnswers() {
+    ByteBufAllocator heapFirst = new UnpooledByteBufAllocator(false);
+    ByteBuf data = Unpooled.copiedBuffer("x", StandardCharsets.US_ASCII);
+    for (ReplyMode mode : new ReplyMode[] {ReplyMode.ECHO, ReplyMode.HELLO, ReplyMode.UPPER}) {
+      ByteBuf answer = Replies.to(mode, data, heapFirst);
+      assertThat(answer.isDirect()).as(mode.name()).isTrue();
+      answer.release();
+    }
+  }
 }

@@ -1,10 +1,13 @@
 package dev.switchboard.udp;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.counters.UdpCounters;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -33,6 +36,17 @@ record RunningUdp(UdpService service, UdpCounters counters, int port) {
     UdpService service = new UdpService(vertx, config(keyValues), counters);
     int port = service.deploy(2).await(10, TimeUnit.SECONDS).get(0).port();
     return new RunningUdp(service, counters, port);
+  }
+
+  /** A Vert.x instance on the jar's transport, epoll; the calling test is skipped where epoll is not available. */
+  static Vertx epollVertx() {
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    if (!vertx.isNativeTransportEnabled()) {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      vertx.close();
+      assumeTrue(false, "no epoll transport here: " + cause);
+    }
+    return vertx;
   }
 
   /** Sends one datagram from a fresh blocking socket and returns the answer, or null when none comes in time. */

@@ -136,6 +136,42 @@ class UdpReplyTest {
   }
 
   @Test
+  @DisplayName("on epoll, the jar's transport (recvmmsg): the largest datagram echoes whole; a burst mixing whole, "
+      + "too large and empty datagrams is answered datagram by datagram")
+  void epollBatches() throws Exception {
+    Vertx vertx = RunningUdp.epollVertx();
+    try {
+      RunningUdp largest = RunningUdp.start(vertx);
+      byte[] datagram = new byte[UdpConfig.MAX_UDP_PAYLOAD];
+      datagram[0] = 1;
+      datagram[datagram.length - 1] = 2;
+      assertThat(largest.exchange(datagram)).isEqualTo(datagram);
+
+      RunningUdp udp = RunningUdp.start(vertx, "maxDatagramBytes", "100");
+      try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        client.setSoTimeout((int) WAIT.toMillis());
+        byte[][] burst = {bytes("first"), new byte[150], new byte[0], new byte[100], bytes("last")};
+        for (byte[] sent : burst) {
+          client.send(new java.net.DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), udp.port()));
+        }
+        java.util.List<Integer> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[200], 200);
+          client.receive(reply);
+          answers.add(reply.getLength());
+        }
+        // One sender, one socket: the answers keep the order of the datagrams.
+        assertThat(answers).containsExactly(5, 100, 4);
+      }
+      Await.condition("all five received", WAIT, () -> udp.counters().received() == 5);
+      assertThat(udp.counters().dropped(Drop.TRUNCATED)).isEqualTo(1);
+      assertThat(udp.counters().dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   @DisplayName("rate limit: a source over its rate gets no answers past its burst, and the drops are counted")
   void rateLimit(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx, "rateLimit.perSecond", "1", "rateLimit.burst", "3");
