@@ -43,7 +43,21 @@ public final class Main {
   private Main() {
   }
 
+  /**
+   * Netty 4.2 takes a heap cap of 512 MB or less (the launcher's default) for a machine short of memory: one buffer
+   * pool shared by every event loop, and each buffer over 16 KB in a chunk of its own, zeroed when made (10 to 27 % of
+   * the UDP service's CPU when each read took one). The cap is the heap's, not the machine's; pooling as on a larger
+   * heap cost about 8 MB more peak RSS over the TCP benchmark (docs/benchmarks.md). A user's
+   * {@code -Dio.netty.allocator.lowMemory} wins. Set before any Netty buffer class is loaded.
+   */
+  private static void poolBuffersAsOnALargeHeap() {
+    if (System.getProperty("io.netty.allocator.lowMemory") == null) {
+      System.setProperty("io.netty.allocator.lowMemory", "false");
+    }
+  }
+
   public static void main(String[] args) {
+    poolBuffersAsOnALargeHeap();
     if (args.length > 0 && ClientCommand.COMMANDS.contains(args[0])) {
       System.exit(ClientCommand.run(args, System.in, System.out, System.err));
       return;
