@@ -210,7 +210,7 @@ class BusClient:
                     self._enqueue({"type": "register", "address": address})
             self._flush()
         except BaseException:
-            sock.close()
+            self._release(sock)  # once published, another writer may be sending on it
             raise
         self._connected_at = time.monotonic()
         self._connected.set()
