@@ -153,7 +153,9 @@ class BusClient:
         self._reader = None
         self._reader_thread = None
         self._lost_listeners = []
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.Lock()  # the connection, its generation and the frames waiting to leave on it
+        self._outbox = []  # encoded frames waiting for the sending thread, in order
+        self._send_lock = threading.Lock()  # held by the one thread sending at a time
         self._handlers = {}
         self._pending = {}
         self._closed = threading.Event()
@@ -202,10 +204,13 @@ class BusClient:
                 with self._answers:
                     self._pings_sent = self._pongs = 0
                 self._current, self.host, self.port = index, host, port
+                # What waited for the lost connection is dropped: its replies could not reach their senders.
+                self._outbox = []
                 for address in list(self._handlers):
-                    self._send_frame(sock, {"type": "register", "address": address})
+                    self._enqueue({"type": "register", "address": address})
+            self._flush()
         except BaseException:
-            sock.close()
+            self._release(sock)  # once published, another writer may be sending on it
             raise
         self._connected_at = time.monotonic()
         self._connected.set()
@@ -217,7 +222,7 @@ class BusClient:
         descriptor number to the next socket the process opened, and the reader (OpenSSL keeps the bare number) then
         read that socket's bytes: a TLS connection opened right after close() lost records ("bad record mac", "wrong
         version number"). So: shut the socket down (the reader sees the end of the stream and stops), wait for the
-        reader, and only then close (under the write lock, so that no write is under way either).
+        reader, and only then close (under the send lock, so that no write is under way either).
         """
         self._closed.set()
         sock = self._sock
@@ -230,7 +235,7 @@ class BusClient:
         reader = self._reader_thread
         if reader is not None and reader is not threading.current_thread():
             reader.join(timeout)
-        with self._write_lock:
+        with self._send_lock, self._write_lock:
             for each in {sock, self._sock}:  # the reader may have reconnected meanwhile
                 try:
                     each.close()
@@ -239,12 +244,12 @@ class BusClient:
 
     def _release(self, sock):
         """Closes a lost connection's socket: shut down first, so that a writer blocked on it returns, then closed
-        under the write lock, so that no writer still uses its descriptor (see close())."""
+        under the send lock, so that no writer still uses its descriptor (see close())."""
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-        with self._write_lock:
+        with self._send_lock:
             try:
                 sock.close()
             except OSError:
@@ -256,22 +261,37 @@ class BusClient:
     def _write(self, message, generation=None):
         """Sends a frame; with a generation, only on that connection (returns False, sending nothing, if it is lost)."""
         with self._write_lock:
-            sock = self._sock
-            if sock is None:
-                raise ConnectionError("not connected to the bridge")
             if generation is not None and generation != self.generation:
                 return False
-            self._send_frame(sock, message)
-            return True
+            self._enqueue(message)
+        self._flush()
+        return True
 
-    def _send_frame(self, sock, message):
+    def _enqueue(self, message):
+        """With the write lock held: puts the frame in the outbox, after every frame put there before it."""
+        if self._sock is None:
+            raise ConnectionError("not connected to the bridge")
         if message.get("type") == "ping":
             with self._answers:
                 self._pings_sent += 1
         if self._token:
             # The bridge wants its token on every frame, pings and replies included; it removes it before passing on.
             message = dict(message, headers=dict(message.get("headers") or {}, token=self._token))
-        sock.sendall(encode(message))
+        self._outbox.append(encode(message))
+
+    def _flush(self):
+        """Sends what the outbox holds, in one sendall, unless another thread is sending: that one sends it too, since
+        it looks at the outbox again once it has let go of the send lock. So a writer never waits for another's
+        system call, and under load one call carries the replies of many threads. A send that fails raises here;
+        the frames it held are lost with the connection, as they would be in the socket's buffer."""
+        while self._outbox and self._send_lock.acquire(blocking=False):
+            try:
+                with self._write_lock:
+                    sock, frames, self._outbox = self._sock, self._outbox, []
+                if frames:
+                    sock.sendall(b"".join(frames))
+            finally:
+                self._send_lock.release()
 
     def on_lost(self, callback):
         """Calls callback(bridge, reason) on the reader thread when the connection drops, before the client reconnects
@@ -387,13 +407,11 @@ class BusClient:
         refused too, so that err ends the wait). Raises TimeoutError when neither comes within timeout."""
         with self._answers:
             errors_before = self._error_count
-        with self._write_lock:  # the ping's number and its sending in one step
-            sock = self._sock
-            if sock is None:
-                raise ConnectionError("not connected to the bridge")
-            self._send_frame(sock, {"type": "ping"})
+        with self._write_lock:  # the ping's number and its place in the outbox in one step
+            self._enqueue({"type": "ping"})
             with self._answers:
                 wanted = self._pings_sent
+        self._flush()
         with self._answers:
             if not self._answers.wait_for(lambda: self._pongs >= wanted or self._error_count > errors_before,
                                           timeout):

@@ -37,6 +37,32 @@ class TokenTest(unittest.TestCase):
         self.assertEqual(bridge.read(), {"type": "ping"})
 
 
+class OutboxTest(unittest.TestCase):
+    def test_frames_from_many_threads_all_arrive_each_thread_in_order(self):
+        """Writers that find another thread sending leave their frames to it: none is lost, none overtakes."""
+        left, right = socket.socketpair()
+        self.addCleanup(left.close)
+        self.addCleanup(right.close)
+        right.settimeout(5)
+        client = BusClient("127.0.0.1", 0)
+        client._sock = left
+        writers, frames_each = 8, 200
+
+        def write(writer):
+            for seq in range(frames_each):
+                client.send("a", {"writer": writer, "seq": seq})
+
+        threads = [threading.Thread(target=write, args=(w,), daemon=True) for w in range(writers)]
+        for thread in threads:
+            thread.start()
+        bridge = FrameReader(right)
+        seen = {w: [] for w in range(writers)}
+        for _ in range(writers * frames_each):
+            body = bridge.read()["body"]
+            seen[body["writer"]].append(body["seq"])
+        self.assertEqual(seen, {w: list(range(frames_each)) for w in range(writers)})
+
+
 class CloseTest(unittest.TestCase):
     def test_reader_done_before_the_socket_is_released(self):
         """close() returns once the reader thread has stopped: its descriptor cannot go to the next socket under it."""

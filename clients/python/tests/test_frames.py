@@ -7,6 +7,19 @@ import unittest
 from switchboard.frames import FrameError, FrameReader, encode
 
 
+class CountingSocket:
+    """Hands out its bytes as a socket would, as many as asked for, and counts the calls."""
+
+    def __init__(self, data):
+        self.data = data
+        self.calls = 0
+
+    def recv(self, n):
+        self.calls += 1
+        chunk, self.data = self.data[:n], self.data[n:]
+        return chunk
+
+
 class FrameReaderTest(unittest.TestCase):
     def reader_over(self, data, chunk_size, max_frame=1024):
         """A reader on one end of a socket pair; the other end sends data in pieces of chunk_size bytes."""
@@ -37,6 +50,13 @@ class FrameReaderTest(unittest.TestCase):
         stream = b"".join(encode({"n": n}) for n in range(50))
         reader = self.reader_over(stream, 7)
         self.assertEqual([reader.read()["n"] for _ in range(50)], list(range(50)))
+
+    def test_frames_that_arrive_together_take_one_recv(self):
+        stream = b"".join(encode({"n": n}) for n in range(20))
+        sock = CountingSocket(stream)
+        reader = FrameReader(sock)
+        self.assertEqual([reader.read()["n"] for _ in range(20)], list(range(20)))
+        self.assertEqual(sock.calls, 1)
 
     def test_oversized_frame_is_refused_from_its_header(self):
         reader = self.reader_over(struct.pack(">I", 10_000), 4, max_frame=1024)
