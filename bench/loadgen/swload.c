@@ -288,15 +288,22 @@ static inline void count_latency(uint64_t ns) {
 
 /* ---- RSS of the server ------------------------------------------------------------------------------------------ */
 
-static int read_rss(long pid, long *rss_kb, long *hwm_kb) {
-  char path[64], buf[8192];
-  snprintf(path, sizeof path, "/proc/%ld/status", pid);
+/* Reads /proc/PID/FILE into buf as a string; -1 when it cannot. */
+static int read_proc(long pid, const char *file, char *buf, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/%s", pid, file);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
+  ssize_t n = read(fd, buf, size - 1);
   close(fd);
   if (n <= 0) return -1;
   buf[n] = 0;
+  return 0;
+}
+
+static int read_rss(long pid, long *rss_kb, long *hwm_kb) {
+  char buf[8192];
+  if (read_proc(pid, "status", buf, sizeof buf) != 0) return -1;
   char *p = strstr(buf, "\nVmRSS:");
   if (!p) return -1;
   *rss_kb = strtol(p + 7, NULL, 10);
@@ -319,14 +326,8 @@ static long sample_rss(void) {
 /* utime + stime + cutime + cstime of PID in clock ticks, or -1. The fields are counted from the last ')': the
  * command name before it may hold spaces and parentheses. */
 static long long read_cpu_ticks(long pid) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return -1;
-  buf[n] = 0;
+  char buf[1024];
+  if (read_proc(pid, "stat", buf, sizeof buf) != 0) return -1;
   char *p = strrchr(buf, ')');
   unsigned long long utime, stime;
   long long cutime, cstime;
