@@ -35,6 +35,7 @@ import javax.net.ssl.SSLSocket;
 public final class ClientCommand {
 
   public static final Set<String> COMMANDS = Set.of("echo", "udp", "bus");
+  private static final int TLS_POLL_MS = 100;
   private static final String ECHO_USAGE = """
         switchboard echo HOST:PORT [--framing raw|line|length] [--connect-timeout MS] [--source HOST[:PORT]]
                                    [--tls [--cafile FILE | --insecure]]
@@ -250,42 +251,56 @@ public final class ClientCommand {
     long get();
   }
 
-  /** Prints the answers until the server closes (or, over TLS, which cannot half-close, until all has come back). */
+  /**
+   * Prints the answers until the server closes, or, over TLS, which cannot half-close, until all that was sent has
+   * come back. Over TLS the reads wait {@value #TLS_POLL_MS} ms at a time, so that the end of stdin is noticed even when
+   * the last answer was read before it: a read that blocked until the server spoke again would wait for ever.
+   */
   private void copyOut(Socket socket, boolean lengthFrames, SentSoFar sent) throws IOException {
-    InputStream from = socket.getInputStream();
-    long received = 0;
-    if (lengthFrames) {
-      DataInputStream frames = new DataInputStream(from);
-      while (true) {
-        long total = sent.get();
-        if (total >= 0 && received >= total && socket instanceof SSLSocket) {
-          return;
-        }
-        int length;
-        try {
-          length = frames.readInt();
-        } catch (EOFException end) {
-          return;
-        }
-        byte[] payload = frames.readNBytes(length);
-        out.println(new String(payload, StandardCharsets.UTF_8));
-        out.flush();
-        received += 4 + length;
-      }
+    boolean tls = socket instanceof SSLSocket;
+    if (tls) {
+      socket.setSoTimeout(TLS_POLL_MS);
     }
+    InputStream from = socket.getInputStream();
+    DataInputStream frames = new DataInputStream(from);
     byte[] buffer = new byte[8192];
-    int n;
+    long received = 0;
     while (true) {
       long total = sent.get();
-      if (total >= 0 && received >= total && socket instanceof SSLSocket) {
+      if (tls && total >= 0 && received >= total) {
         return;
       }
-      if ((n = from.read(buffer)) < 0) {
+      int n;
+      try {
+        n = from.read(buffer, 0, lengthFrames ? 1 : buffer.length);
+      } catch (SocketTimeoutException poll) {
+        continue;
+      }
+      if (n < 0) {
         return;
       }
-      out.write(buffer, 0, n);
+      if (!lengthFrames) {
+        out.write(buffer, 0, n);
+        out.flush();
+        received += n;
+        continue;
+      }
+      // A frame has begun: the rest of it comes without polling, as the server writes whole frames.
+      socket.setSoTimeout(0);
+      int length;
+      try {
+        length = (buffer[0] & 0xFF) << 24 | frames.readUnsignedByte() << 16 | frames.readUnsignedByte() << 8
+            | frames.readUnsignedByte();
+      } catch (EOFException end) {
+        return;
+      }
+      byte[] payload = frames.readNBytes(length);
+      out.println(new String(payload, StandardCharsets.UTF_8));
       out.flush();
-      received += n;
+      received += 4 + length;
+      if (tls) {
+        socket.setSoTimeout(TLS_POLL_MS);
+      }
     }
   }
 

@@ -7,11 +7,14 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.testing.Await;
 import dev.switchboard.testing.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,8 +22,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,6 +208,43 @@ class ClientCommandTest {
     Run missing = run("x", "echo", secure, "--tls", "--cafile", "/nonexistent.pem");
     assertThat(missing.status()).isEqualTo(2);
     assertThat(missing.err()).startsWith("switchboard: --cafile /nonexistent.pem: no such file");
+  }
+
+  @Test
+  @DisplayName("echo --tls ends when stdin ends after the last answer has already been read (TLS cannot half-close)")
+  void echoTlsLateEndOfInput() throws Exception {
+    String secure = "127.0.0.1:" + port("echo", "secure");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // stdin ends only once the echo is on stdout: the reader has read all there is, and must notice the end by itself.
+    InputStream stdin = new InputStream() {
+      private final byte[] data = "late end".getBytes(StandardCharsets.UTF_8);
+      private boolean given;
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws InterruptedIOException {
+        if (!given) {
+          given = true;
+          System.arraycopy(data, 0, buffer, offset, data.length);
+          return data.length;
+        }
+        try {
+          Await.condition("the echo on stdout", Duration.ofSeconds(10), () -> out.size() == data.length);
+        } catch (InterruptedException e) {
+          throw new InterruptedIOException();
+        }
+        return -1;
+      }
+    };
+    CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> ClientCommand.run(
+        new String[] {"echo", secure, "--tls", "--cafile", certificates.cert().toString()}, stdin,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), Map.of()));
+    assertThat(status.get(20, TimeUnit.SECONDS)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("late end");
   }
 
   @Test
