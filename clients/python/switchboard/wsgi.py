@@ -24,11 +24,11 @@ import argparse
 import base64
 import io
 import logging
-import queue
 import signal
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from . import appspec
 from .arbiter import LOG_FORMAT, Arbiter
@@ -65,15 +65,12 @@ class WsgiServer:
         self.bus.on_lost(self._drop_in_flight)
         self._in_flight = set()  # the requests taken (queued or running), each until its last message has left
         self._in_flight_lock = threading.Condition()
-        self._running = {}  # message -> when its thread took it (kept only with a timeout to watch)
+        self._running = {}  # message -> when its thread took it
         self._threads = threads
         self._max_waiting = max_waiting
-        # The requests taken, for the threads to run (None ends a thread). A thread is started when a request would
-        # otherwise wait, up to `threads`; one per thread and max_waiting more may be taken at once, so the queue
-        # never holds more than max_waiting. A plain queue, and the in-flight lock taken twice per request: a thread
-        # pool's futures, work items and semaphores cost more than serving a small request.
-        self._requests = queue.SimpleQueue()
-        self._workers = []
+        # A slot for each thread and each place in the queue: the pool's own queue never holds more than max_waiting.
+        self._slots = threading.BoundedSemaphore(threads + max_waiting)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi-" + name)
         self._multiprocess = multiprocess
         self._stream_threshold = stream_threshold
         self._flusher = FirstChunkFlusher(flush_delay)
@@ -114,12 +111,7 @@ class WsgiServer:
         with self._in_flight_lock:
             self._in_flight_lock.wait_for(lambda: not self._in_flight, graceful_timeout)
             unfinished = len(self._in_flight)
-            workers = list(self._workers)
-        for _ in workers:
-            self._requests.put(None)
-        if not unfinished:
-            for worker in workers:
-                worker.join()
+        self._pool.shutdown(wait=not unfinished)
         self.bus.close()
         return unfinished
 
@@ -147,30 +139,13 @@ class WsgiServer:
                 self._retire("a request ran past the timeout of %s s" % self._timeout)
 
     def _on_request(self, message):
-        worker = None
-        with self._in_flight_lock:
-            busy = len(self._in_flight) >= self._threads + self._max_waiting
-            if not busy:
-                self._in_flight.add(message)
-                if len(self._workers) < min(len(self._in_flight), self._threads):
-                    worker = threading.Thread(target=self._serve, daemon=True,
-                                              name="%s-%d" % (self.address, len(self._workers)))
-                    self._workers.append(worker)
-        if busy:
+        if not self._slots.acquire(blocking=False):
             message.fail(503, "all %d threads of %s are busy and %d requests wait"
                          % (self._threads, self.address, self._max_waiting))
             return
-        if worker is not None:
-            worker.start()
-        self._requests.put(message)
-
-    def _serve(self):
-        """A thread of the pool: runs the requests taken, one after the other, until it takes None."""
-        for message in iter(self._requests.get, None):
-            try:
-                self._run(message)
-            except Exception:  # a failed reply (the bridge lost meanwhile) must not end the thread
-                log.exception("%s: serving a request failed", self.address)
+        with self._in_flight_lock:
+            self._in_flight.add(message)
+        self._pool.submit(self._run, message)
 
     def _drop_in_flight(self, bridge, reason):
         with self._in_flight_lock:
@@ -193,14 +168,14 @@ class WsgiServer:
                     self._served += 1
                     limit_reached = self._served == self._max_requests
                     self._in_flight_lock.notify_all()
+                self._slots.release()
                 if limit_reached:
                     self._retire("served its %d requests (--max-requests)" % self._max_requests)
 
         try:
             if not message.stale:  # one that waited in the queue while its bridge was lost is not run for nothing
-                if self._timeout:
-                    with self._in_flight_lock:
-                        self._running[message] = time.monotonic()
+                with self._in_flight_lock:
+                    self._running[message] = time.monotonic()
                 self._handle(message, release)
         finally:
             release()
