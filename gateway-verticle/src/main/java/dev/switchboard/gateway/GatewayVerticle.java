@@ -134,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
     router.errorHandler(400, ctx -> errors.send(ctx, 400, Failure.BAD_REQUEST, "malformed request path"));
-    router.errorHandler(500, ctx -> errors.send(ctx, 500, Failure.APPLICATION_FAILED, "internal error"));
+    router.errorHandler(500, errors::internalError);
 
     List<Future<?>> ready = new ArrayList<>();
     if (apps != null) {

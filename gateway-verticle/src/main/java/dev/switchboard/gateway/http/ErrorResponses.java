@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Every error the gateway itself answers: a status, a one-line plain-text body that says what went wrong in terms a
@@ -24,10 +25,21 @@ public final class ErrorResponses {
     this.counters = counters;
   }
 
+  /** Logged at INFO; a 404 or 405, routine on a server facing the internet, at DEBUG (still counted). */
   public void send(RoutingContext ctx, int status, Failure failure, String message) {
-    LOG.info("request {} {} {} from {}: {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
-        clientOf(ctx), status, message);
+    LOG.atLevel(status == 404 || status == 405 ? Level.DEBUG : Level.INFO).log("request {} {} {} from {}: {} {}",
+        RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), clientOf(ctx), status, message);
     answer(ctx.response(), status, failure, message);
+  }
+
+  /**
+   * A bug in the gateway: a handler threw. The client gets a plain 500 and no detail; the one log line about it is at
+   * ERROR and carries the stack, so that the bug is seen.
+   */
+  public void internalError(RoutingContext ctx) {
+    LOG.error("request {} {} {}: internal error", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+        ctx.failure());
+    answer(ctx.response(), 500, Failure.APPLICATION_FAILED, "internal error");
   }
 
   /**

@@ -18,6 +18,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The clocks of one gateway connection, which Vert.x does not have: the time to send a request's headers (from the
@@ -327,7 +328,10 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
    */
   private void close(ConnectionClose why, String reason, String status408) {
     counters.onConnectionClosed(why);
-    LOG.info("gateway connection from {}: {}, closing", remote, reason);
+    // An idle keep-alive connection closing is routine (as echo's normal closes): DEBUG. The other clocks mean a client
+    // that stalled: INFO.
+    LOG.atLevel(why == ConnectionClose.KEEP_ALIVE ? Level.DEBUG : Level.INFO)
+        .log("gateway connection from {}: {}, closing", remote, reason);
     closed = true;
     if (status408 != null && phase != Phase.WAITING && !responseBegun && !multiplexed) {
       ChannelHandlerContext http = httpCodec();
