@@ -18,7 +18,13 @@ public final class GatewayCounters {
     /** The request body did not arrive in time (408): its gap, minimum rate or total deadline. */
     BODY_TIMEOUT,
     /** The cluster node serving the request left before answering (502, Retry-After). */
-    NODE_LOST
+    NODE_LOST,
+    /** The client went over its rate limit (429). */
+    RATE_LIMITED,
+    /** A limit of the gateway's own was full (503): requests in flight, body bytes buffered, event clients. */
+    AT_CAPACITY,
+    /** A bug in the gateway: a handler threw (500). */
+    INTERNAL
   }
 
   /**

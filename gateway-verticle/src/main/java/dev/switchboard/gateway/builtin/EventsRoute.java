@@ -59,7 +59,7 @@ public final class EventsRoute implements Handler<RoutingContext> {
       return;
     }
     if (!counters.tryAddEventClient(config.eventsMaxClients())) {
-      errors.send(ctx, 503, Failure.NO_APPLICATION, "too many event clients (limit " + config.eventsMaxClients() + ")");
+      errors.send(ctx, 503, Failure.AT_CAPACITY, "too many event clients (limit " + config.eventsMaxClients() + ")");
       return;
     }
     HttpServerResponse response = ctx.response()

@@ -39,7 +39,7 @@ public final class ErrorResponses {
   public void internalError(RoutingContext ctx) {
     LOG.error("request {} {} {}: internal error", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
         ctx.failure());
-    answer(ctx.response(), 500, Failure.APPLICATION_FAILED, "internal error");
+    answer(ctx.response(), 500, Failure.INTERNAL, "internal error");
   }
 
   /**
@@ -71,7 +71,7 @@ public final class ErrorResponses {
   public void shedAtLimit(RoutingContext ctx, int status, Rejection why, String message) {
     counters.onRejected(why);
     ctx.response().putHeader("Retry-After", "1");
-    shed(ctx, status, status == 429 ? Failure.BAD_REQUEST : Failure.NO_APPLICATION, message);
+    shed(ctx, status, status == 429 ? Failure.RATE_LIMITED : Failure.AT_CAPACITY, message);
   }
 
   private static String clientOf(RoutingContext ctx) {

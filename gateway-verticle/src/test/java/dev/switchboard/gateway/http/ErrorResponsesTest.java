@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -27,7 +28,8 @@ class ErrorResponsesTest {
   @Test
   @DisplayName("a handler that throws: the client gets a bare 500, the log one ERROR line with the stack; a 404 is logged below INFO")
   void internalErrorAndRoutine(Vertx vertx) throws Exception {
-    ErrorResponses errors = new ErrorResponses(new GatewayCounters());
+    GatewayCounters counters = new GatewayCounters();
+    ErrorResponses errors = new ErrorResponses(counters);
     Router router = Router.router(vertx);
     router.route("/bug").handler(ctx -> {
       throw new IllegalStateException("a bug in a handler");
@@ -51,6 +53,30 @@ class ErrorResponsesTest {
         assertThat(e.getThrowableProxy().getMessage()).isEqualTo("a bug in a handler");
       });
       assertThat(events).as("the 404 below INFO, where the tests log").noneMatch(e -> e.getFormattedMessage().contains("/nothing"));
+      assertThat(counters.failures(Failure.INTERNAL)).isEqualTo(1);
+      assertThat(counters.failures(Failure.NOT_FOUND)).isEqualTo(1);
     }
+  }
+
+  @Test
+  @DisplayName("load shed at a limit is counted as what it is: 429 rate-limited, 503 at-capacity, each with Retry-After")
+  void shedKinds(Vertx vertx) throws Exception {
+    GatewayCounters counters = new GatewayCounters();
+    ErrorResponses errors = new ErrorResponses(counters);
+    Router router = Router.router(vertx);
+    router.route("/limited").handler(ctx -> errors.shedAtLimit(ctx, 429, Rejection.RATE_LIMITED, "too many requests"));
+    router.route("/full").handler(ctx -> errors.shedAtLimit(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity"));
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    HttpClient client = HttpClient.newHttpClient();
+    for (String path : List.of("/limited", "/full")) {
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + server.actualPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(path).isEqualTo(path.equals("/limited") ? 429 : 503);
+      assertThat(response.headers().firstValue("Retry-After")).as(path).contains("1");
+    }
+    assertThat(counters.failures(Failure.RATE_LIMITED)).isEqualTo(1);
+    assertThat(counters.failures(Failure.AT_CAPACITY)).isEqualTo(1);
+    assertThat(counters.failures(Failure.BAD_REQUEST) + counters.failures(Failure.NO_APPLICATION)).isZero();
+    assertThat(counters.rejected(Rejection.RATE_LIMITED)).isEqualTo(1);
   }
 }
