@@ -1,7 +1,6 @@
 package dev.switchboard.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.counters.UdpCounters.Drop;
@@ -129,7 +128,9 @@ class DatagramChannelsTest {
   @DisplayName("recvmmsg: four datagrams in one call; the one over maxDatagramBytes is cut at its segment and counted "
       + "truncated, the empty one counted, and the datagram after the cut one arrives whole and is answered")
   void recvmmsgKeepsEachDatagramApart() throws Exception {
-    assumeTrue(Epoll.isAvailable(), "no epoll transport here");
+    if (!Epoll.isAvailable()) {
+      RunningUdp.requireEpoll(Epoll.unavailabilityCause());
+    }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EpollDatagramChannel channel = new EpollDatagramChannel();
     try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -9,7 +9,6 @@ import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.counters.GatewayCounters.Rejection;
 import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
@@ -25,24 +24,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ErrorResponsesTest {
 
+  private final GatewayCounters counters = new GatewayCounters();
+  private final ErrorResponses errors = new ErrorResponses(counters);
+  private final HttpClient client = HttpClient.newHttpClient();
+  private int port;
+
+  private void serve(Vertx vertx, Router router) throws Exception {
+    port = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   @DisplayName("a handler that throws: the client gets a bare 500, the log one ERROR line with the stack; a 404 is logged below INFO")
   void internalErrorAndRoutine(Vertx vertx) throws Exception {
-    GatewayCounters counters = new GatewayCounters();
-    ErrorResponses errors = new ErrorResponses(counters);
     Router router = Router.router(vertx);
     router.route("/bug").handler(ctx -> {
       throw new IllegalStateException("a bug in a handler");
     });
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     router.errorHandler(500, errors::internalError);
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    HttpClient client = HttpClient.newHttpClient();
+    serve(vertx, router);
     try (LogCapture log = LogCapture.of(ErrorResponses.class.getName())) {
-      HttpResponse<String> bug = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-          + "/bug")).build(), HttpResponse.BodyHandlers.ofString());
-      HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + server.actualPort() + "/nothing")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> bug = get("/bug");
+      HttpResponse<String> missing = get("/nothing");
 
       assertThat(bug.statusCode()).isEqualTo(500);
       assertThat(bug.body()).isEqualTo("internal error\n");
@@ -61,16 +69,12 @@ class ErrorResponsesTest {
   @Test
   @DisplayName("load shed at a limit is counted as what it is: 429 rate-limited, 503 at-capacity, each with Retry-After")
   void shedKinds(Vertx vertx) throws Exception {
-    GatewayCounters counters = new GatewayCounters();
-    ErrorResponses errors = new ErrorResponses(counters);
     Router router = Router.router(vertx);
     router.route("/limited").handler(ctx -> errors.shedAtLimit(ctx, 429, Rejection.RATE_LIMITED, "too many requests"));
     router.route("/full").handler(ctx -> errors.shedAtLimit(ctx, 503, Rejection.IN_FLIGHT, "gateway at capacity"));
-    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    HttpClient client = HttpClient.newHttpClient();
+    serve(vertx, router);
     for (String path : List.of("/limited", "/full")) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + server.actualPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = get(path);
       assertThat(response.statusCode()).as(path).isEqualTo(path.equals("/limited") ? 429 : 503);
       assertThat(response.headers().firstValue("Retry-After")).as(path).contains("1");
     }
