@@ -110,7 +110,7 @@ public final class Main {
     try {
       assembly = assembly(config);
     } catch (Exception e) {
-      LOG.error("start-up failed: {}", e.getMessage());
+      logStartupFailure(e);
       System.exit(EXIT_START_FAILED);
       return;
     }
@@ -118,7 +118,7 @@ public final class Main {
       List<BoundListener> listeners = assembly.start().await(30, TimeUnit.SECONDS);
       listeners.forEach(l -> LOG.info("{}", l.describe()));
     } catch (Exception e) {
-      LOG.error("start-up failed: {}", e.getMessage());
+      logStartupFailure(e);
       stop(assembly, config);
       System.exit(EXIT_START_FAILED);
       return;
@@ -136,6 +136,14 @@ public final class Main {
       LOG.warn("SIGHUP reload unavailable: {}", e.getMessage());
     }
     LOG.info("started");
+  }
+
+  /** One ERROR line naming the failure; the stack trace of an unexpected one at DEBUG, for a bug report. */
+  private static void logStartupFailure(Exception e) {
+    LOG.error("start-up failed: {}", StartupFailure.describe(e));
+    if (StartupFailure.unexpected(e)) {
+      LOG.debug("start-up failure's stack trace", e);
+    }
   }
 
   /** The Vert.x options of the jar: native transport when available, and metrics. */
