@@ -45,9 +45,8 @@ public final class Main {
 
   /**
    * Netty 4.2 takes a heap cap of 512 MB or less (the launcher's default) for a machine short of memory: one buffer
-   * pool shared by every event loop, and each buffer over 16 KB in a chunk of its own, zeroed when made (10 to 27 % of
-   * the UDP service's CPU when each read took one). The cap is the heap's, not the machine's; pooling as on a larger
-   * heap cost about 8 MB more peak RSS over the TCP benchmark (docs/benchmarks.md). A user's
+   * pool shared by every event loop, and each buffer over 16 KB in a chunk of its own, zeroed when made. The cap is
+   * the heap's, not the machine's; what pooling as on a larger heap costs and saves is in docs/benchmarks.md. A user's
    * {@code -Dio.netty.allocator.lowMemory} wins. Set before any Netty buffer class is loaded.
    */
   private static void poolBuffersAsOnALargeHeap() {
@@ -149,8 +148,8 @@ public final class Main {
   /** The Vert.x options of the jar: native transport when available, and metrics. */
   static VertxOptions vertxOptions() {
     // Vert.x's per-request HTTP server meters and per-message event-bus meters look their meters up by tags on every
-    // request: about a fifth of the gateway's CPU per request (docs/benchmarks.md). The services' own counters and the
-    // gateway's request-duration histogram cover the same ground (docs/metrics.md).
+    // request (their cost is in docs/benchmarks.md). The services' own counters and the gateway's request-duration
+    // histogram cover the same ground (docs/metrics.md).
     return new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Carries datagram events from the receive path to the event bus without ever blocking or slowing it.
  *
  * <p>The receive path only offers an event to a bounded queue; a publisher on its own event loop drains the queue in
- * batches, {@value #DRAIN_DELAY_MS} ms after the first event of a batch arrives. Waking the publisher for each datagram
- * instead cost a fifth of the UDP service's throughput; the delay bounds the wake-ups to about a thousand a second.
+ * batches, {@value #DRAIN_DELAY_MS} ms after the first event of a batch arrives, rather than being woken for each
+ * datagram: the delay bounds the wake-ups to about a thousand a second however fast datagrams come.
  * Two things drop events, and both are counted: a full queue (the publisher cannot keep up), and consumer
  * lag. Vert.x delivers a published message to a local consumer as a task on that consumer's event loop, an unbounded
  * queue, so a slow consumer would otherwise make memory grow without limit. Each event therefore carries its publish

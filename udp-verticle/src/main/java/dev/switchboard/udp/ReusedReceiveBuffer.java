@@ -7,9 +7,9 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 /**
  * The receive buffer of one datagram channel, allocated once and read into again and again. Netty would allocate one
  * for every read call, and Netty 4.2's allocator, with a heap of at most 512 MB (the jar's {@code -Xmx512m}), counts
- * as low on memory and gives every buffer over 16,896 bytes a direct chunk of its own, which the JDK zeroes: the
- * service's 64 KB buffer was zeroed on every read call, a tenth of its CPU, and a {@code recvmmsg} buffer of 16
- * segments costs sixteen times that.
+ * as low on memory and gives every buffer over 16,896 bytes a direct chunk of its own, which the JDK zeroes: a 64 KB
+ * buffer would be zeroed on every read call, and a {@code recvmmsg} buffer of 16 segments is sixteen times that
+ * (the cost is in docs/benchmarks.md).
  *
  * <p>Netty cuts each datagram out of the buffer as a slice that holds it; the service releases every datagram before
  * the next read, and then the buffer is free again. Should anything still hold one, a read gets a fresh buffer

@@ -71,7 +71,7 @@ public final class RouteTable {
 
   /**
    * The route of {@code /apps/<name>/}, made once per name. Names come from clients, so the cache stops growing at
-   * {@value #MAX_CACHED_APPS}; past that a route is made per request, as it always was.
+   * {@value #MAX_CACHED_APPS}; past that a route is made per request.
    */
   private GatewayRoute appRoute(String name) {
     GatewayRoute cached = appRoutes.get(name);
