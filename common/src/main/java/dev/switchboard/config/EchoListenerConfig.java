@@ -1,6 +1,5 @@
 package dev.switchboard.config;
 
-import dev.switchboard.framing.Framing;
 import dev.switchboard.listen.Addresses;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.framing.FrameDecoder;
-import dev.switchboard.framing.Framing;
+import dev.switchboard.echo.framing.FrameDecoder;
+import dev.switchboard.config.Framing;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;

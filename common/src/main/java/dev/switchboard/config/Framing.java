@@ -1,4 +1,4 @@
-package dev.switchboard.framing;
+package dev.switchboard.config;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.switchboard.framing;
+package dev.switchboard.echo.framing;
 
 import io.vertx.core.buffer.Buffer;
 

@@ -1,5 +1,6 @@
-package dev.switchboard.framing;
+package dev.switchboard.echo.framing;
 
+import dev.switchboard.config.Framing;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 

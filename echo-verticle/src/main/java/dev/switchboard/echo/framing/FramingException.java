@@ -1,4 +1,4 @@
-package dev.switchboard.framing;
+package dev.switchboard.echo.framing;
 
 /** The peer broke the framing rules. The message is what the peer is told, after {@code ERR }. */
 public final class FramingException extends RuntimeException {
