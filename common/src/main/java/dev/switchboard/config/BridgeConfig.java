@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import dev.switchboard.net.AddressPatterns;
 import java.time.Duration;
 import java.util.List;
@@ -56,23 +58,33 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
   }
 
   static BridgeConfig read(ConfigNode node) {
-    ConfigNode allow = node.child("allow");
-    AddressPatterns register = new AddressPatterns(allow.strings("register", DEFAULT_REGISTER));
-    AddressPatterns send = new AddressPatterns(allow.strings("send", DEFAULT_SEND));
-    AddressPatterns publish = new AddressPatterns(allow.strings("publish", List.of()));
-    AddressPatterns receive = new AddressPatterns(allow.strings("receive", DEFAULT_RECEIVE));
+    String host = node.string("host", DEFAULT_HOST, doc("TCP event-bus bridge bind address"));
+    int port = node.port("port", DEFAULT_PORT, doc("TCP event-bus bridge port; `0` = an ephemeral port"));
+    ConfigNode allow = node.child("allow", doc("what bridge clients may do, by address pattern; `*` matches any run of"
+        + " characters"));
+    AddressPatterns register = new AddressPatterns(allow.strings("register", DEFAULT_REGISTER,
+        doc("addresses clients may serve: WSGI applications and their stream addresses")));
+    AddressPatterns receive = new AddressPatterns(allow.strings("receive", DEFAULT_RECEIVE,
+        doc("addresses clients may listen to")));
+    AddressPatterns send = new AddressPatterns(allow.strings("send", DEFAULT_SEND,
+        doc("addresses clients may send to")));
+    AddressPatterns publish = new AddressPatterns(allow.strings("publish", List.of(),
+        doc("addresses clients may publish to")));
     allow.finish();
-    BridgeConfig config = new BridgeConfig(
-        node.string("host", DEFAULT_HOST),
-        node.port("port", DEFAULT_PORT),
-        register, send, publish, receive,
-        node.string("token", ""),
-        node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT),
-        node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024),
-        node.integer("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES, 64 * 1024, 1 << 30),
-        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
-        node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE),
-        TlsConfig.read(node.child("tls")));
+    BridgeConfig config = new BridgeConfig(host, port, register, send, publish, receive,
+        node.string("token", "", doc("shared secret every frame must carry in `headers.token` (compared in constant"
+            + " time)")),
+        node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, doc("clients ping within this, else they are disconnected")),
+        node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1024, 256 * 1024 * 1024,
+            doc("larger frames get an error frame and the connection closes")),
+        node.integer("maxPendingBytes", DEFAULT_MAX_PENDING_BYTES, 64 * 1024, 1 << 30,
+            doc("a client leaving more unread is disconnected")),
+        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000,
+            doc("open bridge connections, across all instances; more get an error frame and are closed (counted)")),
+        node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE,
+            doc("bytes all bridge connections hold at once (unfinished frames, unsent output); a connection that needs"
+                + " more gets an error frame or is closed (counted `buffer-budget`)").defaultShownAs("heap / 8")),
+        TlsConfig.read(node.child("tls", doc("TLS for the bridge"))));
     node.finish();
     return config;
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
@@ -49,12 +51,15 @@ public record BuiltinRoutes(String dashboard, String metrics, String health, Str
   static BuiltinRoutes read(ConfigNode node, String gatewayHost) {
     boolean loopback = isLoopback(gatewayHost);
     BuiltinRoutes routes = new BuiltinRoutes(
-        path(node, "dashboard", DEFAULT_DASHBOARD, true),
-        path(node, "metrics", DEFAULT_METRICS, true),
-        path(node, "health", DEFAULT_HEALTH, true),
-        path(node, "events", DEFAULT_EVENTS, loopback),
-        path(node, "echo", DEFAULT_ECHO, true),
-        path(node, "udpSend", DEFAULT_UDP_SEND, loopback));
+        path(node, "dashboard", DEFAULT_DASHBOARD, true,
+            doc("the dashboard page (its files beside it); `off` to mount an application at `/`")),
+        path(node, "metrics", DEFAULT_METRICS, true, doc("the Prometheus scrape")),
+        path(node, "health", DEFAULT_HEALTH, true, doc("the base of `<health>/live` and `<health>/ready`")),
+        path(node, "events", DEFAULT_EVENTS, loopback, doc("`GET` server-sent events")
+            .defaultShownAs("`/events` on a loopback `gateway.host`, else `off`")),
+        path(node, "echo", DEFAULT_ECHO, true, doc("`POST` through `echo.request`")),
+        path(node, "udpSend", DEFAULT_UDP_SEND, loopback, doc("`POST` a datagram through `udp.send`")
+            .defaultShownAs("`/udp/send` on a loopback `gateway.host`, else `off`")));
     node.finish();
     Map<String, String> taken = new HashMap<>();
     claim(node, taken, "dashboard", routes.dashboard());
@@ -69,9 +74,10 @@ public record BuiltinRoutes(String dashboard, String metrics, String health, Str
     return routes;
   }
 
-  private static String path(ConfigNode node, String key, String defaultPath, boolean onByDefault) {
+  private static String path(ConfigNode node, String key, String defaultPath, boolean onByDefault, KeyDoc doc) {
     // YAML reads unquoted on and off as true and false.
-    String value = node.string(key, onByDefault ? "on" : "off");
+    String value = node.string(key, onByDefault ? "on" : "off",
+        doc.shownDefault() != null ? doc : doc.defaultShownAs("`" + defaultPath + "`"));
     return switch (value) {
       case "on", "true" -> defaultPath;
       case "off", "false" -> null;

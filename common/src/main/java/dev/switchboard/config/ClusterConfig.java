@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -68,35 +70,44 @@ public record ClusterConfig(boolean enabled, String name, String host, int port,
   }
 
   static ClusterConfig read(ConfigNode node) {
-    List<String> members = node.strings("members", DEFAULT_MEMBERS);
+    boolean enabled = node.bool("enabled", false, doc("clustered mode; the flag `--cluster` sets it"));
+    String name = node.string("name", DEFAULT_NAME, doc("only nodes with the same name join each other"));
+    String host = node.string("host", DEFAULT_HOST, doc("the interface (an IP) Hazelcast binds and announces;"
+        + " `hazelcast.socket.bind.any` is off"));
+    int port = node.port("port", DEFAULT_PORT, doc("Hazelcast's port: the first free one from `port`"));
+    int portCount = node.integer("portCount", DEFAULT_PORT_COUNT, 1, 1000, doc("how many ports from `port` are tried"));
+    List<String> members = node.strings("members", DEFAULT_MEMBERS, doc("TCP-IP join list, one `host[:port]` each"
+        + " (Hazelcast 5.3 refuses port ranges). Not for Kubernetes: Hazelcast keeps only the entries on the network"
+        + " interface of `cluster.host`, so a DNS name that resolves to many pods finds one member at most; use"
+        + " `cluster.kubernetes.serviceDns`"));
     for (String member : members) {
       // Hazelcast 5.3 refuses a port range inside one member entry; list each member.
       if (!member.matches("[^\\s:]+(:\\d{1,5})?|\\[[0-9a-fA-F:]+\\](:\\d{1,5})?")) {
         throw node.conflict("members", "'" + member + "' is not host or host:port (list each member, no port ranges)");
       }
     }
-    Duration heartbeat = node.duration("heartbeatInterval", DEFAULT_HEARTBEAT_INTERVAL);
-    Duration noHeartbeat = node.duration("maxNoHeartbeat", DEFAULT_MAX_NO_HEARTBEAT);
+    String eventBusHost = node.string("eventBusHost", DEFAULT_HOST, doc("where the clustered event bus listens"));
+    int eventBusPort = node.port("eventBusPort", 0, doc("the clustered event bus's port; `0` = an ephemeral port"));
+    String publicHost = node.string("publicHost", "",
+        doc("what other nodes use to reach this one, behind NAT or in containers"));
+    int publicPort = node.port("publicPort", 0, doc("the port that goes with `publicHost`"));
+    int minMembers = node.integer("minMembers", 1, 1, 1000, doc("start-up waits for a cluster of at least this many"
+        + " members; set it to 2 or more on nodes that must not serve alone"));
+    Duration joinTimeout = node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT, doc("start-up fails (exit 1, one line)"
+        + " when the node has not joined, or not found `minMembers`, by then"));
+    Duration heartbeat = node.duration("heartbeatInterval", DEFAULT_HEARTBEAT_INTERVAL,
+        doc("how often members tell each other they are alive (failure detection, below)"));
+    Duration noHeartbeat = node.duration("maxNoHeartbeat", DEFAULT_MAX_NO_HEARTBEAT,
+        doc("a member silent this long is removed (at least twice `heartbeatInterval`)"));
     if (heartbeat.toSeconds() < 1 || noHeartbeat.compareTo(heartbeat.multipliedBy(2)) < 0) {
       throw node.conflict("maxNoHeartbeat", "must be at least twice heartbeatInterval, which is at least 1s");
     }
-    ClusterConfig config = new ClusterConfig(
-        node.bool("enabled", false),
-        node.string("name", DEFAULT_NAME),
-        node.string("host", DEFAULT_HOST),
-        node.port("port", DEFAULT_PORT),
-        node.integer("portCount", DEFAULT_PORT_COUNT, 1, 1000),
-        members,
-        node.string("eventBusHost", DEFAULT_HOST),
-        node.port("eventBusPort", 0),
-        node.string("publicHost", ""),
-        node.port("publicPort", 0),
-        node.integer("minMembers", 1, 1, 1000),
-        node.duration("joinTimeout", DEFAULT_JOIN_TIMEOUT),
-        heartbeat,
-        noHeartbeat,
-        node.duration("drain", DEFAULT_DRAIN),
-        KubernetesDiscovery.read(node.child("kubernetes")));
+    ClusterConfig config = new ClusterConfig(enabled, name, host, port, portCount, members, eventBusHost, eventBusPort,
+        publicHost, publicPort, minMembers, joinTimeout, heartbeat, noHeartbeat,
+        node.duration("drain", DEFAULT_DRAIN, doc("on stop, how long the node keeps answering requests already routed"
+            + " to it after telling the others to send new ones elsewhere; shorter than `shutdownTimeout`")),
+        KubernetesDiscovery.read(node.child("kubernetes", doc("in Kubernetes: find members by a DNS lookup of a"
+            + " headless Service instead of `members`"))));
     node.finish();
     return config;
   }

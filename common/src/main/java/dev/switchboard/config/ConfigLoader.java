@@ -24,7 +24,7 @@ public final class ConfigLoader {
   public static SwitchboardConfig load(Path file, OverrideSource overrides, EffectiveConfig effective) {
     Map<?, ?> tree = file == null ? Map.of() : ConfigFile.read(file);
     String origin = file == null ? "defaults" : file.toString();
-    SwitchboardConfig config = SwitchboardConfig.read(new ConfigNode("", tree, origin, overrides, effective));
+    SwitchboardConfig config = SwitchboardConfig.read(new ConfigNode("", tree, origin, overrides, effective, null));
     overrides.rejectUnclaimed();
     return config;
   }

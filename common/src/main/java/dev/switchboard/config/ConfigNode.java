@@ -27,13 +27,17 @@ public final class ConfigNode {
   private final String fileOrigin;
   private final OverrideSource overrides;
   private final EffectiveConfig effective;
+  private final ConfigReference reference;
   private final Set<String> read = new HashSet<>();
 
   private record Raw(Object value, String origin) {
   }
 
-  ConfigNode(String path, Map<?, ?> values, String fileOrigin, OverrideSource overrides, EffectiveConfig effective) {
+  /** @param reference collects every key's default and description while the readers read, or null */
+  ConfigNode(String path, Map<?, ?> values, String fileOrigin, OverrideSource overrides, EffectiveConfig effective,
+             ConfigReference reference) {
     this.effective = effective;
+    this.reference = reference;
     this.path = path;
     this.values = values;
     this.fileOrigin = fileOrigin;
@@ -45,12 +49,15 @@ public final class ConfigNode {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  private Optional<Raw> raw(String key) {
-    return raw(key, false);
+  private Optional<Raw> raw(String key, Object defaultValue, KeyDoc doc) {
+    return raw(key, false, defaultValue, doc);
   }
 
-  private Optional<Raw> raw(String key, boolean port) {
+  private Optional<Raw> raw(String key, boolean port, Object defaultValue, KeyDoc doc) {
     read.add(key);
+    if (reference != null) {
+      reference.value(keyOf(key), defaultValue, doc);
+    }
     Optional<OverrideSource.Value> override = overrides.lookup(keyOf(key), port);
     if (override.isPresent()) {
       return Optional.of(new Raw(override.get().text().trim(), override.get().origin()));
@@ -74,8 +81,8 @@ public final class ConfigNode {
     return new ConfigException("config key " + keyOf(key) + " = " + raw.value() + " (from " + raw.origin() + "): " + why);
   }
 
-  public String string(String key, String defaultValue) {
-    Optional<Raw> found = raw(key);
+  public String string(String key, String defaultValue, KeyDoc doc) {
+    Optional<Raw> found = raw(key, defaultValue, doc);
     return took(key, found, found.map(r -> {
       if (r.value() instanceof Map || r.value() instanceof List) {
         throw invalid(key, r, "expected a single value");
@@ -84,13 +91,13 @@ public final class ConfigNode {
     }).orElse(defaultValue));
   }
 
-  public int integer(String key, int defaultValue, int min, int max) {
-    return (int) longInteger(key, defaultValue, min, max);
+  public int integer(String key, int defaultValue, int min, int max, KeyDoc doc) {
+    return (int) longInteger(key, defaultValue, min, max, doc);
   }
 
   /** A whole number that may pass {@code Integer.MAX_VALUE}, such as a byte count of the heap. */
-  public long longInteger(String key, long defaultValue, long min, long max) {
-    Optional<Raw> found = raw(key);
+  public long longInteger(String key, long defaultValue, long min, long max, KeyDoc doc) {
+    Optional<Raw> found = raw(key, defaultValue, doc);
     return took(key, found, wholeNumber(key, found, defaultValue, min, max));
   }
 
@@ -114,13 +121,13 @@ public final class ConfigNode {
   }
 
   /** A port; in the environment, a Kubernetes service link such as {@code tcp://10.0.0.1:80} is passed over. */
-  public int port(String key, int defaultValue) {
-    Optional<Raw> found = raw(key, true);
+  public int port(String key, int defaultValue, KeyDoc doc) {
+    Optional<Raw> found = raw(key, true, defaultValue, doc);
     return took(key, found, (int) wholeNumber(key, found, defaultValue, 0, 65535));
   }
 
-  public boolean bool(String key, boolean defaultValue) {
-    Optional<Raw> found = raw(key);
+  public boolean bool(String key, boolean defaultValue, KeyDoc doc) {
+    Optional<Raw> found = raw(key, defaultValue, doc);
     return took(key, found, found.map(r -> {
       String text = r.value().toString().toLowerCase(Locale.ROOT);
       if (text.equals("true") || text.equals("false")) {
@@ -131,8 +138,8 @@ public final class ConfigNode {
   }
 
   /** A non-negative duration written with a unit: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; {@code 0} turns the timeout off. */
-  public Duration duration(String key, Duration defaultValue) {
-    Optional<Raw> found = raw(key);
+  public Duration duration(String key, Duration defaultValue, KeyDoc doc) {
+    Optional<Raw> found = raw(key, defaultValue, doc);
     return took(key, found, found.map(r -> {
       String text = r.value().toString().trim();
       if (text.equals("0")) {
@@ -156,8 +163,8 @@ public final class ConfigNode {
   }
 
   /** One of a closed set of words, e.g. a framing name. */
-  public <T> T choice(String key, T defaultValue, Map<String, T> options) {
-    Optional<Raw> found = raw(key);
+  public <T> T choice(String key, T defaultValue, Map<String, T> options, KeyDoc doc) {
+    Optional<Raw> found = raw(key, wordOf(defaultValue, options), doc);
     T chosen = found.map(r -> {
       T value = options.get(r.value().toString());
       if (value == null) {
@@ -167,14 +174,17 @@ public final class ConfigNode {
       }
       return value;
     }).orElse(defaultValue);
-    Object word = options.entrySet().stream().filter(e -> e.getValue().equals(chosen)).map(Map.Entry::getKey)
-        .findFirst().orElse(String.valueOf(chosen));
-    return took(key, found, chosen, word);
+    return took(key, found, chosen, wordOf(chosen, options));
+  }
+
+  private static <T> String wordOf(T value, Map<String, T> options) {
+    return options.entrySet().stream().filter(e -> e.getValue().equals(value)).map(Map.Entry::getKey)
+        .findFirst().orElse(String.valueOf(value));
   }
 
   /** A list of words: a YAML/JSON list in the file, or comma-separated text in an override. */
-  public List<String> strings(String key, List<String> defaultValue) {
-    Optional<Raw> found = raw(key);
+  public List<String> strings(String key, List<String> defaultValue, KeyDoc doc) {
+    Optional<Raw> found = raw(key, defaultValue, doc);
     return took(key, found, found.map(r -> {
       if (r.value() instanceof List<?> list) {
         return list.stream().map(String::valueOf).map(String::trim).toList();
@@ -188,25 +198,37 @@ public final class ConfigNode {
 
   /** A nested mapping; absent means every key inside takes its default. */
   public ConfigNode child(String key) {
+    return child(key, null);
+  }
+
+  /** As {@link #child(String)}, with what the reference says of the mapping as a whole. */
+  public ConfigNode child(String key, KeyDoc doc) {
     read.add(key);
+    if (reference != null) {
+      reference.section(keyOf(key), doc);
+    }
     Object value = values.get(key);
     if (value != null && !(value instanceof Map)) {
       throw new ConfigException("config key " + keyOf(key) + " (from " + fileOrigin + "): expected a mapping of keys");
     }
-    return new ConfigNode(keyOf(key), value == null ? Map.of() : (Map<?, ?>) value, fileOrigin, overrides, effective);
+    return new ConfigNode(keyOf(key), value == null ? Map.of() : (Map<?, ?>) value, fileOrigin, overrides, effective,
+        reference);
   }
 
   /**
    * A list of mappings, such as listeners; absent means {@code defaultCount} entries that take every default.
    * Entries are addressed by index in overrides: {@code SWITCHBOARD_ECHO_LISTENERS_0_PORT}.
    */
-  public List<ConfigNode> children(String key, int defaultCount) {
+  public List<ConfigNode> children(String key, int defaultCount, KeyDoc doc) {
     read.add(key);
+    if (reference != null) {
+      reference.list(keyOf(key), defaultCount, doc);
+    }
     Object value = values.get(key);
     List<ConfigNode> nodes = new ArrayList<>();
     if (value == null) {
       for (int i = 0; i < defaultCount; i++) {
-        nodes.add(new ConfigNode(keyOf(key) + "." + i, Map.of(), fileOrigin, overrides, effective));
+        nodes.add(new ConfigNode(keyOf(key) + "." + i, Map.of(), fileOrigin, overrides, effective, reference));
       }
       return nodes;
     }
@@ -218,7 +240,7 @@ public final class ConfigNode {
       if (!(entry instanceof Map<?, ?> map)) {
         throw new ConfigException("config key " + keyOf(key) + "." + i + " (from " + fileOrigin + "): expected a mapping of keys");
       }
-      nodes.add(new ConfigNode(keyOf(key) + "." + i, map, fileOrigin, overrides, effective));
+      nodes.add(new ConfigNode(keyOf(key) + "." + i, map, fileOrigin, overrides, effective, reference));
     }
     return nodes;
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,8 @@ public record EchoConfig(List<EchoListenerConfig> listeners, long maxBufferedByt
   }
 
   static EchoConfig read(ConfigNode node) {
-    List<ConfigNode> entries = node.children("listeners", 1);
+    List<ConfigNode> entries = node.children("listeners", 1, doc("the TCP echo listeners, one entry each, with its own port and framing")
+        .defaultShownAs("one raw listener"));
     if (entries.isEmpty()) {
       throw node.conflict("listeners", "needs at least one listener (leave the echo role out to run none)");
     }
@@ -49,7 +52,10 @@ public record EchoConfig(List<EchoListenerConfig> listeners, long maxBufferedByt
             "'" + listeners.get(i).name() + "' is already the name of listener " + other + " (names must be unique)");
       }
     }
-    long maxBufferedBytes = node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE);
+    long maxBufferedBytes = node.longInteger("maxBufferedBytes", DEFAULT_MAX_BUFFERED_BYTES, 1, Long.MAX_VALUE,
+        doc("bytes all echo connections hold at once, over every listener (unfinished frames, unsent output); a"
+            + " connection that needs more is closed (`buffer-budget`; `ERR out of buffer space (limit N)` in the framed"
+            + " modes)").defaultShownAs("heap / 8"));
     node.finish();
     return new EchoConfig(listeners, maxBufferedBytes);
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import dev.switchboard.listen.Addresses;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
@@ -78,36 +80,42 @@ public record EchoListenerConfig(
   }
 
   static EchoListenerConfig read(ConfigNode node) {
-    Framing framing = node.choice("framing", DEFAULT_FRAMING, Framing.byWireName());
-    int maxFrameBytes = node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1, MAX_MAX_FRAME_BYTES);
-    Buffer delimiter = EscapedText.toBytes(node.string("delimiter", DEFAULT_DELIMITER));
+    Framing framing = node.choice("framing", DEFAULT_FRAMING, Framing.byWireName(),
+        doc("how the stream is cut into messages: `raw`, `line`, `length`, `length-ascii` or `fixed`"));
+    String name = node.string("name", framing.wireName(),
+        doc("label in logs, events and counters; unique").defaultShownAs("the framing name"));
+    String host = node.string("host", DEFAULT_HOST, doc("bind address (`::1`, `::`, `0.0.0.0` …)"));
+    int port = node.port("port", DEFAULT_PORT, doc("TCP port; `0` = an ephemeral port (logged at start)"));
+    String unixSocket = node.string("unixSocket", "", doc("a path here listens on a Unix domain socket instead of host and port"));
+    Buffer delimiter = EscapedText.toBytes(node.string("delimiter", DEFAULT_DELIMITER,
+        doc("`line` framing's delimiter; escapes `\\n` `\\r` `\\t` `\\0` `\\\\` `\\xHH`, e.g. `\\r\\n` or `,`")));
+    int fixedBytes = node.integer("fixedBytes", 0, 0, MAX_MAX_FRAME_BYTES,
+        doc("`fixed` framing's message size (required for `fixed`)"));
+    int maxFrameBytes = node.integer("maxFrameBytes", DEFAULT_MAX_FRAME_BYTES, 1, MAX_MAX_FRAME_BYTES,
+        doc("largest frame in the framed modes; a larger one gets `ERR frame too long (limit N)` and the connection"
+            + " closes"));
     if (delimiter.length() == 0 || delimiter.length() > 16) {
       throw node.conflict("delimiter", "must be 1 to 16 bytes");
     }
-    int fixedBytes = node.integer("fixedBytes", 0, 0, MAX_MAX_FRAME_BYTES);
     if (framing == Framing.FIXED && fixedBytes == 0) {
       throw node.conflict("fixedBytes", "required (1 or more) when framing is fixed");
     }
     if (fixedBytes > maxFrameBytes) {
       throw node.conflict("fixedBytes", fixedBytes + " exceeds maxFrameBytes " + maxFrameBytes);
     }
-    EchoListenerConfig config = new EchoListenerConfig(
-        node.string("name", framing.wireName()),
-        node.string("host", DEFAULT_HOST),
-        node.port("port", DEFAULT_PORT),
-        node.string("unixSocket", ""),
-        framing,
-        delimiter,
-        fixedBytes,
+    EchoListenerConfig config = new EchoListenerConfig(name, host, port, unixSocket, framing, delimiter, fixedBytes,
         maxFrameBytes,
-        node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT),
-        node.duration("frameTimeout", DEFAULT_FRAME_TIMEOUT),
-        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
-        node.integer("writeQueueBytes", DEFAULT_WRITE_QUEUE_BYTES, 1024, 64 * 1024 * 1024),
-        node.bool("tcpNoDelay", DEFAULT_TCP_NO_DELAY),
-        node.bool("reusePort", false),
-        node.integer("acceptBacklog", DEFAULT_ACCEPT_BACKLOG, 1, 65535),
-        TlsConfig.read(node.child("tls")));
+        node.duration("idleTimeout", DEFAULT_IDLE_TIMEOUT, doc("no traffic either way for this long closes the connection")),
+        node.duration("frameTimeout", DEFAULT_FRAME_TIMEOUT,
+            doc("a frame begun but not finished within this closes the connection")),
+        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000,
+            doc("open connections of this listener; more are accepted, told why in one line, and closed")),
+        node.integer("writeQueueBytes", DEFAULT_WRITE_QUEUE_BYTES, 1024, 64 * 1024 * 1024,
+            doc("pending output per connection above which the server stops reading it")),
+        node.bool("tcpNoDelay", DEFAULT_TCP_NO_DELAY, doc("TCP_NODELAY")),
+        node.bool("reusePort", false, doc("SO_REUSEPORT")),
+        node.integer("acceptBacklog", DEFAULT_ACCEPT_BACKLOG, 1, 65535, doc("listen(2) backlog")),
+        TlsConfig.read(node.child("tls", doc("TLS on this listener"))));
     node.finish();
     return config;
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import dev.switchboard.net.CidrAllowList;
 import dev.switchboard.wsgi.WsgiBus;
 import java.time.Duration;
@@ -73,48 +75,54 @@ public record GatewayConfig(
   }
 
   static GatewayConfig read(ConfigNode node) {
-    Duration timeout = node.duration("upstreamTimeout", DEFAULT_UPSTREAM_TIMEOUT);
+    String host = node.string("host", DEFAULT_HOST, doc("HTTP bind address"));
+    int port = node.port("port", DEFAULT_PORT, doc("HTTP port; `0` = an ephemeral port"));
+    Duration timeout = node.duration("upstreamTimeout", DEFAULT_UPSTREAM_TIMEOUT,
+        doc("how long an application may take to answer (504 after)"));
     if (timeout.isZero()) {
       throw node.conflict("upstreamTimeout", "must be more than 0: a request must not wait for ever");
     }
-    int maxBody = node.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 0, Integer.MAX_VALUE);
-    List<GatewayRoute> routes = node.children("routes", 0).stream()
+    int maxBody = node.integer("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 0, Integer.MAX_VALUE,
+        doc("largest request body (413 over; a larger Content-Length is refused before reading)"));
+    boolean builtinApps = node.bool("builtinApps", true,
+        doc("register the `hello` and `echo` applications (`/apps/hello/`, `/apps/echo/`)"));
+    List<GatewayRoute> routes = node.children("routes", 0,
+        doc("explicit routes to applications, matched before `/apps/<name>`").defaultShownAs("none")).stream()
         .map(route -> GatewayRoute.read(route, timeout, maxBody)).toList();
-    ConfigNode stream = node.child("stream");
-    int credit = stream.integer("credit", DEFAULT_STREAM_CREDIT, 1, 1024);
-    int chunk = stream.integer("maxChunkBytes", WsgiBus.MAX_CHUNK_BYTES, 1024, 16 * 1024 * 1024);
-    Duration streamIdle = stream.duration("idleTimeout", DEFAULT_STREAM_IDLE_TIMEOUT);
+    ConfigNode stream = node.child("stream", doc("streamed response bodies"));
+    int credit = stream.integer("credit", DEFAULT_STREAM_CREDIT, 1, 1024, doc("chunks in flight per response"));
+    int chunk = stream.integer("maxChunkBytes", WsgiBus.MAX_CHUNK_BYTES, 1024, 16 * 1024 * 1024,
+        doc("largest chunk of a streamed body"));
+    Duration streamIdle = stream.duration("idleTimeout", DEFAULT_STREAM_IDLE_TIMEOUT,
+        doc("a stream waiting this long for a chunk while the application holds credit is cut off"));
     stream.finish();
-    ConfigNode events = node.child("events");
-    int maxClients = events.integer("maxClients", DEFAULT_EVENTS_MAX_CLIENTS, 0, 100_000);
-    int queueBytes = events.integer("queueBytes", DEFAULT_EVENTS_QUEUE_BYTES, 1024, 64 * 1024 * 1024);
+    ConfigNode events = node.child("events", doc("`GET /events` (server-sent events)"));
+    int maxClients = events.integer("maxClients", DEFAULT_EVENTS_MAX_CLIENTS, 0, 100_000,
+        doc("`/events` clients at once; more get 503"));
+    int queueBytes = events.integer("queueBytes", DEFAULT_EVENTS_QUEUE_BYTES, 1024, 64 * 1024 * 1024,
+        doc("unsent bytes per `/events` client before its events are dropped (counted)"));
     events.finish();
+    GatewayTimeouts timeouts = GatewayTimeouts.read(node.child("timeouts", doc("the connection guard's clocks and the"
+        + " request deadline; `0` turns one off").defaultShownAs("see [Protection](#protection)")));
+    GatewayLimits limits = GatewayLimits.read(node.child("limits", doc("connection, request and rate limits")
+        .defaultShownAs("see [Protection](#protection)")));
+    TlsConfig tls = TlsConfig.read(node.child("tls", doc("HTTPS, with HTTP/2 through ALPN")));
+    AccessLogFormat accessLog = node.choice("accessLog", AccessLogFormat.OFF, java.util.Map.of("off",
+        AccessLogFormat.OFF, "common", AccessLogFormat.COMMON, "json", AccessLogFormat.JSON),
+        doc("`off`, `common` or `json`: one line per request on the logger `switchboard.access` (its own appender: the"
+            + " line alone, on stdout)"));
     CidrAllowList trusted;
     try {
-      trusted = CidrAllowList.parse(node.strings("trustedProxies", List.of()));
+      trusted = CidrAllowList.parse(node.strings("trustedProxies", List.of(), doc("CIDR blocks of proxies whose"
+          + " `Forwarded` / `X-Forwarded-For` / `X-Forwarded-Proto` give the client's address and scheme"
+          + " ([Behind a proxy](#behind-a-proxy))")));
     } catch (IllegalArgumentException e) {
       throw node.conflict("trustedProxies", e.getMessage());
     }
-    String host = node.string("host", DEFAULT_HOST);
-    GatewayConfig config = new GatewayConfig(
-        host,
-        node.port("port", DEFAULT_PORT),
-        timeout,
-        maxBody,
-        node.bool("builtinApps", true),
-        routes,
-        credit,
-        chunk,
-        streamIdle,
-        maxClients,
-        queueBytes,
-        GatewayTimeouts.read(node.child("timeouts")),
-        GatewayLimits.read(node.child("limits")),
-        TlsConfig.read(node.child("tls")),
-        node.choice("accessLog", AccessLogFormat.OFF, java.util.Map.of("off", AccessLogFormat.OFF,
-            "common", AccessLogFormat.COMMON, "json", AccessLogFormat.JSON)),
-        trusted,
-        BuiltinRoutes.read(node.child("builtinRoutes"), host));
+    GatewayConfig config = new GatewayConfig(host, port, timeout, maxBody, builtinApps, routes, credit, chunk,
+        streamIdle, maxClients, queueBytes, timeouts, limits, tls, accessLog, trusted,
+        BuiltinRoutes.read(node.child("builtinRoutes", doc("the gateway's own routes, matched before applications:"
+            + " each a path, `off`, or `on` (its default path)")), host));
     node.finish();
     return config;
   }

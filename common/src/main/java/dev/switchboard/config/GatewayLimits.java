@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 /**
  * The gateway's limits ({@code gateway.limits.*}). Every one has a counter that says when it triggered.
  *
@@ -45,18 +47,28 @@ public record GatewayLimits(int maxConnections, int maxRequestsPerConnection, in
   }
 
   static GatewayLimits read(ConfigNode node) {
-    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit"), "maxClients");
-    GatewayLimits limits = new GatewayLimits(
-        node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000),
-        node.integer("maxRequestsPerConnection", DEFAULT_MAX_REQUESTS_PER_CONNECTION, 1, Integer.MAX_VALUE),
-        node.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 10_000_000),
-        node.integer("maxInFlightPerAddress", DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, 1, 10_000_000),
-        rateLimit,
-        node.integer("maxInitialLineBytes", DEFAULT_MAX_INITIAL_LINE_BYTES, 256, 1 << 20),
-        node.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20),
-        node.bool("h2c", false),
-        node.integer("maxConcurrentStreams", DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000),
-        node.longInteger("maxBufferedBodyBytes", DEFAULT_MAX_BUFFERED_BODY_BYTES, 1, Long.MAX_VALUE));
+    int maxConnections = node.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000,
+        doc("open connections; more are closed at once"));
+    int maxRequests = node.integer("maxRequestsPerConnection", DEFAULT_MAX_REQUESTS_PER_CONNECTION, 1,
+        Integer.MAX_VALUE, doc("then the response says `Connection: close`"));
+    int maxInFlight = node.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 10_000_000,
+        doc("requests in progress in the whole gateway; more get 503 with `Retry-After`"));
+    int maxInFlightPerAddress = node.integer("maxInFlightPerAddress", DEFAULT_MAX_IN_FLIGHT_PER_ADDRESS, 1, 10_000_000,
+        doc("requests in progress per application address; more get 503. Keep it below its consumer's buffer"
+            + " (1000 by default)"));
+    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit",
+        doc("a token bucket per client address; more get 429")), "maxClients", "requests");
+    GatewayLimits limits = new GatewayLimits(maxConnections, maxRequests, maxInFlight, maxInFlightPerAddress, rateLimit,
+        node.integer("maxInitialLineBytes", DEFAULT_MAX_INITIAL_LINE_BYTES, 256, 1 << 20,
+            doc("longest request line; longer gets 414")),
+        node.integer("maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES, 1024, 1 << 20,
+            doc("all headers together; more gets 431")),
+        node.bool("h2c", false, doc("HTTP/2 over cleartext, by prior knowledge and by upgrade; see README's"
+            + " [Protection](#protection) before turning it on")),
+        node.integer("maxConcurrentStreams", DEFAULT_MAX_CONCURRENT_STREAMS, 1, 100_000,
+            doc("HTTP/2 streams per connection")),
+        node.longInteger("maxBufferedBodyBytes", DEFAULT_MAX_BUFFERED_BODY_BYTES, 1, Long.MAX_VALUE,
+            doc("request body bytes held at once by the whole gateway; more get 503").defaultShownAs("heap / 4")));
     node.finish();
     return limits;
   }

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -36,24 +38,33 @@ public record GatewayRoute(String prefix, String address, Set<String> methods, D
   }
 
   static GatewayRoute read(ConfigNode node, Duration defaultTimeout, int defaultMaxBody) {
-    String prefix = node.string("prefix", "");
+    String prefix = node.string("prefix", "", doc("path prefix, e.g. `/shop`; it becomes `SCRIPT_NAME`")
+        .defaultShownAs("required"));
     if (!prefix.matches("/[A-Za-z0-9._~!$&'()*+,;=:@/-]*") || prefix.endsWith("/") && prefix.length() > 1) {
       throw node.conflict("prefix", "must be a path such as /api (starting with /, no trailing /, no % or ?)");
     }
-    String address = node.string("address", "");
+    String address = node.string("address", "", doc("the application's bus address, e.g. `wsgi.shop`")
+        .defaultShownAs("required"));
     if (address.isBlank()) {
       throw node.conflict("address", "required: the application's bus address, e.g. wsgi.shop");
     }
     Set<String> methods = new TreeSet<>();
-    for (String method : node.strings("methods", java.util.List.of())) {
+    for (String method : node.strings("methods", java.util.List.of(),
+        doc("the methods it takes, e.g. `[GET, POST]`; others get 405; empty allows any"))) {
       if (!method.matches("[A-Za-z]+")) {
         throw node.conflict("methods", "'" + method + "' is not an HTTP method");
       }
       methods.add(method.toUpperCase(Locale.ROOT));
     }
     GatewayRoute route = new GatewayRoute(prefix, address, methods,
-        node.duration("timeout", defaultTimeout), node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE),
-        node.bool("streamBody", false), node.bool("retry", false));
+        node.duration("timeout", defaultTimeout, doc("how long its application may take to answer")
+            .defaultShownAs("= `gateway.upstreamTimeout`")),
+        node.integer("maxBodyBytes", defaultMaxBody, 0, Integer.MAX_VALUE, doc("largest request body")
+            .defaultShownAs("= `gateway.maxBodyBytes`")),
+        node.bool("streamBody", false, doc("stream the request body to the application with credit"
+            + " ([WSGI over the bus](docs/wsgi-over-bus.md))")),
+        node.bool("retry", false, doc("a request lost with a cluster node is sent once more whatever its method"
+            + " (GET and HEAD always are)")));
     node.finish();
     return route;
   }

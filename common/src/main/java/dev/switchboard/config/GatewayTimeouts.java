@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.time.Duration;
 
 /**
@@ -44,15 +46,23 @@ public record GatewayTimeouts(Duration keepAlive, Duration header, Duration body
 
   static GatewayTimeouts read(ConfigNode node) {
     GatewayTimeouts timeouts = new GatewayTimeouts(
-        node.duration("keepAlive", DEFAULT_KEEP_ALIVE),
-        node.duration("header", DEFAULT_HEADER),
-        node.duration("body", DEFAULT_BODY),
-        node.integer("bodyMinRate", DEFAULT_BODY_MIN_RATE, 0, Integer.MAX_VALUE),
-        node.duration("bodyTotal", DEFAULT_BODY_TOTAL),
-        node.duration("request", DEFAULT_REQUEST),
-        node.duration("write", DEFAULT_WRITE),
-        node.duration("drain", DEFAULT_DRAIN),
-        node.duration("linger", DEFAULT_LINGER));
+        node.duration("keepAlive", DEFAULT_KEEP_ALIVE,
+            doc("no request in progress and nothing unsent for this long: the connection closes")),
+        node.duration("header", DEFAULT_HEADER,
+            doc("the request line and headers must arrive within this of the first byte, else 408")),
+        node.duration("body", DEFAULT_BODY, doc("gap between body bytes, else 408")),
+        node.integer("bodyMinRate", DEFAULT_BODY_MIN_RATE, 0, Integer.MAX_VALUE,
+            doc("bytes per second a body read whole must average, counted after the first `body` timeout, else 408")),
+        node.duration("bodyTotal", DEFAULT_BODY_TOTAL,
+            doc("a body read whole must be in within this of its headers, else 408")),
+        node.duration("request", DEFAULT_REQUEST,
+            doc("whole-request deadline, else 504, or the response cut off")),
+        node.duration("write", DEFAULT_WRITE,
+            doc("a client that takes none of a pending response for this long: the connection closes")),
+        node.duration("drain", DEFAULT_DRAIN,
+            doc("on stop, in-flight requests get this long (must be under `shutdownTimeout`)")),
+        node.duration("linger", DEFAULT_LINGER, doc("after refusing a malformed request: read and drop what the client"
+            + " still sends for up to this long, then close")));
     node.finish();
     return timeouts;
   }

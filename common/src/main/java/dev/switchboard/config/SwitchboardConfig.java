@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -55,7 +57,8 @@ public record SwitchboardConfig(
   }
 
   static SwitchboardConfig read(ConfigNode root) {
-    List<String> roleNames = root.strings("roles", Role.byWireName().keySet().stream().toList());
+    List<String> roleNames = root.strings("roles", Role.byWireName().keySet().stream().toList(),
+        doc("services this process runs: `echo`, `udp`, `gateway`, `bridge`"));
     Set<Role> roles = EnumSet.noneOf(Role.class);
     for (String name : roleNames) {
       Role role = Role.byWireName().get(name);
@@ -67,16 +70,19 @@ public record SwitchboardConfig(
     if (roles.isEmpty()) {
       throw root.conflict("roles", "names no role (expected some of " + String.join(", ", Role.byWireName().keySet()) + ")");
     }
-    int instances = root.integer("instances", 0, 0, 1024);
+    int instances = root.integer("instances", 0, 0, 1024, doc("verticle instances per service, each on its own event loop; `0` = one per CPU core."
+        + " UDP instances share their port through SO_REUSEPORT (`udp.reusePort`); without it UDP runs one"));
     SwitchboardConfig config = new SwitchboardConfig(
         roles,
         instances == 0 ? cores() : instances,
-        root.duration("shutdownTimeout", DEFAULT_SHUTDOWN_TIMEOUT),
-        EchoConfig.read(root.child("echo")),
-        UdpConfig.read(root.child("udp")),
-        GatewayConfig.read(root.child("gateway")),
-        BridgeConfig.read(root.child("bridge")),
-        ClusterConfig.read(root.child("cluster")));
+        root.duration("shutdownTimeout", DEFAULT_SHUTDOWN_TIMEOUT,
+            doc("a stop (SIGTERM, Ctrl-C) takes at most this long, then the process exits anyway")),
+        EchoConfig.read(root.child("echo", doc("the TCP echo service"))),
+        UdpConfig.read(root.child("udp", doc("the UDP datagram service"))),
+        GatewayConfig.read(root.child("gateway", doc("the HTTP gateway"))),
+        BridgeConfig.read(root.child("bridge", doc("the TCP event-bus bridge ([bridge protocol](docs/bridge-protocol.md))"))),
+        ClusterConfig.read(root.child("cluster", doc("clustered mode: see [docs/cluster.md](docs/cluster.md); the defaults"
+            + " stay on loopback").defaultShownAs("off, loopback"))));
     root.finish();
     new TcpPortClash(config).check();
     if (config.runs(Role.GATEWAY)) {

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 /**
  * TLS for a listener: PEM files for the certificate chain and its private key (PKCS#8 or PKCS#1).
  *
@@ -10,8 +12,8 @@ public record TlsConfig(String certPath, String keyPath) {
 
   /** Null when neither key is set: TLS is off by default. */
   static TlsConfig read(ConfigNode node) {
-    String cert = node.string("certPath", "");
-    String key = node.string("keyPath", "");
+    String cert = node.string("certPath", "", doc("PEM certificate chain; with `keyPath` set too, TLS is on"));
+    String key = node.string("keyPath", "", doc("PEM private key (PKCS#8 or PKCS#1) of `certPath`"));
     node.finish();
     if (cert.isEmpty() && key.isEmpty()) {
       return null;

@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.KeyDoc.doc;
+
 import dev.switchboard.net.CidrAllowList;
 import java.time.Duration;
 import java.util.List;
@@ -87,35 +89,46 @@ public record UdpConfig(
   }
 
   static UdpConfig read(ConfigNode node) {
-    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit"), "maxSources");
-    ConfigNode send = node.child("send");
-    List<String> allow = send.strings("allow", DEFAULT_SEND_ALLOW);
+    String host = node.string("host", DEFAULT_HOST,
+        doc("UDP bind address: `::1` for IPv6, a multicast group address to receive that group"));
+    int port = node.port("port", DEFAULT_PORT, doc("UDP port; `0` = an ephemeral port"));
+    ReplyMode replyMode = node.choice("replyMode", DEFAULT_REPLY_MODE, Map.of("echo", ReplyMode.ECHO,
+        "hello", ReplyMode.HELLO, "upper", ReplyMode.UPPER, "none", ReplyMode.NONE),
+        doc("`echo`, `hello` (\"Hello, \" + data), `upper` (ASCII upper-case) or `none`"));
+    int maxDatagramBytes = node.integer("maxDatagramBytes", DEFAULT_MAX_DATAGRAM_BYTES, 1, 65535,
+        doc("larger datagrams arrive cut off: counted as truncated, not answered"));
+    int receiveBufferBytes = node.integer("receiveBufferBytes", 0, 0, 1 << 30, doc("SO_RCVBUF; `0` = the OS default"));
+    int sendBufferBytes = node.integer("sendBufferBytes", 0, 0, 1 << 30, doc("SO_SNDBUF; `0` = the OS default"));
+    boolean reusePort = node.bool("reusePort", true, doc("SO_REUSEPORT, so that the instances share the port"
+        + " (another process holding it is still refused)"));
+    boolean publish = node.bool("publish", true, doc("publish each datagram on `udp.datagrams`"));
+    int publishQueue = node.integer("publishQueue", DEFAULT_PUBLISH_QUEUE, 1, 10_000_000,
+        doc("events waiting to be published at most; more are dropped and counted"));
+    Duration publishMaxLag = node.duration("publishMaxLag", DEFAULT_PUBLISH_MAX_LAG,
+        doc("local consumers this far behind: new events are dropped (counted) until they catch up; `0` = off"));
+    RateLimitConfig rateLimit = RateLimitConfig.read(node.child("rateLimit",
+        doc("a token bucket per source address")), "maxSources", "datagrams");
+    ConfigNode send = node.child("send", doc("the `udp.send` bus request"));
+    List<String> allow = send.strings("allow", DEFAULT_SEND_ALLOW,
+        doc("CIDR blocks `udp.send` may reach; names are resolved, then checked"));
     CidrAllowList allowList;
     try {
       allowList = CidrAllowList.parse(allow);
     } catch (IllegalArgumentException e) {
       throw send.conflict("allow", e.getMessage());
     }
-    int maxInFlight = send.integer("maxInFlight", DEFAULT_SEND_MAX_IN_FLIGHT, 1, 100_000);
-    Duration maxTimeout = send.duration("maxTimeout", DEFAULT_SEND_MAX_TIMEOUT);
+    int maxInFlight = send.integer("maxInFlight", DEFAULT_SEND_MAX_IN_FLIGHT, 1, 100_000,
+        doc("sends in progress at once; more are refused (429)"));
+    Duration maxTimeout = send.duration("maxTimeout", DEFAULT_SEND_MAX_TIMEOUT,
+        doc("longest reply wait a request may ask for"));
     send.finish();
-    ConfigNode multicast = node.child("multicast");
-    String group = multicast.string("group", "");
-    String iface = multicast.string("interface", "");
+    ConfigNode multicast = node.child("multicast", doc("receiving a multicast group"));
+    String group = multicast.string("group", "",
+        doc("multicast group to join, e.g. `239.255.42.99` (then bind `udp.host` to the group address too)"));
+    String iface = multicast.string("interface", "", doc("network interface of the group, e.g. `lo`, `eth0`"));
     multicast.finish();
-    UdpConfig config = new UdpConfig(
-        node.string("host", DEFAULT_HOST),
-        node.port("port", DEFAULT_PORT),
-        node.choice("replyMode", DEFAULT_REPLY_MODE, Map.of("echo", ReplyMode.ECHO, "hello", ReplyMode.HELLO,
-            "upper", ReplyMode.UPPER, "none", ReplyMode.NONE)),
-        node.integer("maxDatagramBytes", DEFAULT_MAX_DATAGRAM_BYTES, 1, 65535),
-        node.integer("receiveBufferBytes", 0, 0, 1 << 30),
-        node.integer("sendBufferBytes", 0, 0, 1 << 30),
-        node.bool("reusePort", true),
-        node.bool("publish", true),
-        node.integer("publishQueue", DEFAULT_PUBLISH_QUEUE, 1, 10_000_000),
-        node.duration("publishMaxLag", DEFAULT_PUBLISH_MAX_LAG),
-        rateLimit, allowList, maxInFlight, maxTimeout, group, iface);
+    UdpConfig config = new UdpConfig(host, port, replyMode, maxDatagramBytes, receiveBufferBytes, sendBufferBytes,
+        reusePort, publish, publishQueue, publishMaxLag, rateLimit, allowList, maxInFlight, maxTimeout, group, iface);
     node.finish();
     return config;
   }
