@@ -2,6 +2,7 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The access log of the assembled jar, as its output shows it: the line alone, on its own appender. */
+@IntegrationTest
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AccessLogIT {
 

@@ -11,6 +11,7 @@ import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import dev.switchboard.wsgi.WsgiApplications;
 import dev.switchboard.wsgi.WsgiRequest;
 import dev.switchboard.wsgi.WsgiResponse;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * Two clustered nodes in one JVM: node A runs the gateway, node B an application. What a client of A sees when B dies
  * with requests in flight, and when B leaves in order.
  */
+@IntegrationTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterFaultTest {
 

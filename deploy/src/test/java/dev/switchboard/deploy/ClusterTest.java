@@ -10,6 +10,7 @@ import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Two clustered nodes in one JVM, each with its own Hazelcast member on loopback. */
+@IntegrationTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterTest {
 

@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -47,6 +48,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs). */
+@IntegrationTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DashboardTest {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dfault.strict=true}) the script also checks the targets of issue 16 and this test fails when one is missed.
  * Skipped unless run as root with {@code ip netns}.
  */
+@IntegrationTest
 @Timeout(value = 200, unit = TimeUnit.SECONDS)
 class FaultIT {
 

@@ -12,6 +12,7 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * does at its core: the layers unpacked into a directory, and the entrypoint started in it with {@code chroot}, as the
  * image's user, in mount and PID namespaces of its own with /proc and /dev mounted (needs root).
  */
+@IntegrationTest
 class ImageIT {
 
   private static final Duration START = Duration.ofSeconds(90);

@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code cluster.kubernetes.serviceDns}: members found by a DNS lookup instead of a TCP-IP members list. */
+@IntegrationTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KubernetesDiscoveryTest {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * built jar for the image's and a hosts file in which the headless Service's name resolves to both pod IPs, as the
  * cluster DNS would. Needs root and {@code ip netns}; skipped without them.
  */
+@IntegrationTest
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class KubernetesPodsIT {
 

@@ -3,6 +3,7 @@ package dev.switchboard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * A cluster of separate JVMs started by deploy/local-cluster.sh: a gateway node and two service nodes on loopback.
  * Kill -9, failover, rejoin, a graceful stop, and a Python application attached to other nodes' bridges.
  */
+@IntegrationTest
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LocalClusterIT {
 

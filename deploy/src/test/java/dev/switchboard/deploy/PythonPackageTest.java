@@ -7,6 +7,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * then the installed console scripts against a real gateway and bridge (with a token), run from a directory that holds
  * only the application, as a user's project would.
  */
+@IntegrationTest
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PythonPackageTest {
 

@@ -7,6 +7,7 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * A real PEP 3333 application (wrapped in wsgiref.validate) served by the Python adapter, a separate process, through
  * the TCP bridge, driven over HTTP through the gateway.
  */
+@IntegrationTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PythonWsgiTest {
 

@@ -2,6 +2,7 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.IntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The assembled jar, started and stopped as a separate process. */
+@IntegrationTest
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SwitchboardJarIT {
 

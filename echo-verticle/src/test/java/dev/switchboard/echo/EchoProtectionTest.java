@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.counters.ListenerCounters;
+import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -131,6 +132,7 @@ class EchoProtectionTest {
 
   @ParameterizedTest(name = "native transport: {0}")
   @ValueSource(booleans = {false, true})
+  @IntegrationTest
   @DisplayName("a client that pushes 100 MB and reads nothing never makes the server hold more than writeQueueBytes plus one read")
   void nonReadingClientIsBounded(boolean nativeTransport) throws Throwable {
     onTransport(nativeTransport, this::nonReadingClientIsBounded);

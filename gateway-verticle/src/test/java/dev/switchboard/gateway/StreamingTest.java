@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.IntegrationTest;
 import dev.switchboard.wsgi.Header;
 import dev.switchboard.wsgi.ResponseStream;
 import dev.switchboard.wsgi.WsgiApplications;
@@ -76,6 +77,7 @@ class StreamingTest {
   }
 
   @Test
+  @IntegrationTest
   @DisplayName("100 MB streamed to a deliberately slow client: byte-exact, and the gateway never holds more than credit x chunk plus one write queue")
   void hundredMegabytesToASlowClient(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "stream: {credit: 4}\n");
@@ -131,6 +133,7 @@ class StreamingTest {
   }
 
   @Test
+  @IntegrationTest
   @DisplayName("a client that stops reading a 100 MB stream is cut off by the write timeout, and the application is cancelled")
   void nonReadingClientWriteTimeout(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {write: 500ms}\n");

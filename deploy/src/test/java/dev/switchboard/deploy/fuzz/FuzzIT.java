@@ -2,6 +2,7 @@ package dev.switchboard.deploy.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.IntegrationTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * per listener. System properties: fuzz.seed, fuzz.inputs (per listener), fuzz.batches, fuzz.budget (seconds),
  * fuzz.report (a Markdown file to write), fuzz.listeners (comma-separated names: only these; default all).
  */
+@IntegrationTest
 class FuzzIT {
 
   @Test
