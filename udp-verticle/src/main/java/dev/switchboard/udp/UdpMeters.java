@@ -42,7 +42,7 @@ public final class UdpMeters {
   private final Counter published;
   private final EnumCounters<Drop> dropped;
   private final EnumCounters<EventDrop> eventsDropped;
-  /** Not a meter: /metrics has never carried it (docs/metrics.md lists what it does). */
+  /** {@code udp.send} requests received. Not a meter: /metrics has never carried it (docs/metrics.md). */
   private final LongAdder sendRequests = new LongAdder();
 
   public UdpMeters(MeterRegistry registry) {
