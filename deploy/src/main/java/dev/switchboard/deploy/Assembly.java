@@ -3,17 +3,23 @@ package dev.switchboard.deploy;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
+import dev.switchboard.echo.EchoMeters;
 import dev.switchboard.echo.EchoVerticle;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.gateway.GatewayService;
+import dev.switchboard.gateway.bridge.BridgeMeters;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
+import dev.switchboard.gateway.http.RouteLabels;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.wsgi.WsgiCodecs;
+import dev.switchboard.udp.UdpMeters;
 import dev.switchboard.udp.UdpService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,7 +44,8 @@ final class Assembly {
   private final ClusterNode cluster;
   private final Requester requester;
   private final SwitchboardConfig config;
-  private final SwitchboardCounters counters;
+  /** Where each service registers its meters when it is deployed: only the roles this process runs show. */
+  private final MeterRegistry registry;
   private final Readiness readiness;
   /** Each service's budget of bytes held for its clients, shared by all its instances. */
   private final MemoryBudget echoBudget;
@@ -46,23 +53,23 @@ final class Assembly {
   private UdpService udp;
   private GatewayService gateway;
 
-  Assembly(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
-    this(vertx, null, config, counters);
+  Assembly(Vertx vertx, SwitchboardConfig config, MeterRegistry registry) {
+    this(vertx, null, config, registry);
   }
 
   /** The services of a clustered node: their bus requests fail at once when the node serving them leaves. */
-  Assembly(ClusterNode cluster, SwitchboardConfig config, SwitchboardCounters counters) {
-    this(cluster.vertx(), cluster, config, counters);
+  Assembly(ClusterNode cluster, SwitchboardConfig config, MeterRegistry registry) {
+    this(cluster.vertx(), cluster, config, registry);
   }
 
-  private Assembly(Vertx vertx, ClusterNode cluster, SwitchboardConfig config, SwitchboardCounters counters) {
+  private Assembly(Vertx vertx, ClusterNode cluster, SwitchboardConfig config, MeterRegistry registry) {
     this.vertx = vertx;
     // On every node whatever its roles: a WSGI request or answer may cross to it from another node (the bridge).
     WsgiCodecs.registerOn(vertx.eventBus());
     this.cluster = cluster;
     this.requester = cluster != null ? cluster.requester() : Requester.local(vertx);
     this.config = config;
-    this.counters = counters;
+    this.registry = registry;
     this.readiness = new Readiness(vertx, config.roles(), config.cluster(), cluster != null ? cluster::members : () -> 0);
     this.echoBudget = new MemoryBudget(config.echo().maxBufferedBytes());
     this.bridgeBudget = new MemoryBudget(config.bridge().maxBufferedBytes());
@@ -87,9 +94,9 @@ final class Assembly {
       }
     }
     return chain.map(v -> {
-      CounterMeters.bind(config, counters, echoBudget, bridgeBudget);
       if (cluster != null) {
-        CounterMeters.cluster(cluster::members);
+        // The cluster's size as this node sees it: a partition shows as a drop.
+        Gauge.builder("switchboard.cluster.members", cluster, ClusterNode::members).register(registry);
       }
       return List.copyOf(listeners);
     });
@@ -125,16 +132,23 @@ final class Assembly {
 
   private Future<List<BoundListener>> deploy(Role role) {
     return switch (role) {
-      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo(), echoBudget), config.instances());
+      case ECHO -> {
+        EchoMeters echoMeters = new EchoMeters(registry, echoBudget);
+        yield deployScaled(vertx, () -> new EchoVerticle(config.echo(), echoMeters, echoBudget), config.instances());
+      }
       case UDP -> {
-        udp = new UdpService(vertx, config.udp(), counters.udp());
+        udp = new UdpService(vertx, config.udp(), new UdpMeters(registry));
         yield udp.deploy(config.instances());
       }
       case GATEWAY -> {
-        gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks(), requester);
+        gateway = new GatewayService(vertx, config.gateway(), new GatewayMeters(registry, RouteLabels.all(config.gateway())),
+            readiness.checks(), requester);
         yield gateway.deploy(config.instances());
       }
-      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances());
+      case BRIDGE -> {
+        BridgeMeters bridgeMeters = new BridgeMeters(registry, bridgeBudget);
+        yield deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), bridgeMeters, bridgeBudget), config.instances());
+      }
     };
   }
 

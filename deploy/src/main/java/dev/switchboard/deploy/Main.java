@@ -6,15 +6,17 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.EffectiveConfig;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.client.ClientCommand;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -148,11 +150,21 @@ public final class Main {
   /** The Vert.x options of the jar: native transport when available, and metrics. */
   static VertxOptions vertxOptions() {
     // Vert.x's per-request HTTP server meters and per-message event-bus meters look their meters up by tags on every
-    // request (their cost is in docs/benchmarks.md). The services' own counters and the gateway's request-duration
+    // request (their cost is in docs/benchmarks.md). The services' own meters and the gateway's request-duration
     // histogram cover the same ground (docs/metrics.md).
     return new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+  }
+
+  /**
+   * Where the services register their meters: Vert.x's Micrometer registry, the one {@code /metrics} serves beside
+   * Vert.x's own meters (docs/metrics.md); a registry of their own, which nothing publishes, when this Vert.x has no
+   * metrics.
+   */
+  static MeterRegistry meterRegistry(Vertx vertx) {
+    MeterRegistry vertxRegistry = vertx.isMetricsEnabled() ? BackendRegistries.getDefaultNow() : null;
+    return vertxRegistry != null ? vertxRegistry : new SimpleMeterRegistry();
   }
 
   /** The services on a plain Vert.x, or on a clustered one that has joined within {@code cluster.joinTimeout}. */
@@ -160,13 +172,14 @@ public final class Main {
     VertxOptions options = vertxOptions();
     ClusterConfig cluster = config.cluster();
     if (!cluster.enabled()) {
-      return new Assembly(Vertx.builder().with(options).build(), config, new SwitchboardCounters());
+      Vertx vertx = Vertx.builder().with(options).build();
+      return new Assembly(vertx, config, meterRegistry(vertx));
     }
     long started = System.nanoTime();
     ClusterNode node = ClusteredVertx.join(options, cluster);
     LOG.info("joined cluster '{}' in {} ms: {} member(s)", cluster.name(), (System.nanoTime() - started) / 1_000_000,
         node.members());
-    return new Assembly(node, config, new SwitchboardCounters());
+    return new Assembly(node, config, meterRegistry(node.vertx()));
   }
 
   /** Closes every listener and connection; gives up after the shutdown timeout so that a stop is always bounded. */

@@ -1,8 +1,8 @@
 package dev.switchboard.deploy;
 
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +12,8 @@ public final class AssemblyAccess {
 
   private final Assembly assembly;
 
-  public AssemblyAccess(Vertx vertx, SwitchboardConfig config, SwitchboardCounters counters) {
-    this.assembly = new Assembly(vertx, config, counters);
+  public AssemblyAccess(Vertx vertx, SwitchboardConfig config, MeterRegistry registry) {
+    this.assembly = new Assembly(vertx, config, registry);
   }
 
   public List<BoundListener> start() throws Exception {

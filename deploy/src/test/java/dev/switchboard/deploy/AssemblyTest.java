@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -74,7 +76,7 @@ class AssemblyTest {
   @Test
   @DisplayName("the whole assembly starts on free ports, every service answers, and it stops cleanly")
   void startsAndStops(VertxTestContext ctx) throws Exception {
-    List<BoundListener> listeners = new Assembly(vertx, onPorts(0, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+    List<BoundListener> listeners = new Assembly(vertx, onPorts(0, 0, 0), Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS);
     assertThat(listeners).extracting(BoundListener::service).containsExactly("echo", "udp", "gateway", "bridge");
     assertThat(listeners).allSatisfy(l -> {
       assertThat(l.port()).isPositive();
@@ -118,7 +120,7 @@ class AssemblyTest {
   void portInUse() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThatThrownBy(() -> new Assembly(vertx, onPorts(port, 0, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> new Assembly(vertx, onPorts(port, 0, 0), Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS))
           .isInstanceOf(ListenFailure.class)
           .hasMessage("echo listener raw cannot listen on 127.0.0.1:" + port
               + ": address already in use (another process or listener holds the port)");
@@ -132,10 +134,21 @@ class AssemblyTest {
       taken.setOption(StandardSocketOptions.SO_REUSEPORT, true);
       taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
-      assertThatThrownBy(() -> new Assembly(vertx, onPorts(0, port, 0), new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS))
+      assertThatThrownBy(() -> new Assembly(vertx, onPorts(0, port, 0), Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS))
           .isInstanceOf(ListenFailure.class)
           .hasMessage("udp listener udp cannot listen on 127.0.0.1:" + port
               + ": address already in use (another process or listener holds the port)");
     }
+  }
+
+  @Test
+  @DisplayName("a process registers the meters of the roles it runs, and only those, on the registry it is given")
+  void metersOfItsRoles() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    SwitchboardConfig gatewayOnly = ConfigLoader.load(null, new OverrideSource(
+        Map.of("roles", "gateway", "gateway.port", "0", "instances", "2"), Map.of(), Map.of()));
+    new Assembly(vertx, gatewayOnly, registry).start().await(20, TimeUnit.SECONDS);
+    assertThat(registry.getMeters().stream().map(meter -> meter.getId().getName().split("\\.")[1])
+        .collect(Collectors.toSet())).containsExactly("gateway");
   }
 }

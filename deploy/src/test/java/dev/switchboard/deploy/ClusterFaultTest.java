@@ -8,7 +8,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.IntegrationTest;
@@ -85,7 +84,7 @@ class ClusterFaultTest {
     ClusterNode b = ClusteredVertx.start(new VertxOptions(), configB.cluster()).await(60, TimeUnit.SECONDS);
     started.add(b);
     Await.condition("both members to see each other", Duration.ofSeconds(30), () -> a.members() == 2 && b.members() == 2);
-    return new Assembly(a, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS).get(0).port();
+    return new Assembly(a, configA, Main.meterRegistry(a.vertx())).start().await(20, TimeUnit.SECONDS).get(0).port();
   }
 
   private ClusterNode a() {

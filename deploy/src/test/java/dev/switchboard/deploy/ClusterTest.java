@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
@@ -98,8 +97,8 @@ class ClusterTest {
     Vertx b = nodeB.vertx();
     System.out.printf("two-node cluster formed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     try {
-      List<BoundListener> gateway = new Assembly(nodeA, configA, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
-      new Assembly(nodeB, configB, new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+      List<BoundListener> gateway = new Assembly(nodeA, configA, Main.meterRegistry(nodeA.vertx())).start().await(20, TimeUnit.SECONDS);
+      new Assembly(nodeB, configB, Main.meterRegistry(nodeB.vertx())).start().await(20, TimeUnit.SECONDS);
       int http = gateway.get(0).port();
       Await.condition("the echo consumer of node B to be known on node A", Duration.ofSeconds(30), () -> {
         try {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
@@ -204,7 +203,7 @@ class DashboardTest {
         "bridge.port", "0", "instances", "1"));
     keys.putAll(more);
     return new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+        Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS);
   }
 
   private WebDriver browser() {

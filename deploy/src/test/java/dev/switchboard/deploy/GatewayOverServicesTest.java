@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class GatewayOverServicesTest {
 
   private Vertx vertx;
-  private SwitchboardCounters counters;
+  private MeterRegistry registry;
   private int http;
   private int echo;
   private int udp;
@@ -47,9 +48,9 @@ class GatewayOverServicesTest {
     Map<String, String> keys = new HashMap<>(Map.of("echo.listeners.0.port", "0", "udp.port", "0", "gateway.port", "0",
         "instances", "1", "gateway.events.queueBytes", "1024", "roles", "echo,udp,gateway"));
     vertx = Vertx.vertx();
-    counters = new SwitchboardCounters();
+    registry = new SimpleMeterRegistry();
     List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        counters).start().await(20, TimeUnit.SECONDS);
+        registry).start().await(20, TimeUnit.SECONDS);
     http = port(listeners, "gateway");
     echo = port(listeners, "echo");
     udp = port(listeners, "udp");
@@ -58,6 +59,16 @@ class GatewayOverServicesTest {
   @AfterEach
   void stop() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code switchboard_gateway_event_clients}, read from the gateway's meters. */
+  private double eventClients() {
+    return registry.get("switchboard.gateway.event.clients").gauge().value();
+  }
+
+  /** {@code switchboard_gateway_events_dropped_total}. */
+  private double eventsDropped() {
+    return registry.get("switchboard.gateway.events.dropped").counter().count();
   }
 
   private static int port(List<BoundListener> listeners, String service) {
@@ -104,7 +115,7 @@ class GatewayOverServicesTest {
       BufferedReader allLines = reader(all);
       BufferedReader udpLines = reader(udpOnly);
       Await.condition("both event clients to be connected", Duration.ofSeconds(10),
-          () -> counters.gateway().eventClients() == 2);
+          () -> eventClients() == 2);
       assertThat(nextComment(allLines)).isEqualTo(": connected to echo,udp");
       assertThat(nextComment(udpLines)).isEqualTo(": connected to udp");
       try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), echo)) {
@@ -117,7 +128,7 @@ class GatewayOverServicesTest {
       assertThat(nextEvent(allLines, "echo")).contains("\"type\":\"open\"");
       assertThat(nextEvent(udpLines, "udp")).contains("\"data\":\"ZGdyYW0=\"");
     }
-    Await.condition("the event clients to be gone", Duration.ofSeconds(10), () -> counters.gateway().eventClients() == 0);
+    Await.condition("the event clients to be gone", Duration.ofSeconds(10), () -> eventClients() == 0);
   }
 
   @Test
@@ -127,7 +138,7 @@ class GatewayOverServicesTest {
          DatagramSocket datagrams = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       BufferedReader lines = reader(reading);
       Await.condition("both event clients to be connected", Duration.ofSeconds(10),
-          () -> counters.gateway().eventClients() == 2);
+          () -> eventClients() == 2);
       datagrams.setSoTimeout(1000);
       byte[] payload = new byte[1000];
       byte[] reply = new byte[2000];
@@ -135,7 +146,7 @@ class GatewayOverServicesTest {
       // paces the sending, so that the datagrams are not lost before they become events. Bounded by time, not by a
       // count: on a loaded machine the UDP service sheds events for consumer lag, and fewer reach the gateway.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (counters.gateway().eventsDropped() == 0 && System.nanoTime() < deadline) {
+      while (eventsDropped() == 0 && System.nanoTime() < deadline) {
         datagrams.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), udp));
         try {
           datagrams.receive(new DatagramPacket(reply, reply.length));
@@ -143,7 +154,7 @@ class GatewayOverServicesTest {
           // a lost datagram is no event; send the next
         }
       }
-      assertThat(counters.gateway().eventsDropped()).as("events dropped for the stalled client").isPositive();
+      assertThat(eventsDropped()).as("events dropped for the stalled client").isPositive();
       assertThat(nextEvent(lines, "udp")).contains("\"size\":1000");
     }
   }

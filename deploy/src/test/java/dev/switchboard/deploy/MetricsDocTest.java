@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -49,7 +48,7 @@ class MetricsDocTest {
     Map<String, String> keys = Map.of("echo.listeners.0.port", "0", "udp.port", "0", "gateway.port", "0",
         "bridge.port", "0", "instances", "1");
     List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+        Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS);
     int http = listeners.stream().filter(l -> l.service().equals("gateway")).findFirst().orElseThrow().port();
     int echo = listeners.stream().filter(l -> l.service().equals("echo")).findFirst().orElseThrow().port();
     // Vert.x's net meters appear with a first TCP connection.

@@ -6,7 +6,6 @@ import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.Role;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +41,7 @@ class OperationsTest {
     Map<String, String> keys = Map.of("echo.listeners.0.port", "0", "udp.port", "0", "gateway.port", "0",
         "bridge.port", "0", "instances", "1");
     listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+        Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS);
   }
 
   @AfterEach

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
@@ -103,7 +102,7 @@ class PythonPackageTest {
     vertx = Vertx.vertx();
     Map<String, String> keys = Map.of("roles", "echo,gateway,bridge", "instances", "1", "gateway.port",
         String.valueOf(http), "bridge.port", String.valueOf(bridge), "bridge.token", TOKEN);
-    new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())), new SwitchboardCounters())
+    new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())), Main.meterRegistry(vertx))
         .start().await(20, TimeUnit.SECONDS);
     Files.writeString(project.resolve("token"), TOKEN + "\n");
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.IntegrationTest;
@@ -60,7 +59,7 @@ class PythonWsgiTest {
     Map<String, String> keys = Map.of("roles", "gateway,bridge", "instances", "1",
         "gateway.port", String.valueOf(http), "bridge.port", String.valueOf(bridge));
     List<BoundListener> listeners = new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())),
-        new SwitchboardCounters()).start().await(20, TimeUnit.SECONDS);
+        Main.meterRegistry(vertx)).start().await(20, TimeUnit.SECONDS);
     assertThat(listeners).hasSize(2);
   }
 

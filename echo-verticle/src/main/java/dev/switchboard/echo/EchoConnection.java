@@ -3,9 +3,8 @@ package dev.switchboard.echo;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
-import dev.switchboard.counters.ListenerCounters;
-import dev.switchboard.echo.framing.FrameDecoder;
 import dev.switchboard.config.Framing;
+import dev.switchboard.echo.framing.FrameDecoder;
 import dev.switchboard.echo.framing.FramingException;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.channel.ChannelConfig;
@@ -50,7 +49,7 @@ final class EchoConnection {
   private final Vertx vertx;
   private final NetSocketInternal socket;
   private final EchoListenerConfig config;
-  private final ListenerCounters counters;
+  private final ListenerMeters counters;
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
   private final long connectionId;
@@ -74,7 +73,7 @@ final class EchoConnection {
   /** Bytes of output given back to the budget so far. */
   private long released;
 
-  EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerCounters counters,
+  EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerMeters counters,
                  Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.socket = socket;

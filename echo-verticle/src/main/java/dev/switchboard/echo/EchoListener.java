@@ -3,7 +3,6 @@ package dev.switchboard.echo;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
-import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.net.MemoryBudget;
@@ -27,14 +26,14 @@ final class EchoListener {
 
   private final Vertx vertx;
   private final EchoListenerConfig config;
-  private final ListenerCounters counters;
+  private final ListenerMeters counters;
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
   private final MemoryBudget budget;
   private final Buffer refusal;
   private boolean warnedNoHalfClose;
 
-  EchoListener(Vertx vertx, EchoListenerConfig config, ListenerCounters counters, Consumer<ConnectionEvent> events,
+  EchoListener(Vertx vertx, EchoListenerConfig config, ListenerMeters counters, Consumer<ConnectionEvent> events,
                StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.config = config;

@@ -3,7 +3,6 @@ package dev.switchboard.echo;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.bus.NodeId;
 import dev.switchboard.config.EchoConfig;
-import dev.switchboard.counters.EchoCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListeningVerticle;
 import dev.switchboard.net.MemoryBudget;
@@ -20,7 +19,7 @@ import java.util.List;
 public final class EchoVerticle extends VerticleBase implements ListeningVerticle {
 
   private final EchoConfig config;
-  private final EchoCounters counters;
+  private final EchoMeters counters;
   private final MemoryBudget budget;
   private volatile List<BoundListener> bound = List.of();
   private volatile boolean stopping;
@@ -30,7 +29,7 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
    * @param budget   the bytes all connections of the service may hold ({@code echo.maxBufferedBytes}), shared by
    *                 every instance
    */
-  public EchoVerticle(EchoConfig config, EchoCounters counters, MemoryBudget budget) {
+  public EchoVerticle(EchoConfig config, EchoMeters counters, MemoryBudget budget) {
     this.config = config;
     this.counters = counters;
     this.budget = budget;

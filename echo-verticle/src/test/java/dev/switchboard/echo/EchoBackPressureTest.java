@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
-import dev.switchboard.counters.ListenerCounters;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
@@ -70,7 +69,7 @@ class EchoBackPressureTest {
     List<Throwable> unhandled = new CopyOnWriteArrayList<>();
     vertx.exceptionHandler(unhandled::add);
     RunningEcho echo = startEcho(vertx, framing);
-    ListenerCounters counters = echo.counters(framing);
+    ListenerMeters counters = echo.counters(framing);
     Buffer sent = tinyFrames(framing, 0, 100_000);
     Buffer received = Buffer.buffer(sent.length());
 
@@ -112,7 +111,7 @@ class EchoBackPressureTest {
     List<Throwable> unhandled = new CopyOnWriteArrayList<>();
     vertx.exceptionHandler(unhandled::add);
     RunningEcho echo = startEcho(vertx, framing);
-    ListenerCounters counters = echo.counters(framing);
+    ListenerMeters counters = echo.counters(framing);
 
     try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
       // A small receive buffer, set before connecting, so that the kernel holds little of the echo for the client.
@@ -140,7 +139,7 @@ class EchoBackPressureTest {
    * too, so the server has stopped reading (paused, with frames held) rather than merely being slow.
    */
   private static void sendUntilServerStopsReading(SocketChannel channel, Selector selector, String framing,
-                                                  ListenerCounters counters) throws Exception {
+                                                  ListenerMeters counters) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     int next = 0;
     ByteBuffer pending = ByteBuffer.allocate(0);

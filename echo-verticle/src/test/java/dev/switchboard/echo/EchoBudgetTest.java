@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
-import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -43,7 +42,7 @@ class EchoBudgetTest {
   void partialFramesShareTheBudget(Vertx vertx) throws Exception {
     MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("framing", "line"));
-    ListenerCounters counters = echo.counters("line");
+    ListenerMeters counters = echo.counters("line");
     byte[] unfinished = new byte[PARTIAL];
     Arrays.fill(unfinished, (byte) 'x');
     List<BlockingClient> holding = new ArrayList<>();
@@ -102,7 +101,7 @@ class EchoBudgetTest {
   void nonReadingClientsShareTheBudget(Vertx vertx) throws Exception {
     MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("writeQueueBytes", "65536"));
-    ListenerCounters counters = echo.counters("raw");
+    ListenerMeters counters = echo.counters("raw");
     List<BlockingClient> pushers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     try {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
-import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -107,7 +106,7 @@ class EchoProtectionTest {
   /** One client sends 8 MB without reading, half-closes, then reads: all of it must come back before EOF. */
   private static void halfCloseDeliversEverything(RunningEcho echo) throws Exception {
     long total = 8L << 20;
-    ListenerCounters counters = echo.counters("raw");
+    ListenerMeters counters = echo.counters("raw");
     long pausesBefore = counters.readPauses();
     try (BlockingClient client = new BlockingClient(echo.port())) {
       CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
@@ -141,7 +140,7 @@ class EchoProtectionTest {
   private void nonReadingClientIsBounded(Vertx vertx) throws Exception {
     int writeQueueBytes = 64 * 1024;
     RunningEcho echo = RunningEcho.start(vertx, listener("writeQueueBytes", String.valueOf(writeQueueBytes)));
-    ListenerCounters counters = echo.counters("raw");
+    ListenerMeters counters = echo.counters("raw");
     long total = 100L << 20;
     NetClient netClient = vertx.createNetClient();
     NetSocket socket = netClient.connect(echo.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -270,7 +269,7 @@ class EchoProtectionTest {
   @DisplayName("max connections: one over the limit is told why and closed; after a close there is room again")
   void maxConnections(Vertx vertx) throws Exception {
     RunningEcho echo = RunningEcho.start(vertx, listener("maxConnections", "2"));
-    ListenerCounters counters = echo.counters("raw");
+    ListenerMeters counters = echo.counters("raw");
     try (BlockingClient first = new BlockingClient(echo.port());
          BlockingClient second = new BlockingClient(echo.port())) {
       first.send("1");

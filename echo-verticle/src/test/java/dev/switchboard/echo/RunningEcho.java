@@ -6,10 +6,9 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.EchoConfig;
 import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.EchoCounters;
-import dev.switchboard.counters.ListenerCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.net.MemoryBudget;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -20,8 +19,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** An echo service deployed for one test, with its counters, its memory budget and a queue of the events it published. */
-record RunningEcho(List<BoundListener> listeners, EchoCounters counters, MemoryBudget budget,
+/** An echo service deployed for one test, with its meters, its memory budget and a queue of the events it published. */
+record RunningEcho(List<BoundListener> listeners, EchoMeters counters, MemoryBudget budget,
                    BlockingQueue<ConnectionEvent> events) {
 
   /**
@@ -43,7 +42,7 @@ record RunningEcho(List<BoundListener> listeners, EchoCounters counters, MemoryB
 
   /** With a budget of its own ({@code echo.maxBufferedBytes}), which the test can watch. */
   static RunningEcho start(Vertx vertx, MemoryBudget budget, EchoListenerConfig... listeners) throws Exception {
-    EchoCounters counters = new EchoCounters();
+    EchoMeters counters = new EchoMeters(new SimpleMeterRegistry(), budget);
     BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
     vertx.eventBus().<JsonObject>consumer(EchoBus.EVENTS, m -> events.add(ConnectionEvent.fromJson(m.body())))
         .completion().await(10, TimeUnit.SECONDS);
@@ -57,7 +56,7 @@ record RunningEcho(List<BoundListener> listeners, EchoCounters counters, MemoryB
     return listeners.get(0).port();
   }
 
-  ListenerCounters counters(String listener) {
+  ListenerMeters counters(String listener) {
     return counters.listener(listener);
   }
 

@@ -3,7 +3,7 @@ package dev.switchboard.gateway;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayLimits;
-import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.net.MemoryBudget;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gateway as a whole: what its instances share (counters, in-flight limits, the request body budget, the client
+ * The gateway as a whole: what its instances share (meters, in-flight limits, the request body budget, the client
  * rate limiter, the draining flag) and how they are deployed. Vert.x spreads the connections of the shared port over
  * the instances.
  */
@@ -31,7 +31,7 @@ public final class GatewayService {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final InFlightLimits inFlight;
   private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
@@ -46,7 +46,7 @@ public final class GatewayService {
    * @param readiness the checks {@code /health/ready} reports: every service of the process, and the cluster
    * @param requester how requests reach the services and applications ({@link Requester#local} without a cluster)
    */
-  public GatewayService(Vertx vertx, GatewayConfig config, GatewayCounters counters, HealthChecks readiness,
+  public GatewayService(Vertx vertx, GatewayConfig config, GatewayMeters counters, HealthChecks readiness,
                         Requester requester) {
     this.vertx = vertx;
     this.requester = requester;

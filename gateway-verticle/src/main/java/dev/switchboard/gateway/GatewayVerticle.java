@@ -3,9 +3,9 @@ package dev.switchboard.gateway;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.BuiltinRoutes;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.gateway.apps.BuiltinApps;
 import dev.switchboard.gateway.builtin.EchoRoute;
 import dev.switchboard.gateway.builtin.EventsRoute;
@@ -15,7 +15,6 @@ import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.RequestIds;
-import dev.switchboard.gateway.http.RequestTimer;
 import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.gateway.protect.InFlightLimits;
@@ -68,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       "dashboard-metrics.js", "dashboard-charts.js");
 
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final InFlightLimits inFlight;
   private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
@@ -77,11 +76,10 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private final Requester requester;
   private final ClientAddress.Resolver clients;
   private final GatewaySettings settings;
-  private RequestTimer requestTimer;
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
-  GatewayVerticle(GatewayConfig config, GatewayCounters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
+  GatewayVerticle(GatewayConfig config, GatewayMeters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
                   SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester,
                   GatewaySettings settings) {
     this.requester = requester;
@@ -101,7 +99,6 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     // Requests go to applications in this JVM as objects, to other nodes as JSON.
     WsgiCodecs.registerOn(vertx.eventBus());
     ErrorResponses errors = new ErrorResponses(counters);
-    requestTimer = new RequestTimer(BackendRegistries.getDefaultNow());
     HttpServerOptions options = serverOptions();
     ConnectionGuards guards = new ConnectionGuards(vertx, settings::config, counters, options);
     BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
@@ -285,7 +282,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private void finished(HttpServerRequest request, ClientAddress client, String route, String requestId,
                         long startedAt) {
     counters.onResponse(route, request.response().getStatusCode());
-    requestTimer.record(route, System.nanoTime() - startedAt);
+    counters.requestTimer().record(route, System.nanoTime() - startedAt);
     if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
       AccessLog.log(config.accessLog(), request, client, route, requestId, startedAt);
     }

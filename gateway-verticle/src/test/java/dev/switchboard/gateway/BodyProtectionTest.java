@@ -2,8 +2,8 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.GatewayCounters.ConnectionClose;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.testing.Await;
 import dev.switchboard.wsgi.RequestBody;
 import dev.switchboard.wsgi.WsgiApplications;

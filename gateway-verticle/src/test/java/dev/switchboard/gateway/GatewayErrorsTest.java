@@ -2,7 +2,7 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.wsgi.Header;
 import dev.switchboard.wsgi.WsgiApplications;
 import dev.switchboard.wsgi.WsgiResponse;

@@ -4,7 +4,9 @@ import dev.switchboard.bus.Requester;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.OverrideSource;
-import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.http.RouteLabels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,15 +22,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A gateway deployed for one test on an ephemeral port, with its counters and a plain JDK HTTP client. */
-record RunningGateway(int port, GatewayCounters counters, GatewayService service, HttpClient client) {
+/** A gateway deployed for one test on an ephemeral port, with its meters and a plain JDK HTTP client. */
+record RunningGateway(int port, GatewayMeters counters, GatewayService service, HttpClient client) {
 
   /** Configured as a user would, from YAML under {@code gateway:} (may be empty); the port is always 0. */
   static RunningGateway start(Vertx vertx, Path dir, String gatewayYaml) throws Exception {
     Path file = dir.resolve("gateway-" + System.nanoTime() + ".yaml");
     Files.writeString(file, "gateway:\n  port: 0\n" + gatewayYaml.indent(2));
     GatewayConfig config = ConfigLoader.load(file, new OverrideSource(Map.of(), Map.of(), Map.of())).gateway();
-    GatewayCounters counters = new GatewayCounters();
+    GatewayMeters counters = new GatewayMeters(new SimpleMeterRegistry(), RouteLabels.all(config));
     GatewayService service = new GatewayService(vertx, config, counters, io.vertx.ext.healthchecks.HealthChecks.create(vertx),
         Requester.local(vertx));
     int port = service.deploy(1).await(10, TimeUnit.SECONDS).get(0).port();

@@ -2,7 +2,7 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.IntegrationTest;
 import dev.switchboard.wsgi.Header;
@@ -148,7 +148,7 @@ class StreamingTest {
       assertThat(cancelled.get(20, TimeUnit.SECONDS)).isEqualTo("client-gone");
     }
     assertThat(written.get()).as("the application was held back, not drained into the gateway").isLessThan(16L << 20);
-    assertThat(gateway.counters().connectionsClosed(dev.switchboard.counters.GatewayCounters.ConnectionClose.WRITE_TIMEOUT))
+    assertThat(gateway.counters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.WRITE_TIMEOUT))
         .isEqualTo(1);
   }
 
@@ -234,7 +234,7 @@ class StreamingTest {
       upload.get(10, TimeUnit.SECONDS);
       assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("received " + total);
     }
-    assertThat(gateway.counters().connectionsClosed(dev.switchboard.counters.GatewayCounters.ConnectionClose.BODY_TIMEOUT))
+    assertThat(gateway.counters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.BODY_TIMEOUT))
         .isZero();
   }
 

@@ -2,8 +2,7 @@ package dev.switchboard.udp;
 
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
-import dev.switchboard.counters.UdpCounters.Drop;
+import dev.switchboard.udp.UdpMeters.Drop;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.net.SourceRateLimiter;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +25,7 @@ import java.net.InetSocketAddress;
 final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
   private final UdpConfig config;
-  private final UdpCounters counters;
+  private final UdpMeters counters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
   private String localAddress;
@@ -35,7 +34,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
    * @param limiter null when there is no rate limit
    * @param events  null when datagrams are not published
    */
-  DatagramHandler(UdpConfig config, UdpCounters counters, SourceRateLimiter limiter, EventHandOff events) {
+  DatagramHandler(UdpConfig config, UdpMeters counters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
     this.counters = counters;
     this.limiter = limiter;

@@ -2,8 +2,7 @@ package dev.switchboard.udp;
 
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.bus.UdpBus;
-import dev.switchboard.counters.UdpCounters;
-import dev.switchboard.counters.UdpCounters.EventDrop;
+import dev.switchboard.udp.UdpMeters.EventDrop;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -37,7 +36,7 @@ final class EventHandOff {
   private static final long DRAIN_DELAY_MS = 1;
 
   private final EventBus bus;
-  private final UdpCounters counters;
+  private final UdpMeters counters;
   private final BlockingQueue<DatagramEvent> queue;
   private final long maxLagNanos;
   private final String origin = UUID.randomUUID().toString();
@@ -47,7 +46,7 @@ final class EventHandOff {
   private volatile boolean lagSeen;
   private volatile long lagSeenAt;
 
-  EventHandOff(Vertx vertx, UdpCounters counters, int capacity, Duration maxLag) {
+  EventHandOff(Vertx vertx, UdpMeters counters, int capacity, Duration maxLag) {
     this.bus = vertx.eventBus();
     this.counters = counters;
     this.queue = new ArrayBlockingQueue<>(capacity);

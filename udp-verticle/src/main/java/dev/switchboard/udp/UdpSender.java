@@ -5,7 +5,6 @@ import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.bus.UdpSendRequest;
 import dev.switchboard.bus.UdpSendResult;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,10 +25,10 @@ final class UdpSender {
 
   private final Vertx vertx;
   private final UdpConfig config;
-  private final UdpCounters counters;
+  private final UdpMeters counters;
   private int inFlight;
 
-  UdpSender(Vertx vertx, UdpConfig config, UdpCounters counters) {
+  UdpSender(Vertx vertx, UdpConfig config, UdpMeters counters) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;

@@ -2,7 +2,6 @@ package dev.switchboard.udp;
 
 import dev.switchboard.net.SourceRateLimiter;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.BoundListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -10,7 +9,7 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * The UDP service as a whole: what its instances share (counters, rate limiter, event hand-off) and how they are
+ * The UDP service as a whole: what its instances share (meters, rate limiter, event hand-off) and how they are
  * deployed. The first instance binds the configured port; when it is 0 the others then bind the port it got, all
  * through SO_REUSEPORT, and the kernel spreads senders over them.
  */
@@ -18,11 +17,11 @@ public final class UdpService {
 
   private final Vertx vertx;
   private final UdpConfig config;
-  private final UdpCounters counters;
+  private final UdpMeters counters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
 
-  public UdpService(Vertx vertx, UdpConfig config, UdpCounters counters) {
+  public UdpService(Vertx vertx, UdpConfig config, UdpMeters counters) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;

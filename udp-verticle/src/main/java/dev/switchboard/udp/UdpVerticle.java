@@ -3,7 +3,6 @@ package dev.switchboard.udp;
 import dev.switchboard.net.SourceRateLimiter;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
@@ -27,12 +26,12 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
   private static final Logger LOG = LoggerFactory.getLogger(UdpVerticle.class);
 
   private final UdpConfig config;
-  private final UdpCounters counters;
+  private final UdpMeters counters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
   private volatile List<BoundListener> bound = List.of();
 
-  UdpVerticle(UdpConfig config, UdpCounters counters, SourceRateLimiter limiter, EventHandOff events) {
+  UdpVerticle(UdpConfig config, UdpMeters counters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
     this.counters = counters;
     this.limiter = limiter;

@@ -2,9 +2,9 @@ package dev.switchboard.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.UdpCounters;
-import dev.switchboard.counters.UdpCounters.Drop;
+import dev.switchboard.udp.UdpMeters.Drop;
 import dev.switchboard.testing.Await;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -134,7 +134,7 @@ class DatagramChannelsTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EpollDatagramChannel channel = new EpollDatagramChannel();
     try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      UdpCounters counters = new UdpCounters();
+      UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
       BatchRecorder batches = new BatchRecorder();
       // Reads only when asked, and then Netty makes one read call: only recvmmsg takes all four datagrams at once.
       channel.config().setAutoRead(false);

@@ -3,8 +3,8 @@ package dev.switchboard.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
-import dev.switchboard.counters.UdpCounters.Drop;
+import dev.switchboard.udp.UdpMeters.Drop;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -64,7 +64,7 @@ class DatagramHandlerTest {
   @DisplayName("a read batch larger than the send mark goes out whole; answers past the mark while the kernel refuses "
       + "sends are dropped and counted; every buffer is released")
   void sendQueueFull() {
-    UdpCounters counters = new UdpCounters();
+    UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
     StallingSocket socket = new StallingSocket();
     EmbeddedChannel channel = new EmbeddedChannel(socket, new DatagramHandler(UdpConfig.defaults(), counters, null, null));
     // About four answers of 1,000 bytes pass the 4 KB mark (Netty adds its own overhead to each).

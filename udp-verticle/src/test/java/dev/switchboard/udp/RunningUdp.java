@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.DatagramPacket;
@@ -18,8 +18,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A UDP service deployed for one test (two instances sharing an ephemeral port), with its counters. */
-record RunningUdp(UdpService service, UdpCounters counters, int port) {
+/** A UDP service deployed for one test (two instances sharing an ephemeral port), with its meters. */
+record RunningUdp(UdpService service, UdpMeters counters, int port) {
 
   /** Configured as a user would: {@code "replyMode", "hello"} sets {@code udp.replyMode}. The port is 0 unless given. */
   static UdpConfig config(String... keyValues) {
@@ -32,7 +32,7 @@ record RunningUdp(UdpService service, UdpCounters counters, int port) {
   }
 
   static RunningUdp start(Vertx vertx, String... keyValues) throws Exception {
-    UdpCounters counters = new UdpCounters();
+    UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
     UdpService service = new UdpService(vertx, config(keyValues), counters);
     int port = service.deploy(2).await(10, TimeUnit.SECONDS).get(0).port();
     return new RunningUdp(service, counters, port);

@@ -3,8 +3,7 @@ package dev.switchboard.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bus.UdpBus;
-import dev.switchboard.counters.UdpCounters;
-import dev.switchboard.counters.UdpCounters.EventDrop;
+import dev.switchboard.udp.UdpMeters.EventDrop;
 import dev.switchboard.testing.Await;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -128,7 +127,7 @@ class UdpLoadTest {
   @DisplayName("a slow bus consumer: events beyond its lag are dropped and counted, and every datagram is still answered")
   void slowConsumer(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx, "publishMaxLag", "50ms");
-    UdpCounters counters = udp.counters();
+    UdpMeters counters = udp.counters();
     SlowConsumer consumer = new SlowConsumer();
     vertx.deployVerticle(consumer, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         .await(10, TimeUnit.SECONDS);

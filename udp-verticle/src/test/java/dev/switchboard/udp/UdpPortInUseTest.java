@@ -2,9 +2,9 @@ package dev.switchboard.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.UdpCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -56,7 +56,7 @@ class UdpPortInUseTest {
   void portHeldElsewhere(boolean foreignReusePort, Vertx vertx, VertxTestContext testContext) throws Exception {
     try (DatagramChannel foreign = foreignHolder(foreignReusePort)) {
       int port = port(foreign);
-      UdpService service = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpCounters());
+      UdpService service = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpMeters(new SimpleMeterRegistry()));
       service.deploy(2).onComplete(testContext.failing(err -> testContext.verify(() -> {
         assertThat(err).isInstanceOf(ListenFailure.class).hasMessage(
             "udp listener udp cannot listen on 127.0.0.1:" + port
@@ -75,14 +75,14 @@ class UdpPortInUseTest {
     try (DatagramChannel probe = foreignHolder(false)) {
       port = port(probe);
     }
-    UdpService first = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpCounters());
+    UdpService first = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpMeters(new SimpleMeterRegistry()));
     List<BoundListener> bound = first.deploy(4).await(10, TimeUnit.SECONDS);
     assertThat(bound.get(0).port()).isEqualTo(port);
     int deployments = vertx.deploymentIDs().size();
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), port, new byte[] {'h', 'i'}, Duration.ofSeconds(5)))
         .containsExactly('h', 'i');
 
-    UdpService second = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpCounters());
+    UdpService second = new UdpService(vertx, RunningUdp.config("port", String.valueOf(port)), new UdpMeters(new SimpleMeterRegistry()));
     assertThat(deployFailure(second))
         .isInstanceOf(ListenFailure.class)
         .hasMessageContaining("cannot listen on 127.0.0.1:" + port + ": address already in use");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.UdpConfig;
-import dev.switchboard.counters.UdpCounters.Drop;
+import dev.switchboard.udp.UdpMeters.Drop;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

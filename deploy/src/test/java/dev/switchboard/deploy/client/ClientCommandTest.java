@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
-import dev.switchboard.counters.SwitchboardCounters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
 import dev.switchboard.testing.TestCertificates;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -62,7 +62,7 @@ class ClientCommandTest {
         """.formatted(tls));
     SwitchboardConfig config = ConfigLoader.load(yaml, new OverrideSource(Map.of(), Map.of(), Map.of()));
     vertx = Vertx.vertx();
-    listeners = new dev.switchboard.deploy.AssemblyAccess(vertx, config, new SwitchboardCounters()).start();
+    listeners = new dev.switchboard.deploy.AssemblyAccess(vertx, config, new SimpleMeterRegistry()).start();
     Path secure = dir.resolve("secure.yaml");
     Files.writeString(secure, """
         instances: 1
@@ -70,7 +70,7 @@ class ClientCommandTest {
         bridge: {port: 0, token: s3cret, %s}
         """.formatted(tls));
     SwitchboardConfig secureConfig = ConfigLoader.load(secure, new OverrideSource(Map.of(), Map.of(), Map.of()));
-    secureBridge = new dev.switchboard.deploy.AssemblyAccess(vertx, secureConfig, new SwitchboardCounters()).start()
+    secureBridge = new dev.switchboard.deploy.AssemblyAccess(vertx, secureConfig, new SimpleMeterRegistry()).start()
         .get(0).port();
   }
 

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.bridge;
 
-import dev.switchboard.counters.BridgeCounters;
-import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Accepted;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Refused;
 import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
@@ -45,7 +44,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
   private final BridgeFrameValidator validator;
   private final Predicate<String> registrable;
   private final int maxFrameBytes;
-  private final BridgeCounters counters;
+  private final BridgeMeters counters;
   private final ThrottledWarning warnings;
   private final String remote;
   private final MemoryBudget.Share unfinished;
@@ -60,7 +59,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
    * @param unanswered  the messages this connection was handed: a {@code send} to one's reply address answers it
    */
   BridgeFrameFilter(BridgeFrameValidator validator, Predicate<String> registrable, int maxFrameBytes,
-                    BridgeCounters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished,
+                    BridgeMeters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished,
                     UnansweredRequests unanswered) {
     this.unfinished = unfinished;
     this.unanswered = unanswered;

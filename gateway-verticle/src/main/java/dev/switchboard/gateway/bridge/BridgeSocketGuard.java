@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.bridge;
 
-import dev.switchboard.counters.BridgeCounters;
-import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +23,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeSocketGuard.class);
 
   private final int maxPendingBytes;
-  private final BridgeCounters counters;
+  private final BridgeMeters counters;
   private final String remote;
   private final MemoryBudget.Share unsent;
   private final UnansweredRequests unanswered;
@@ -35,7 +34,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
    * @param unsent     this connection's share of the bridge's budget, closed by the bridge when the connection ends
    * @param unanswered told of every write: the one that carries a message awaiting a reply makes it this connection's
    */
-  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share unsent,
+  BridgeSocketGuard(int maxPendingBytes, BridgeMeters counters, String remote, MemoryBudget.Share unsent,
                     UnansweredRequests unanswered) {
     this.maxPendingBytes = maxPendingBytes;
     this.unanswered = unanswered;

@@ -2,7 +2,6 @@ package dev.switchboard.gateway.bridge;
 
 import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.config.BridgeConfig;
-import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
@@ -41,7 +40,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
   static final String DISCONNECTED = "bridge client disconnected before answering";
 
   private final BridgeConfig config;
-  private final BridgeCounters counters;
+  private final BridgeMeters counters;
   private final MemoryBudget budget;
   private final BridgeFrameValidator validator;
   private final ThrottledWarning warnings = new ThrottledWarning(LOG);
@@ -52,7 +51,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
    * @param counters shared by every instance: the connection limit counts across them
    * @param budget   the bytes all connections may hold ({@code bridge.maxBufferedBytes}), shared by every instance
    */
-  public BridgeVerticle(BridgeConfig config, BridgeCounters counters, MemoryBudget budget) {
+  public BridgeVerticle(BridgeConfig config, BridgeMeters counters, MemoryBudget budget) {
     this.config = config;
     this.counters = counters;
     this.budget = budget;

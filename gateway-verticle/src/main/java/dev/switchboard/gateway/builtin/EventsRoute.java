@@ -3,8 +3,8 @@ package dev.switchboard.gateway.builtin;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.http.PendingWrites;
 import io.vertx.core.Future;
@@ -40,10 +40,10 @@ public final class EventsRoute implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final ErrorResponses errors;
 
-  public EventsRoute(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors) {
+  public EventsRoute(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors) {
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;

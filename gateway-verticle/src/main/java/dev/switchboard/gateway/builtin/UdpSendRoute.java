@@ -3,7 +3,7 @@ package dev.switchboard.gateway.builtin;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.bus.UdpSendRequest;
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.gateway.http.ErrorResponses;
 import dev.switchboard.gateway.protect.RequestAdmission;
 import io.vertx.core.Handler;

@@ -1,9 +1,9 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.config.GatewayTimeouts;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.gateway.protect.BodyClock;
 import dev.switchboard.gateway.protect.BodyClocks;
 import dev.switchboard.net.MemoryBudget;
@@ -29,12 +29,12 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BodyReader {
 
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final ErrorResponses errors;
   private final MemoryBudget budget;
   private final BodyClocks clocks;
 
-  public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, ErrorResponses errors,
+  public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayMeters counters, ErrorResponses errors,
                     MemoryBudget budget) {
     this.counters = counters;
     this.errors = errors;

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.http;
 
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -19,9 +19,9 @@ public final class ErrorResponses {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
 
-  public ErrorResponses(GatewayCounters counters) {
+  public ErrorResponses(GatewayMeters counters) {
     this.counters = counters;
   }
 

@@ -2,7 +2,7 @@ package dev.switchboard.gateway.http;
 
 import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.bus.NodeLostException;
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayTimeouts;
-import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
 
 /**
  * The clocks of one request body, the same on HTTP/1 and HTTP/2: the gap between bytes ({@code timeouts.body}); for a

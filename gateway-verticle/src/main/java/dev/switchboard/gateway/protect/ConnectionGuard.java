@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayTimeouts;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.ConnectionClose;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
 import dev.switchboard.gateway.screen.Rejections;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -50,7 +50,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
 
   private final Vertx vertx;
   private final GatewayTimeouts timeouts;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final String remote;
   private ChannelHandlerContext ctx;
   private Phase phase = Phase.HEADERS;
@@ -74,7 +74,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   /** When the standing timer fires (nanoTime), or MAX_VALUE when none stands. */
   private long timerDue = Long.MAX_VALUE;
 
-  ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayCounters counters, String remote) {
+  ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayMeters counters, String remote) {
     this.vertx = vertx;
     this.timeouts = timeouts;
     this.counters = counters;

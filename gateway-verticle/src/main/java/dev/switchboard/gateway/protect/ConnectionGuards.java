@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.counters.GatewayCounters;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.screen.ScreeningDecoder;
 import dev.switchboard.gateway.screen.ScreeningHandler;
@@ -39,7 +39,7 @@ public final class ConnectionGuards {
 
   private final Vertx vertx;
   private final Supplier<GatewayConfig> config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final HttpServerOptions serverOptions;
 
   /**
@@ -47,7 +47,7 @@ public final class ConnectionGuards {
    *                      and clocks)
    * @param serverOptions the options the server was made with: the screening decoder needs its size limits
    */
-  public ConnectionGuards(Vertx vertx, Supplier<GatewayConfig> config, GatewayCounters counters,
+  public ConnectionGuards(Vertx vertx, Supplier<GatewayConfig> config, GatewayMeters counters,
                           HttpServerOptions serverOptions) {
     this.vertx = vertx;
     this.config = config;

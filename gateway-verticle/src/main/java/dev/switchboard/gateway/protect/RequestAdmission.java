@@ -1,10 +1,10 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.ConnectionClose;
-import dev.switchboard.counters.GatewayCounters.Failure;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.ConnectionEnd;
@@ -26,7 +26,7 @@ public final class RequestAdmission {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final ErrorResponses errors;
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
@@ -36,7 +36,7 @@ public final class RequestAdmission {
   private final RequestDeadlines deadlines;
 
   /** @param rateLimiter null when clients are not rate-limited */
-  public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
+  public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors,
                           InFlightLimits inFlight, SourceRateLimiter rateLimiter, BooleanSupplier draining,
                           BodyReader bodies) {
     this.vertx = vertx;

@@ -2,8 +2,8 @@ package dev.switchboard.gateway.wsgi;
 
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
@@ -41,7 +41,7 @@ final class StreamRelay {
   private final HttpServerResponse response;
   private final WsgiResponse head;
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final long declaredLength;
   private final int creditBatch;
   private MessageConsumer<JsonObject> chunks;
@@ -62,7 +62,7 @@ final class StreamRelay {
    * @param reply     the application's answer carrying {@code head}
    * @param requester watches the node that sent it: when that node leaves the cluster the stream is cut off at once
    */
-  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayCounters counters,
+  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayMeters counters,
               Message<?> reply, Requester requester) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();

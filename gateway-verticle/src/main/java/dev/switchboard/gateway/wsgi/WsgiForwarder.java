@@ -4,8 +4,8 @@ import dev.switchboard.bus.JsonView;
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.GatewayRoute;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.ErrorResponses;
@@ -42,7 +42,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayCounters counters;
+  private final GatewayMeters counters;
   private final ErrorResponses errors;
   private final RequestAdmission admission;
   private final Supplier<RouteTable> routes;
@@ -50,7 +50,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final UnaryOperator<String> nearest;
 
   /** @param nearest where to send a request for an address: this instance's own copy of a built-in app, if it has one */
-  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayCounters counters, ErrorResponses errors,
+  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors,
                        RequestAdmission admission, Requester requester, Supplier<RouteTable> routes,
                        UnaryOperator<String> nearest) {
     this.vertx = vertx;

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.bridge;
 import static dev.switchboard.testing.Await.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

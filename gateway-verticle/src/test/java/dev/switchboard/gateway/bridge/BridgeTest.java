@@ -2,7 +2,7 @@ package dev.switchboard.gateway.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.switchboard.counters.GatewayCounters;
-import dev.switchboard.counters.GatewayCounters.Failure;
-import dev.switchboard.counters.GatewayCounters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.testing.LogCapture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ErrorResponsesTest {
 
-  private final GatewayCounters counters = new GatewayCounters();
+  private final GatewayMeters counters = new GatewayMeters(new SimpleMeterRegistry(), List.of());
   private final ErrorResponses errors = new ErrorResponses(counters);
   private final HttpClient client = HttpClient.newHttpClient();
   private int port;

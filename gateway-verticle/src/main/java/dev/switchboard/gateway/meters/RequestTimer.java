@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.meters;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,16 +22,13 @@ public final class RequestTimer {
   private final MeterRegistry registry;
   private final Map<String, Timer> byRoute = new ConcurrentHashMap<>();
 
-  /** @param registry null when the process has no metrics: then nothing is recorded */
-  public RequestTimer(MeterRegistry registry) {
+  RequestTimer(MeterRegistry registry) {
     this.registry = registry;
   }
 
   /** @param route one of a bounded set of route labels, never a raw path */
   public void record(String route, long nanos) {
-    if (registry != null) {
-      byRoute.computeIfAbsent(route, this::timer).record(nanos, TimeUnit.NANOSECONDS);
-    }
+    byRoute.computeIfAbsent(route, this::timer).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   private Timer timer(String route) {
