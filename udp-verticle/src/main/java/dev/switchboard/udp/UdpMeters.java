@@ -4,7 +4,6 @@ import dev.switchboard.metrics.EnumCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The UDP service's meters ({@code switchboard_udp_*}, docs/metrics.md), shared by all its instances. Thread-safe.
@@ -42,8 +41,8 @@ public final class UdpMeters {
   private final Counter published;
   private final EnumCounters<Drop> dropped;
   private final EnumCounters<EventDrop> eventsDropped;
-  /** {@code udp.send} requests received. Not a meter: /metrics has never carried it (docs/metrics.md). */
-  private final LongAdder sendRequests = new LongAdder();
+  /** {@code udp.send} requests received, refused ones included. */
+  private final Counter sendRequests;
 
   public UdpMeters(MeterRegistry registry) {
     received = registry.counter("switchboard.udp.datagrams.received");
@@ -51,6 +50,7 @@ public final class UdpMeters {
     bytesIn = registry.counter("switchboard.udp.received.bytes");
     bytesOut = registry.counter("switchboard.udp.sent.bytes");
     published = registry.counter("switchboard.udp.events.published");
+    sendRequests = registry.counter("switchboard.udp.send.requests");
     dropped = new EnumCounters<>(registry, "switchboard.udp.datagrams.dropped", Tags.empty(), "reason", Drop.class);
     eventsDropped = new EnumCounters<>(registry, "switchboard.udp.events.dropped", Tags.empty(), "reason",
         EventDrop.class);
@@ -107,6 +107,6 @@ public final class UdpMeters {
   }
 
   long sendRequests() {
-    return sendRequests.sum();
+    return (long) sendRequests.count();
   }
 }
