@@ -35,13 +35,12 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
@@ -54,13 +53,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One test per access to Vert.x internals, each named for it: after a Vert.x upgrade, the tests that fail say which
  * accesses to look at (docs/vertx-access.md).
  */
-@ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VertxAccessCompatibilityTest {
 
@@ -249,6 +246,7 @@ class VertxAccessCompatibilityTest {
     client.write(Buffer.buffer().appendInt(ping.length).appendBytes(ping));
     assertThat(await(frame.future())).isEqualTo(new JsonObject().put("type", "pong"));
     assertThat(hooked).containsExactly(BridgeEventType.SOCKET_PING);
+    await(client.close());
   }
 
   @Test
@@ -288,7 +286,8 @@ class VertxAccessCompatibilityTest {
 
   @Test
   @DisplayName("ClusterBootstrap, ClusterRoundRobin and ClusterStructures: a one-member cluster sends where the "
-      + "choice says, and Vert.x keeps its state in the Hazelcast structures of those names")
+      + "choice says, a round robin over the cluster manager finds the consumer, and Vert.x keeps its state in the "
+      + "Hazelcast structures of those names")
   void cluster() throws Exception {
     int port = freePort();
     Config hazelcast = new Config().setClusterName("vertx-access-" + UUID.randomUUID());
@@ -319,6 +318,9 @@ class VertxAccessCompatibilityTest {
       Message<Object> reply = await(clustered.eventBus().request("probe", "hello"));
       assertThat(reply.body()).isEqualTo("ok");
       assertThat(chosen).containsExactly("probe -> " + manager.getNodeId());
+      Promise<String> overManager = Promise.promise();
+      ClusterRoundRobin.over(manager).next("probe", overManager);
+      assertThat(await(overManager.future())).as("ClusterRoundRobin.over").isEqualTo(manager.getNodeId());
       assertThat(manager.getHazelcastInstance().getDistributedObjects().stream().map(DistributedObject::getName)
           .collect(Collectors.toSet()))
           .contains(ClusterStructures.SUBSCRIPTIONS, ClusterStructures.HA_INFO, ClusterStructures.NODE_INFO);
