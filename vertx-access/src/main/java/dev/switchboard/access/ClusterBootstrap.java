@@ -36,7 +36,9 @@ public final class ClusterBootstrap {
    */
   public static Future<Vertx> start(VertxOptions options, ClusterManager manager, ClusterRoundRobin roundRobin,
                                     SendChoice choice) {
-    VertxBootstrapImpl bootstrap = (VertxBootstrapImpl) VertxBootstrap.create();
+    if (!(VertxBootstrap.create() instanceof VertxBootstrapImpl bootstrap)) {
+      throw new InternalsChanged("ClusterBootstrap.start", "VertxBootstrap.create() is not a VertxBootstrapImpl");
+    }
     bootstrap.options(options);
     Transport transport = options.getPreferNativeTransport() ? Transport.nativeTransport() : null;
     bootstrap.transport((transport != null ? transport : Transport.NIO).implementation());

@@ -5,7 +5,8 @@
  * public way to do any of these; each class says what it needs and why.
  *
  * <p>A Vert.x upgrade can break any of them without a compile error. {@code VertxAccessCompatibilityTest} exercises
- * each one, so that it fails by name, and at run time each fails with a {@link java.lang.IllegalStateException}
- * naming the access rather than misbehaving. docs/vertx-access.md says what to do then.
+ * each one, so that it fails by name; at run time, an access that finds a Vert.x object of another class than it
+ * expects, or a reflected member missing, fails with an {@link java.lang.IllegalStateException} naming itself.
+ * docs/vertx-access.md says what to do then.
  */
 package dev.switchboard.access;
