@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.switchboard.access.ClusterStructures;
 import dev.switchboard.config.ClusterConfig;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import io.vertx.core.Future;
@@ -100,10 +101,10 @@ final class ClusteredVertx {
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
     }
-    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+    config.addMultiMapConfig(new MultiMapConfig(ClusterStructures.SUBSCRIPTIONS).setBackupCount(1)
         .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
-    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
-    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig(ClusterStructures.HA_INFO).setBackupCount(1));
+    config.addMapConfig(new MapConfig(ClusterStructures.NODE_INFO).setBackupCount(1));
     return config;
   }
 }

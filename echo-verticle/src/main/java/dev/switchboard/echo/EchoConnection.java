@@ -1,5 +1,7 @@
 package dev.switchboard.echo;
 
+import dev.switchboard.access.NettyChannels;
+import dev.switchboard.access.SocketEvents;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
@@ -13,8 +15,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.impl.ShutdownEvent;
+import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -47,7 +48,7 @@ final class EchoConnection {
   private static final long ERROR_LINGER_MS = 2000;
 
   private final Vertx vertx;
-  private final NetSocketInternal socket;
+  private final NetSocket socket;
   private final EchoListenerConfig config;
   private final ListenerMeters counters;
   private final Consumer<ConnectionEvent> events;
@@ -73,7 +74,7 @@ final class EchoConnection {
   /** Bytes of output given back to the budget so far. */
   private long released;
 
-  EchoConnection(Vertx vertx, NetSocketInternal socket, EchoListenerConfig config, ListenerMeters counters,
+  EchoConnection(Vertx vertx, NetSocket socket, EchoListenerConfig config, ListenerMeters counters,
                  Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.socket = socket;
@@ -87,7 +88,7 @@ final class EchoConnection {
     this.connectionId = counters.nextConnectionId();
     this.remote = RemoteAddress.of(socket);
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
-    ChannelConfig channel = socket.channelHandlerContext().channel().config();
+    ChannelConfig channel = NettyChannels.handlerOf(socket).channel().config();
     // Netty 4.2.18's epoll transport drops a socket from epoll (EPOLL_CTL_DEL) once it waits for nothing on it, then
     // fails the next request to wait for anything (EPOLL_CTL_MOD: ENOENT); the channel's output is shut down or it is
     // closed, and the echo still queued is lost. Until the client's FIN the socket always waits for EPOLLRDHUP; after
@@ -112,9 +113,9 @@ final class EchoConnection {
 
   /** @return whether the transport supports half-close (Netty's NIO Unix domain sockets do not) */
   boolean start() {
-    boolean halfClose = socket.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    boolean halfClose = NettyChannels.handlerOf(socket).channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     socket.handler(this::onData);
-    socket.eventHandler(this::onEvent);
+    SocketEvents.listen(socket, this::onEvent);
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> onClosed());
     events.accept(ConnectionEvent.opened(connectionId, config.name(), remote));
@@ -176,7 +177,7 @@ final class EchoConnection {
   private void onEvent(Object event) {
     if (event == ChannelInputShutdownEvent.INSTANCE) {
       onEndOfStream();
-    } else if (event instanceof ShutdownEvent) {
+    } else if (SocketEvents.isShutdown(event)) {
       closeNow(CloseReason.SHUTDOWN);
     }
     ReferenceCountUtil.release(event);
@@ -251,7 +252,7 @@ final class EchoConnection {
     if (reason == null) {
       reason = why;
     }
-    socket.channelHandlerContext().close();
+    NettyChannels.handlerOf(socket).close();
   }
 
   private void onException(Throwable error) {

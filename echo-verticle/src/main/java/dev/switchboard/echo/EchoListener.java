@@ -1,5 +1,6 @@
 package dev.switchboard.echo;
 
+import dev.switchboard.access.NettyChannels;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
@@ -9,7 +10,6 @@ import dev.switchboard.net.MemoryBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -88,13 +88,13 @@ final class EchoListener {
           RemoteAddress.of(socket), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
       return;
     }
-    boolean halfClose = new EchoConnection(vertx, (NetSocketInternal) socket, config, counters, events, stopping,
+    boolean halfClose = new EchoConnection(vertx, socket, config, counters, events, stopping,
         budget).start();
     if (!halfClose && !warnedNoHalfClose) {
       warnedNoHalfClose = true;
       LOG.warn("echo listener {}: this transport cannot half-close ({}); a client's shutdown(SHUT_WR) closes the "
           + "connection at once and output still queued is lost. The native epoll transport supports it.",
-          config.name(), ((NetSocketInternal) socket).channelHandlerContext().channel().getClass().getSimpleName());
+          config.name(), NettyChannels.handlerOf(socket).channel().getClass().getSimpleName());
     }
   }
 }

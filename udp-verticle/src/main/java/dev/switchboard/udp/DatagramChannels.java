@@ -1,21 +1,20 @@
 package dev.switchboard.udp;
 
+import dev.switchboard.access.NettyChannels;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.vertx.core.datagram.DatagramSocket;
-import java.lang.reflect.Field;
 import java.net.StandardSocketOptions;
 
 /**
- * Reaches the Netty channel under a Vert.x datagram socket, which Vert.x 5 does not expose, to size its receive
+ * Works on the Netty channel under a Vert.x datagram socket ({@link NettyChannels#channelOf}), to size its receive
  * buffer, read in batches, set SO_REUSEPORT and handle datagrams in its pipeline. Netty reads each datagram into a
  * fixed 2048-byte buffer unless told otherwise, silently cutting larger ones; Vert.x only changes that together with
  * SO_RCVBUF, and reads one datagram per wake-up of the event loop. The buffer is kept and reused
- * ({@link ReusedReceiveBuffer}). One place holds this reflection, and it fails loudly if a Vert.x upgrade moves the
- * field.
+ * ({@link ReusedReceiveBuffer}).
  *
  * <p>UDP_GRO stays off. With it the kernel hands several datagrams of one sender over as one, which Netty splits at
  * the size the kernel reports; but a coalesced run longer than the read buffer is cut (MSG_TRUNC, which Netty does
@@ -36,7 +35,7 @@ final class DatagramChannels {
    * the first datagram that does not fill the buffer: after each).
    */
   static void readBufferBytes(DatagramSocket socket, int bytes) {
-    readInto(channel(socket), bytes);
+    readInto(NettyChannels.channelOf(socket), bytes);
   }
 
   /**
@@ -46,7 +45,7 @@ final class DatagramChannels {
    * still arrives {@code bytes} bytes long and is recognised.
    */
   static void readInBatches(DatagramSocket socket, int bytes) {
-    readInBatches(channel(socket), bytes);
+    readInBatches(NettyChannels.channelOf(socket), bytes);
   }
 
   static void readInBatches(DatagramChannel channel, int bytes) {
@@ -68,26 +67,14 @@ final class DatagramChannels {
 
   /** Puts {@code handler} ahead of Vert.x's own, so that it sees (and consumes) every datagram first. */
   static void handleDatagrams(DatagramSocket socket, ChannelHandler handler) {
-    channel(socket).pipeline().addFirst("switchboard-datagrams", handler);
+    NettyChannels.channelOf(socket).pipeline().addFirst("switchboard-datagrams", handler);
   }
 
   /** SO_REUSEPORT before bind. Vert.x applies it on the epoll transport only; this covers NIO too. */
   static void reusePort(DatagramSocket socket) {
-    DatagramChannel channel = channel(socket);
+    DatagramChannel channel = NettyChannels.channelOf(socket);
     if (channel instanceof NioDatagramChannel) {
       channel.config().setOption(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
-    }
-  }
-
-  /** The Netty channel under {@code socket}; package-visible so that a test notices when Vert.x moves it. */
-  static DatagramChannel channel(DatagramSocket socket) {
-    try {
-      Field field = socket.getClass().getDeclaredField("channel");
-      field.setAccessible(true);
-      return (DatagramChannel) field.get(socket);
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("cannot reach the Netty channel of " + socket.getClass().getName()
-          + " (Vert.x internals changed?)", e);
     }
   }
 }

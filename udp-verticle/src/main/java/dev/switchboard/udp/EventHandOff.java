@@ -1,5 +1,6 @@
 package dev.switchboard.udp;
 
+import dev.switchboard.access.EventLoopContext;
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.udp.UdpMeters.EventDrop;
@@ -8,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,7 +39,7 @@ final class EventHandOff {
   private final BlockingQueue<DatagramEvent> queue;
   private final long maxLagNanos;
   private final String origin = UUID.randomUUID().toString();
-  private final ContextInternal publisher;
+  private final EventLoopContext publisher;
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Handler<DeliveryContext<Object>> lagProbe = this::probe;
   private volatile boolean lagSeen;
@@ -51,7 +50,7 @@ final class EventHandOff {
     this.counters = counters;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxLagNanos = maxLag.toNanos();
-    this.publisher = ((VertxInternal) vertx).createEventLoopContext();
+    this.publisher = EventLoopContext.create(vertx);
   }
 
   void open() {

@@ -2,8 +2,9 @@ package dev.switchboard.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.udp.UdpMeters.Drop;
+import dev.switchboard.access.NettyChannels;
 import dev.switchboard.testing.Await;
+import dev.switchboard.udp.UdpMeters.Drop;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -57,7 +58,7 @@ class DatagramChannelsTest {
   void nio(Vertx vertx) {
     DatagramSocket socket = vertx.createDatagramSocket();
     try {
-      DatagramChannel channel = DatagramChannels.channel(socket);
+      DatagramChannel channel = NettyChannels.channelOf(socket);
       assertThat(channel).isInstanceOf(NioDatagramChannel.class);
 
       DatagramChannels.readInBatches(socket, 101);
@@ -82,7 +83,7 @@ class DatagramChannelsTest {
     Vertx vertx = RunningUdp.epollVertx();
     try {
       DatagramSocket socket = vertx.createDatagramSocket();
-      EpollDatagramChannel channel = (EpollDatagramChannel) DatagramChannels.channel(socket);
+      EpollDatagramChannel channel = (EpollDatagramChannel) NettyChannels.channelOf(socket);
       DatagramChannels.readInBatches(socket, 101);
       assertThat(channel.config().getMaxDatagramPayloadSize()).isEqualTo(101);
       assertThat(bufferBytes(channel)).isEqualTo(101 * DatagramChannels.DATAGRAMS_PER_READ);
@@ -90,7 +91,7 @@ class DatagramChannelsTest {
       assertThat(channel.config().isUdpGro()).as("GRO would merge datagrams").isFalse();
 
       DatagramSocket single = vertx.createDatagramSocket();
-      EpollDatagramChannel singleChannel = (EpollDatagramChannel) DatagramChannels.channel(single);
+      EpollDatagramChannel singleChannel = (EpollDatagramChannel) NettyChannels.channelOf(single);
       DatagramChannels.readBufferBytes(single, 101);
       assertThat(singleChannel.config().getMaxDatagramPayloadSize()).isZero();
       assertThat(bufferBytes(singleChannel)).isEqualTo(101);

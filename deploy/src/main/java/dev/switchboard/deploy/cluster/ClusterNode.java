@@ -1,14 +1,13 @@
 package dev.switchboard.deploy.cluster;
 
 import com.hazelcast.config.Config;
+import dev.switchboard.access.ClusterBootstrap;
+import dev.switchboard.access.ClusterRoundRobin;
 import dev.switchboard.bus.Requester;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.impl.VertxBootstrapImpl;
-import io.vertx.core.internal.VertxBootstrap;
 import io.vertx.core.spi.cluster.NodeListener;
-import io.vertx.core.transport.Transport;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
 import java.util.List;
@@ -44,14 +43,9 @@ public final class ClusterNode {
   /** Starts a clustered Vert.x on {@code hazelcast} and joins; the future completes once this node is a member. */
   public static Future<ClusterNode> start(VertxOptions options, Config hazelcast) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    NodeAwareSelector selector = new NodeAwareSelector();
-    // Vert.x's builder takes no node selector; its bootstrap does (the builder's own steps, plus the selector).
-    VertxBootstrapImpl bootstrap = (VertxBootstrapImpl) VertxBootstrap.create();
-    bootstrap.options(options);
-    Transport transport = options.getPreferNativeTransport() ? Transport.nativeTransport() : null;
-    bootstrap.transport((transport != null ? transport : Transport.NIO).implementation());
-    bootstrap.clusterManager(manager).clusterNodeSelector(selector);
-    return bootstrap.init().clusteredVertx().compose(vertx -> {
+    ClusterRoundRobin roundRobin = new ClusterRoundRobin();
+    NodeAwareSelector selector = new NodeAwareSelector(roundRobin);
+    return ClusterBootstrap.start(options, manager, roundRobin, selector::selectForSend).compose(vertx -> {
       ClusterNode node = new ClusterNode(vertx, manager, selector);
       return node.watch().map(node).recover(failed -> vertx.close().transform(closed -> Future.failedFuture(failed)));
     });

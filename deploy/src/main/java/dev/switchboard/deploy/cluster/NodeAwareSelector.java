@@ -1,10 +1,7 @@
 package dev.switchboard.deploy.cluster;
 
+import dev.switchboard.access.ClusterRoundRobin;
 import io.vertx.core.Completable;
-import io.vertx.core.eventbus.impl.clustered.DefaultNodeSelector;
-import io.vertx.core.eventbus.impl.clustered.NodeSelector;
-import io.vertx.core.spi.cluster.ClusteredNode;
-import io.vertx.core.spi.cluster.RegistrationUpdateEvent;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -19,22 +16,27 @@ import java.util.concurrent.ConcurrentHashMap;
  *       address: it still answers during its drain, so it is a last resort rather than a hole.</li>
  * </ul>
  * It also tells the {@link ClusterRequester} which node a request went to, so that the request fails at once when
- * that node leaves. Vert.x 5.0 has no public hook for the choice: this is the one class built on its node selector.
+ * that node leaves. Vert.x 5.0 has no public hook for the choice: {@link dev.switchboard.access.ClusterBootstrap}
+ * makes it Vert.x's choice.
  */
-final class NodeAwareSelector implements NodeSelector {
+final class NodeAwareSelector {
 
   /** Enough tries of the round robin to get past one or two avoided nodes among a handful. */
   private static final int ATTEMPTS = 4;
   /** Departed node ids kept: ids are never reused, the set only has to outlive the registrations' cleanup. */
   private static final int DEPARTED_KEPT = 256;
 
-  private final DefaultNodeSelector delegate = new DefaultNodeSelector();
+  private final ClusterRoundRobin roundRobin;
   private final Set<String> leaving = ConcurrentHashMap.newKeySet();
   /**
    * Read on every send, changed only when membership changes: an immutable set swapped whole, so that a send takes no
    * lock. The oldest ids are dropped beyond {@link #DEPARTED_KEPT}.
    */
   private volatile Set<String> departed = Set.of();
+
+  NodeAwareSelector(ClusterRoundRobin roundRobin) {
+    this.roundRobin = roundRobin;
+  }
 
   /** Another node said it is leaving: send to it only when nothing else serves an address. */
   void avoid(String nodeId) {
@@ -59,18 +61,11 @@ final class NodeAwareSelector implements NodeSelector {
     leaving.remove(nodeId);
   }
 
-  @Override
-  public void init(ClusteredNode clusterManager) {
-    delegate.init(clusterManager);
-  }
-
-  @Override
-  public void eventBusStarted() {
-    delegate.eventBusStarted();
-  }
-
-  @Override
-  public void selectForSend(String address, Completable<String> promise) {
+  /**
+   * Picks the node a message sent to {@code address} goes to: Vert.x's choice
+   * ({@link dev.switchboard.access.ClusterBootstrap.SendChoice}).
+   */
+  void selectForSend(String address, Completable<String> promise) {
     // Called on the sender's thread, inside EventBus.request: the request being sent is the one tracked there.
     SendTarget target = ClusterRequester.TRACKED.get();
     select(address, 1, null, (nodeId, failure) -> {
@@ -87,7 +82,7 @@ final class NodeAwareSelector implements NodeSelector {
 
   /** @param fallback a leaving node already chosen once, used when no other node comes up */
   private void select(String address, int attempt, String fallback, Completable<String> promise) {
-    delegate.selectForSend(address, (nodeId, failure) -> {
+    roundRobin.next(address, (nodeId, failure) -> {
       if (failure != null) {
         promise.complete(fallback, fallback != null ? null : failure);
       } else if (nodeId == null) {
@@ -102,25 +97,5 @@ final class NodeAwareSelector implements NodeSelector {
         promise.succeed(leaving.contains(nodeId) ? nodeId : fallback);
       }
     });
-  }
-
-  @Override
-  public void selectForPublish(String address, Completable<Iterable<String>> promise) {
-    delegate.selectForPublish(address, promise);
-  }
-
-  @Override
-  public void registrationsUpdated(RegistrationUpdateEvent event) {
-    delegate.registrationsUpdated(event);
-  }
-
-  @Override
-  public void registrationsLost() {
-    delegate.registrationsLost();
-  }
-
-  @Override
-  public boolean wantsUpdatesFor(String address) {
-    return delegate.wantsUpdatesFor(address);
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.access.ClusterRoundRobin;
 import io.vertx.core.Completable;
 import io.vertx.core.Promise;
 import io.vertx.core.spi.cluster.ClusteredNode;
@@ -22,8 +23,7 @@ class NodeAwareSelectorTest {
       registrations.add(new RegistrationInfo(nodes[i], i, false));
     }
     Map<String, List<RegistrationInfo>> byAddress = Map.of("a", registrations);
-    NodeAwareSelector selector = new NodeAwareSelector();
-    selector.init(new ClusteredNode() {
+    return new NodeAwareSelector(ClusterRoundRobin.over(new ClusteredNode() {
       @Override
       public String getNodeId() {
         return "self";
@@ -48,8 +48,7 @@ class NodeAwareSelectorTest {
       public List<String> getNodes() {
         return List.of(nodes);
       }
-    });
-    return selector;
+    }));
   }
 
   static List<String> choices(NodeAwareSelector selector, int count) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.bridge;
 
+import dev.switchboard.access.BusInternals;
 import dev.switchboard.config.BridgeConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
@@ -11,9 +12,6 @@ import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
  * gets the bridge's error frame. (The token is checked earlier, on every frame, by {@link BridgeFrameValidator}.)
  */
 final class BridgePolicy {
-
-  /** Vert.x's reply addresses; the bridge itself checks that the client really received the message. */
-  private static final String REPLY_PREFIX = "__vertx.reply.";
 
   private final BridgeConfig config;
   private final ThrottledWarning warnings;
@@ -28,7 +26,9 @@ final class BridgePolicy {
     JsonObject frame = event.getRawMessage();
     String address = frame == null ? null : frame.getString("address");
     boolean allowed = switch (event.type()) {
-      case SEND -> config.send().matches(address) || (address != null && address.startsWith(REPLY_PREFIX));
+      // A reply: the bridge itself checks that the client really received the message it answers.
+      case SEND -> config.send().matches(address)
+          || (address != null && address.startsWith(BusInternals.REPLY_ADDRESS_PREFIX));
       case PUBLISH -> config.publish().matches(address);
       case REGISTER -> mayRegister(address);
       default -> true;

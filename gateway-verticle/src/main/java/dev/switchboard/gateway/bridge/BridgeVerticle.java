@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.bridge;
 
+import dev.switchboard.access.NettyChannels;
+import dev.switchboard.access.TcpBridgeProtocol;
 import dev.switchboard.bus.FailureCodes;
 import dev.switchboard.config.BridgeConfig;
 import dev.switchboard.listen.Addresses;
@@ -14,14 +16,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -69,7 +69,8 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     config.receive().regexes().forEach(r -> permitted.addOutboundPermitted(new PermittedOptions().setAddressRegex(r)));
     BridgePolicy policy = new BridgePolicy(config, warnings);
     vertx.eventBus().addInboundInterceptor(UnansweredRequests.INTERCEPTOR);
-    Handler<NetSocket> protocol = protocolOf(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(), policy::handle));
+    Handler<NetSocket> protocol = TcpBridgeProtocol.of(TcpEventBusBridge.create(vertx, permitted, new NetServerOptions(),
+        policy::handle));
 
     NetServerOptions options = new NetServerOptions()
         .setIdleTimeout((int) config.idleTimeout().toMillis())
@@ -114,7 +115,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
       failUnanswered(unanswered, remote);
     });
     // After TLS (so they see plain frames) and before Vert.x's handler, which feeds the bridge's parser.
-    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+    ChannelHandlerContext vertxHandler = NettyChannels.handlerOf(socket);
     // With Netty's default watermark (64 KiB), Vert.x 5 keeps what a client does not read in an outbound queue of its
     // own, above the pipeline, where neither maxPendingBytes nor the budget would see it: the channel stays writable,
     // and the guard is what bounds the output.
@@ -137,27 +138,6 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
       LOG.info("bridge client {}: closed with {} messages unanswered, failing them (code {})", remote, waiting,
           FailureCodes.DISCONNECTED);
       unanswered.failAll(FailureCodes.DISCONNECTED, DISCONNECTED);
-    }
-  }
-
-  /**
-   * The Vert.x bridge's per-connection protocol handler. It is private: the bridge only serves sockets of a server it
-   * creates itself, with no hook before its parser. One reflective call here, failing loudly if a Vert.x upgrade moves it.
-   */
-  private static Handler<NetSocket> protocolOf(TcpEventBusBridge bridge) {
-    try {
-      Method handler = bridge.getClass().getDeclaredMethod("handler", NetSocket.class);
-      handler.setAccessible(true);
-      return socket -> {
-        try {
-          handler.invoke(bridge, socket);
-        } catch (ReflectiveOperationException e) {
-          socket.close();
-          throw new IllegalStateException("bridge protocol handler failed", e);
-        }
-      };
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException("the Vert.x TCP bridge has no handler(NetSocket) (internals changed?)", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.protect;
 
+import dev.switchboard.access.Http1Pipeline;
 import dev.switchboard.config.GatewayTimeouts;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
@@ -171,7 +172,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
    * them. Null without an HTTP/1 decoder (HTTP/2), where no HTTP/1 answer can be given.
    */
   private ChannelHandlerContext httpCodec() {
-    return ctx.pipeline().context(ConnectionGuards.HTTP1_DECODER);
+    return ctx.pipeline().context(Http1Pipeline.DECODER);
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.switchboard.gateway.protect;
 
+import dev.switchboard.access.Http1Pipeline;
+import dev.switchboard.access.NettyChannels;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ConnectionEnd;
-import dev.switchboard.gateway.screen.ScreeningDecoder;
+import dev.switchboard.gateway.screen.DecoderScreen;
 import dev.switchboard.gateway.screen.ScreeningHandler;
 import dev.switchboard.listen.Addresses;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,9 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,12 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuards {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuards.class);
-  /** The name Vert.x gives its HTTP/1 request decoder in the pipeline. */
-  static final String HTTP1_DECODER = "httpDecoder";
-  /** The name of the handler Vert.x puts in an HTTP/1 pipeline that may still be upgraded to h2c. */
-  private static final String H2C_UPGRADE = "h2c";
-  /** The name of Vert.x's connection handler, last in the pipeline. */
-  private static final String VERTX_HANDLER = "handler";
   private static final AttributeKey<ConnectionGuard> GUARD = AttributeKey.valueOf("switchboard.connectionGuard");
 
   private final Vertx vertx;
@@ -67,7 +61,7 @@ public final class ConnectionGuards {
     // A refused request ends in a connection exception (the decoder's failure), which Vert.x would log at ERROR
     // once per bad request; the refusal has been answered, logged and counted by then.
     connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
-    ChannelHandlerContext channel = ((ConnectionBase) connection).channelHandlerContext();
+    ChannelHandlerContext channel = NettyChannels.handlerOf(connection);
     ConnectionGuard guard = new ConnectionGuard(vertx, now.timeouts(), counters, remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
@@ -76,11 +70,11 @@ public final class ConnectionGuards {
     // request's head is decoded (to see whether it asks for an upgrade), and a decoder swapped in mid-request would
     // take the body for a new head; a screening handler after Vert.x's decoder serves there, from that first request on.
     ChannelPipeline pipeline = channel.pipeline();
-    if (pipeline.get(HTTP1_DECODER) instanceof VertxHttpRequestDecoder) {
-      if (pipeline.get(H2C_UPGRADE) == null) {
-        pipeline.replace(HTTP1_DECODER, HTTP1_DECODER, new ScreeningDecoder(serverOptions, guard));
+    if (Http1Pipeline.hasVertxDecoder(pipeline)) {
+      if (!Http1Pipeline.mayUpgradeToH2c(pipeline)) {
+        Http1Pipeline.inspectDecoding(pipeline, serverOptions, new DecoderScreen(guard));
       } else {
-        pipeline.addBefore(VERTX_HANDLER, "switchboard-screen", new ScreeningHandler(guard));
+        pipeline.addBefore(channel.name(), "switchboard-screen", new ScreeningHandler(guard));
       }
     }
   }
@@ -110,7 +104,7 @@ public final class ConnectionGuards {
   }
 
   private static ConnectionGuard guardOf(HttpServerRequest request) {
-    return ((ConnectionBase) request.connection()).channelHandlerContext().channel().attr(GUARD).get();
+    return NettyChannels.handlerOf(request.connection()).channel().attr(GUARD).get();
   }
 
   private static String remote(HttpConnection connection) {

@@ -1,41 +1,35 @@
 package dev.switchboard.gateway.screen;
 
+import dev.switchboard.access.Http1Pipeline;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/1.x request decoder with the gateway's screen on every head it decodes (see {@link RequestScreen}).
- * A refused head reaches Vert.x as Netty's own parse failures do, as a request with a failed decoder result, so one
- * invalid-request handler answers them all. A body whose chunked framing is broken gets a 400 here, where Vert.x
- * would only close the connection; either way the connection then closes.
+ * The gateway's screen on every head Vert.x's HTTP/1.x request decoder decodes (see {@link RequestScreen}), the raw
+ * bytes included. A refused head reaches Vert.x as Netty's own parse failures do, as a request with a failed decoder
+ * result, so one invalid-request handler answers them all. A body whose chunked framing is broken gets a 400 here,
+ * where Vert.x would only close the connection; either way the connection then closes.
  */
-public final class ScreeningDecoder extends VertxHttpRequestDecoder {
+public final class DecoderScreen implements Http1Pipeline.DecodeInspector {
 
   private final HeadScanner scanner = new HeadScanner();
   private final Rejections rejections;
   private boolean inHead = true;
 
-  public ScreeningDecoder(HttpServerOptions options, Rejections rejections) {
-    super(options);
+  public DecoderScreen(Rejections rejections) {
     this.rejections = rejections;
   }
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
-    int from = buffer.readerIndex();
-    int before = out.size();
-    super.decode(ctx, buffer, out);
+  public void decoded(ByteBuf buffer, int from, List<Object> out, int firstNew) {
     if (inHead) {
       scanner.scan(buffer, from, buffer.readerIndex());
     }
-    for (int i = before; i < out.size(); i++) {
+    for (int i = firstNew; i < out.size(); i++) {
       Object msg = out.get(i);
       if (msg instanceof HttpRequest request) {
         inHead = false;
