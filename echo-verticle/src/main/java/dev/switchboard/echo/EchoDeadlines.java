@@ -1,48 +1,48 @@
 package dev.switchboard.echo;
 
 import dev.switchboard.bus.CloseReason;
-import io.vertx.core.Vertx;
+import dev.switchboard.connection.ConnectionClock;
+import dev.switchboard.connection.Timers;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * The idle and frame deadlines of one connection, on one timer. Activity only stores a timestamp; the timer, when it
- * fires, either expires the connection or sleeps until the next deadline. So busy connections cost no timer churn.
+ * The idle and frame deadlines of one echo connection, on its one {@link ConnectionClock}: activity only stores a
+ * timestamp, and the timer, when it fires, either expires the connection or sleeps until the next deadline.
  */
-final class ConnectionClock {
+final class EchoDeadlines {
 
-  private static final long NONE = Long.MIN_VALUE;
+  private static final long NONE = ConnectionClock.NONE;
 
-  private final Vertx vertx;
   private final long idleNanos;
   private final long frameNanos;
   private final Consumer<CloseReason> onExpiry;
-  private long lastActivity = System.nanoTime();
+  private final ConnectionClock clock;
+  private long lastActivity;
   private long frameStarted = NONE;
-  private long timerId = -1;
 
   /** Zero durations switch a deadline off. */
-  ConnectionClock(Vertx vertx, Duration idleTimeout, Duration frameTimeout, Consumer<CloseReason> onExpiry) {
-    this.vertx = vertx;
+  EchoDeadlines(Timers timers, LongSupplier nanoTime, Duration idleTimeout, Duration frameTimeout,
+                Consumer<CloseReason> onExpiry) {
     this.idleNanos = idleTimeout.toNanos();
     this.frameNanos = frameTimeout.toNanos();
     this.onExpiry = onExpiry;
+    this.clock = new ConnectionClock(timers, nanoTime, this::nextDeadline, this::expire);
+    this.lastActivity = clock.now();
   }
 
   void start() {
-    schedule(System.nanoTime());
+    clock.reschedule();
   }
 
   void stop() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
+    clock.stop();
   }
 
   /** Bytes moved in either direction. */
   void activity() {
-    lastActivity = System.nanoTime();
+    lastActivity = clock.now();
   }
 
   /** A frame is now unfinished; {@code fresh} when it began after the last frame check (an earlier frame completed). */
@@ -56,30 +56,20 @@ final class ConnectionClock {
     frameStarted = NONE;
   }
 
-  private void schedule(long now) {
-    long next = Long.MAX_VALUE;
-    if (idleNanos > 0) {
-      next = Math.min(next, lastActivity + idleNanos - now);
-    }
-    if (frameNanos > 0) {
-      // While no frame is open, the frame deadline is at least a full timeout away.
-      next = Math.min(next, (frameStarted == NONE ? now : frameStarted) + frameNanos - now);
-    }
-    if (next == Long.MAX_VALUE) {
-      return;
-    }
-    timerId = vertx.setTimer(Math.max(1, Duration.ofNanos(next).toMillis() + 1), id -> check());
+  private long nextDeadline(long now) {
+    // While no frame is open, the frame deadline is at least a full timeout away.
+    return Math.min(ConnectionClock.deadline(idleNanos, lastActivity),
+        ConnectionClock.deadline(frameNanos, frameStarted == NONE ? now : frameStarted));
   }
 
-  private void check() {
-    timerId = -1;
-    long now = System.nanoTime();
-    if (idleNanos > 0 && now - lastActivity >= idleNanos) {
+  private boolean expire(long now) {
+    if (ConnectionClock.passed(ConnectionClock.deadline(idleNanos, lastActivity), now)) {
       onExpiry.accept(CloseReason.IDLE_TIMEOUT);
-    } else if (frameNanos > 0 && frameStarted != NONE && now - frameStarted >= frameNanos) {
+    } else if (ConnectionClock.passed(ConnectionClock.deadline(frameNanos, frameStarted), now)) {
       onExpiry.accept(CloseReason.FRAME_TIMEOUT);
     } else {
-      schedule(now);
+      return false;
     }
+    return true;
   }
 }
