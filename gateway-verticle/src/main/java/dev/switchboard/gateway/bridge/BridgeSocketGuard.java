@@ -2,6 +2,7 @@ package dev.switchboard.gateway.bridge;
 
 import dev.switchboard.counters.BridgeCounters;
 import dev.switchboard.counters.BridgeCounters.Refusal;
+import dev.switchboard.connection.UnsentBytes;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,20 +27,20 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private final int maxPendingBytes;
   private final BridgeCounters counters;
   private final String remote;
-  private final MemoryBudget.Share unsent;
+  private final MemoryBudget.Share reserved;
   private final UnansweredRequests unanswered;
-  private long pending;
+  private final UnsentBytes unsent = new UnsentBytes();
   private boolean closing;
 
   /**
-   * @param unsent     this connection's share of the bridge's budget, closed by the bridge when the connection ends
+   * @param reserved   this connection's share of the bridge's budget, closed by the bridge when the connection ends
    * @param unanswered told of every write: the one that carries a message awaiting a reply makes it this connection's
    */
-  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share unsent,
+  BridgeSocketGuard(int maxPendingBytes, BridgeCounters counters, String remote, MemoryBudget.Share reserved,
                     UnansweredRequests unanswered) {
     this.maxPendingBytes = maxPendingBytes;
     this.unanswered = unanswered;
-    this.unsent = unsent;
+    this.reserved = reserved;
     this.counters = counters;
     this.remote = remote;
   }
@@ -49,13 +50,12 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
     if (msg instanceof ByteBuf buf && buf.isReadable()) {
       unanswered.written();
       int bytes = buf.readableBytes();
-      pending += bytes;
+      long pending = unsent.pending() + bytes;
       if (pending > maxPendingBytes && !closing) {
         refuse(ctx, msg, promise, Refusal.SLOW_CLIENT, pending + " bytes unread");
         return;
       }
-      if (!unsent.tryReserve(bytes)) {
-        pending -= bytes;
+      if (!reserved.tryReserve(bytes)) {
         if (!closing) {
           refuse(ctx, msg, promise, Refusal.BUFFER_BUDGET, "out of buffer space (limit " + maxBufferedBytes() + ")");
         } else {
@@ -64,19 +64,14 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
         }
         return;
       }
-      ChannelPromise tracked = promise.unvoid();
-      tracked.addListener(done -> {
-        pending -= bytes;
-        unsent.release(bytes);
-      });
-      ctx.write(msg, tracked);
+      unsent.write(ctx, buf, promise, (sent, failed) -> reserved.release(sent));
     } else {
       ctx.write(msg, promise);
     }
   }
 
   private long maxBufferedBytes() {
-    return unsent.budget().max();
+    return reserved.budget().max();
   }
 
   private void refuse(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, Refusal why, String reason) {

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.connection.Timers;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.screen.ScreeningDecoder;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
@@ -68,7 +68,8 @@ public final class ConnectionGuards {
     // once per bad request; the refusal has been answered, logged and counted by then.
     connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
     ChannelHandlerContext channel = ((ConnectionBase) connection).channelHandlerContext();
-    ConnectionGuard guard = new ConnectionGuard(vertx, now.timeouts(), counters, remote(connection));
+    ConnectionGuard guard = new ConnectionGuard(Timers.of(vertx), System::nanoTime, now.timeouts(), counters,
+        remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
     // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte, so
@@ -114,7 +115,6 @@ public final class ConnectionGuards {
   }
 
   private static String remote(HttpConnection connection) {
-    SocketAddress address = connection.remoteAddress();
-    return address == null ? "unknown" : Addresses.hostPort(address.hostAddress(), address.port());
+    return Addresses.remote(connection.remoteAddress());
   }
 }
