@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The guard's clocks on an embedded channel and a hand-driven clock. */
 class ConnectionGuardTest {
 
+  private static final String STATUS_LINE = "HTTP/1.1 200 OK\r\n";
+
   private final ManualClock time = new ManualClock();
 
   private static GatewayTimeouts timeouts(long keepAliveMs, long headerMs, long writeMs) {
@@ -34,6 +36,16 @@ class ConnectionGuardTest {
     return channel;
   }
 
+  private static ByteBuf ascii(String text) {
+    return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+  }
+
+  /** A response handed to the connection whole that the socket has not taken yet. */
+  private void unreadResponse(EmbeddedChannel channel) {
+    channel.write(ascii(STATUS_LINE));
+    guard.responseEnded();
+  }
+
   private static String written(EmbeddedChannel channel) {
     StringBuilder out = new StringBuilder();
     for (ByteBuf buf; (buf = channel.readOutbound()) != null; ) {
@@ -48,7 +60,7 @@ class ConnectionGuardTest {
   void headerTimeout() {
     EmbeddedChannel channel = channel(timeouts(0, 100, 0));
     time.advance(60);
-    channel.writeInbound(Unpooled.copiedBuffer("GET / HT", StandardCharsets.US_ASCII));
+    channel.writeInbound(ascii("GET / HT"));
     time.advance(39);
     assertThat(channel.isOpen()).isTrue();
     time.advance(2);
@@ -62,24 +74,22 @@ class ConnectionGuardTest {
   @DisplayName("a response the client stops reading is cut off at timeouts.write, without a 408, while output that moves keeps it open")
   void writeTimeout() {
     EmbeddedChannel channel = channel(timeouts(0, 0, 100));
-    channel.write(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n", StandardCharsets.US_ASCII));
-    guard.responseEnded();
+    unreadResponse(channel);
     time.advance(80);
     channel.flush();  // the socket took it: progress
-    channel.write(Unpooled.copiedBuffer("more", StandardCharsets.US_ASCII));
+    channel.write(ascii("more"));
     time.advance(90);
     assertThat(channel.isOpen()).as("90 ms since the last progress").isTrue();
     time.advance(20);
     assertThat(channel.isOpen()).isFalse();
-    assertThat(written(channel)).isEqualTo("HTTP/1.1 200 OK\r\n");
+    assertThat(written(channel)).isEqualTo(STATUS_LINE);
   }
 
   @Test
   @DisplayName("the keep-alive clock starts only once the last response is out, and then closes the idle connection")
   void keepAliveAfterLastByte() {
     EmbeddedChannel channel = channel(timeouts(100, 0, 0));
-    channel.write(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\n", StandardCharsets.US_ASCII));
-    guard.responseEnded();
+    unreadResponse(channel);
     time.advance(500);
     assertThat(channel.isOpen()).as("response still unsent").isTrue();
     channel.flush();
@@ -87,6 +97,6 @@ class ConnectionGuardTest {
     assertThat(channel.isOpen()).isTrue();
     time.advance(2);
     assertThat(channel.isOpen()).isFalse();
-    written(channel);
+    assertThat(written(channel)).isEqualTo(STATUS_LINE);
   }
 }
