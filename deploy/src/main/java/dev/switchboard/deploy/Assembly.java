@@ -10,21 +10,16 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.gateway.GatewayService;
 import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.listen.BoundListener;
-import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.listen.ScaledDeployment;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.wsgi.WsgiCodecs;
 import dev.switchboard.udp.UdpService;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Deployable;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The services of the configured roles in one Vert.x instance: started one role after the other (the future fails
@@ -125,7 +120,9 @@ final class Assembly {
 
   private Future<List<BoundListener>> deploy(Role role) {
     return switch (role) {
-      case ECHO -> deployScaled(vertx, () -> new EchoVerticle(config.echo(), counters.echo(), echoBudget), config.instances());
+      case ECHO -> ScaledDeployment.deploy(vertx,
+          () -> new EchoVerticle(config.echo(), counters.echo(), echoBudget), config.instances())
+          .map(ScaledDeployment::listeners);
       case UDP -> {
         udp = new UdpService(vertx, config.udp(), counters.udp());
         yield udp.deploy(config.instances());
@@ -134,20 +131,9 @@ final class Assembly {
         gateway = new GatewayService(vertx, config.gateway(), counters.gateway(), readiness.checks(), requester);
         yield gateway.deploy(config.instances());
       }
-      case BRIDGE -> deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances());
+      case BRIDGE -> ScaledDeployment.deploy(vertx,
+          () -> new BridgeVerticle(config.bridge(), counters.bridge(), bridgeBudget), config.instances())
+          .map(ScaledDeployment::listeners);
     };
-  }
-
-  /** Deploys {@code instances} copies; Vert.x spreads the connections of a shared server address over them. */
-  private static <V extends VerticleBase & ListeningVerticle> Future<List<BoundListener>> deployScaled(
-      Vertx vertx, Supplier<V> factory, int instances) {
-    AtomicReference<V> first = new AtomicReference<>();
-    Supplier<Deployable> counting = () -> {
-      V verticle = factory.get();
-      first.compareAndSet(null, verticle);
-      return verticle;
-    };
-    return vertx.deployVerticle(counting, new DeploymentOptions().setInstances(instances))
-        .map(id -> first.get().boundListeners());
   }
 }
