@@ -36,7 +36,10 @@ public final class ConnectionClock {
     this.expire = expire;
   }
 
-  /** When a clock of {@code timeoutNanos} that started at {@code since} runs out; NONE when it is off (0) or not running. */
+  /**
+   * When a clock of {@code timeoutNanos} that started at {@code since} runs out; NONE when it is off (a timeout of 0)
+   * or not running (since NONE).
+   */
   public static long deadline(long timeoutNanos, long since) {
     return timeoutNanos == 0 || since == NONE ? NONE : since + timeoutNanos;
   }

@@ -32,7 +32,7 @@ public final class UnsentBytes {
   private long peak;
   private long completed;
 
-  /** Writes through a Vert.x write ({@code socket::write}, {@code response::write}), counted until its future completes. */
+  /** Writes through a Vert.x write ({@code socket::write}, {@code response::write}), counted until it completes. */
   public void write(Buffer data, Function<Buffer, Future<Void>> sink, Completion then) {
     int bytes = data.length();
     add(bytes);

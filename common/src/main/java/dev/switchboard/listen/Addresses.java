@@ -17,7 +17,7 @@ public final class Addresses {
     return hostPort(address.getAddress().getHostAddress(), address.getPort());
   }
 
-  /** A peer's address as events and logs show it: {@code unix:PATH} for a Unix domain socket, {@code unknown} without one. */
+  /** A peer as events and logs show it; {@code unix:PATH} for a Unix domain socket, {@code unknown} for none. */
   public static String remote(SocketAddress address) {
     if (address == null) {
       return "unknown";

@@ -269,23 +269,24 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   }
 
   private long nextDeadline(long now) {
-    // Waiting on the application with nothing unsent: the route's timeout and the request deadline watch this.
-    return Math.min(deadline(timeouts.write(), writeClockSince()), switch (phase) {
-      case IDLE -> deadline(timeouts.keepAlive(), keepAliveSince());
-      case HEADERS -> deadline(timeouts.header(), phaseSince);
-      case BODY -> bodyClockStopped ? ConnectionClock.NONE : deadline(timeouts.body(), Math.max(phaseSince, lastReadAt));
-      case WAITING -> ConnectionClock.NONE;
-    });
+    return Math.min(writeDeadline(), phaseDeadline());
   }
 
   /** The write clock runs from the last progress while output is unsent. */
-  private long writeClockSince() {
-    return unsent.pending() > 0 ? writeProgressAt : ConnectionClock.NONE;
+  private long writeDeadline() {
+    return deadline(timeouts.write(), unsent.pending() > 0 ? writeProgressAt : ConnectionClock.NONE);
   }
 
-  /** Keep-alive runs only once the last response is out; until then the write clock watches the connection. */
-  private long keepAliveSince() {
-    return unsent.pending() > 0 ? ConnectionClock.NONE : Math.max(phaseSince, writeProgressAt);
+  private long phaseDeadline() {
+    return switch (phase) {
+      // Keep-alive runs only once the last response is out; until then the write clock watches the connection.
+      case IDLE -> deadline(timeouts.keepAlive(),
+          unsent.pending() > 0 ? ConnectionClock.NONE : Math.max(phaseSince, writeProgressAt));
+      case HEADERS -> deadline(timeouts.header(), phaseSince);
+      case BODY -> bodyClockStopped ? ConnectionClock.NONE : deadline(timeouts.body(), Math.max(phaseSince, lastReadAt));
+      // Waiting on the application with nothing unsent: the route's timeout and the request deadline watch this.
+      case WAITING -> ConnectionClock.NONE;
+    };
   }
 
   private static long deadline(Duration timeout, long since) {
@@ -296,17 +297,21 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     if (closed || lingering) {
       return true;
     }
-    if (ConnectionClock.passed(deadline(timeouts.write(), writeClockSince()), now)) {
+    if (ConnectionClock.passed(writeDeadline(), now)) {
       close(ConnectionClose.WRITE_TIMEOUT, "client stopped reading (" + unsent.pending() + " bytes unsent)", null);
-    } else if (phase == Phase.HEADERS && ConnectionClock.passed(deadline(timeouts.header(), phaseSince), now)) {
-      close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
-    } else if (phase == Phase.BODY && !bodyClockStopped
-        && ConnectionClock.passed(deadline(timeouts.body(), Math.max(phaseSince, lastReadAt)), now)) {
-      close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
-    } else if (phase == Phase.IDLE && ConnectionClock.passed(deadline(timeouts.keepAlive(), keepAliveSince()), now)) {
-      close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);
-    } else {
+      return true;
+    }
+    if (!ConnectionClock.passed(phaseDeadline(), now)) {
       return false;
+    }
+    switch (phase) {
+      case HEADERS ->
+          close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
+      case BODY -> close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
+      case IDLE -> close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);
+      default -> {
+        // WAITING has no deadline of its own.
+      }
     }
     return true;
   }
