@@ -25,6 +25,8 @@ final class OutputWindow {
   private final Runnable progress;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: this runs per echoed frame. */
+  private final UnsentBytes.Completion onSent = (bytes, lost) -> sent(lost);
   private boolean paused;
   private boolean failed;
   /**
@@ -108,7 +110,7 @@ final class OutputWindow {
   }
 
   private void send(Buffer data) {
-    unsent.write(data, sink, (bytes, lost) -> sent(lost));
+    unsent.write(data, sink, onSent);
   }
 
   private void sent(boolean lost) {

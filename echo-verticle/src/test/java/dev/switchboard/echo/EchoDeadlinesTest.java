@@ -16,15 +16,16 @@ class EchoDeadlinesTest {
   private final ManualClock time = new ManualClock();
   private final List<CloseReason> expired = new ArrayList<>();
 
-  private EchoDeadlines deadlines(long idleMs, long frameMs) {
-    return new EchoDeadlines(time, time, Duration.ofMillis(idleMs), Duration.ofMillis(frameMs), expired::add);
+  private EchoDeadlines started(long idleMs, long frameMs) {
+    EchoDeadlines clock = new EchoDeadlines(time, time, Duration.ofMillis(idleMs), Duration.ofMillis(frameMs), expired::add);
+    clock.start();
+    return clock;
   }
 
   @Test
   @DisplayName("traffic keeps a connection open past the idle timeout; silence for the whole timeout closes it")
   void idle() {
-    EchoDeadlines clock = deadlines(100, 0);
-    clock.start();
+    EchoDeadlines clock = started(100, 0);
     for (int i = 0; i < 50; i++) {
       time.advance(6);
       clock.activity();
@@ -39,8 +40,7 @@ class EchoDeadlinesTest {
   @Test
   @DisplayName("a frame left unfinished for the frame timeout closes the connection, though bytes keep coming")
   void frame() {
-    EchoDeadlines clock = deadlines(1000, 100);
-    clock.start();
+    EchoDeadlines clock = started(1000, 100);
     time.advance(30);
     clock.activity();
     clock.inFrame(true);
@@ -57,8 +57,7 @@ class EchoDeadlinesTest {
   @Test
   @DisplayName("frames that complete in time never expire, and a stopped clock fires nothing")
   void framesInTimeAndStop() {
-    EchoDeadlines clock = deadlines(0, 100);
-    clock.start();
+    EchoDeadlines clock = started(0, 100);
     for (int i = 0; i < 10; i++) {
       time.advance(60);
       clock.activity();

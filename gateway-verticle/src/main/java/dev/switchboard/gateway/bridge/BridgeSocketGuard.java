@@ -30,6 +30,8 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private final MemoryBudget.Share reserved;
   private final UnansweredRequests unanswered;
   private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: the bytes go back to the budget once the socket has taken them. */
+  private final UnsentBytes.Completion onWritten;
   private boolean closing;
 
   /**
@@ -41,6 +43,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
     this.maxPendingBytes = maxPendingBytes;
     this.unanswered = unanswered;
     this.reserved = reserved;
+    this.onWritten = (bytes, failed) -> reserved.release(bytes);
     this.counters = counters;
     this.remote = remote;
   }
@@ -64,7 +67,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
         }
         return;
       }
-      unsent.write(ctx, buf, promise, (sent, failed) -> reserved.release(sent));
+      unsent.write(ctx, buf, promise, onWritten);
     } else {
       ctx.write(msg, promise);
     }

@@ -55,6 +55,8 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   private final String remote;
   private final ConnectionClock clock;
   private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: this runs per response chunk. */
+  private final UnsentBytes.Completion onWritten = (bytes, failed) -> written();
   private ChannelHandlerContext ctx;
   private Phase phase = Phase.HEADERS;
   private long phaseSince;
@@ -127,17 +129,20 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
       if (wasIdle) {
         writeProgressAt = clock.now();
       }
-      unsent.write(context, buf, promise, (bytes, failed) -> {
-        writeProgressAt = clock.now();
-        if (unsent.pending() == 0 && phase == Phase.IDLE) {
-          reschedule();  // the keep-alive clock starts now
-        }
-      });
+      unsent.write(context, buf, promise, onWritten);
       if (wasIdle && phase == Phase.WAITING && !timeouts.write().isZero()) {
         reschedule();
       }
     } else {
       context.write(msg, promise);
+    }
+  }
+
+  /** The socket has taken a write (or lost it): output has moved. */
+  private void written() {
+    writeProgressAt = clock.now();
+    if (unsent.pending() == 0 && phase == Phase.IDLE) {
+      reschedule();  // the keep-alive clock starts now
     }
   }
 

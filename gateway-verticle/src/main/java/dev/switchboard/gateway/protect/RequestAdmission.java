@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.connection.Timers;
 import dev.switchboard.counters.GatewayCounters;
 import dev.switchboard.counters.GatewayCounters.ConnectionClose;
 import dev.switchboard.counters.GatewayCounters.Failure;
@@ -48,8 +49,7 @@ public final class RequestAdmission {
     this.draining = draining;
     this.bodies = bodies;
     this.deadlines = config.timeouts().request().isZero() ? null
-        : new RequestDeadlines(config.timeouts().request().toNanos(), System::nanoTime,
-            (delayMillis, task) -> vertx.setTimer(delayMillis, id -> task.run()));
+        : new RequestDeadlines(config.timeouts().request().toNanos(), System::nanoTime, Timers.of(vertx));
   }
 
   /** Reads request bodies within the body budget and clocks. */
