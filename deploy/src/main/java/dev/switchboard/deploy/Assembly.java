@@ -13,7 +13,7 @@ import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.listen.BoundListener;
-import dev.switchboard.listen.ListeningVerticle;
+import dev.switchboard.listen.ScaledDeployment;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.wsgi.WsgiCodecs;
 import dev.switchboard.udp.UdpMeters;
@@ -21,16 +21,11 @@ import dev.switchboard.udp.UdpService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Deployable;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The services of the configured roles in one Vert.x instance: started one role after the other (the future fails
@@ -134,7 +129,8 @@ final class Assembly {
     return switch (role) {
       case ECHO -> {
         EchoMeters echoMeters = new EchoMeters(registry, echoBudget);
-        yield deployScaled(vertx, () -> new EchoVerticle(config.echo(), echoMeters, echoBudget), config.instances());
+        yield ScaledDeployment.deploy(vertx, () -> new EchoVerticle(config.echo(), echoMeters, echoBudget), config.instances())
+            .map(ScaledDeployment::listeners);
       }
       case UDP -> {
         udp = new UdpService(vertx, config.udp(), new UdpMeters(registry));
@@ -147,21 +143,9 @@ final class Assembly {
       }
       case BRIDGE -> {
         BridgeMeters bridgeMeters = new BridgeMeters(registry, bridgeBudget);
-        yield deployScaled(vertx, () -> new BridgeVerticle(config.bridge(), bridgeMeters, bridgeBudget), config.instances());
+        yield ScaledDeployment.deploy(vertx, () -> new BridgeVerticle(config.bridge(), bridgeMeters, bridgeBudget), config.instances())
+            .map(ScaledDeployment::listeners);
       }
     };
-  }
-
-  /** Deploys {@code instances} copies; Vert.x spreads the connections of a shared server address over them. */
-  private static <V extends VerticleBase & ListeningVerticle> Future<List<BoundListener>> deployScaled(
-      Vertx vertx, Supplier<V> factory, int instances) {
-    AtomicReference<V> first = new AtomicReference<>();
-    Supplier<Deployable> counting = () -> {
-      V verticle = factory.get();
-      first.compareAndSet(null, verticle);
-      return verticle;
-    };
-    return vertx.deployVerticle(counting, new DeploymentOptions().setInstances(instances))
-        .map(id -> first.get().boundListeners());
   }
 }

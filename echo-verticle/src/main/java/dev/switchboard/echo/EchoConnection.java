@@ -6,8 +6,10 @@ import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
 import dev.switchboard.config.Framing;
+import dev.switchboard.connection.Timers;
 import dev.switchboard.echo.framing.FrameDecoder;
 import dev.switchboard.echo.framing.FramingException;
+import dev.switchboard.listen.Addresses;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
@@ -57,7 +59,7 @@ final class EchoConnection {
   private final String remote;
   private final FrameDecoder decoder;
   private final OutputWindow output;
-  private final ConnectionClock clock;
+  private final EchoDeadlines clock;
   private final MemoryBudget budget;
   private final MemoryBudget.Share heldFrame;
   private final MemoryBudget.Share unsent;
@@ -86,7 +88,7 @@ final class EchoConnection {
     this.heldFrame = budget.share();
     this.unsent = budget.share();
     this.connectionId = counters.nextConnectionId();
-    this.remote = RemoteAddress.of(socket);
+    this.remote = Addresses.remote(socket.remoteAddress());
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = NettyChannels.handlerOf(socket).channel().config();
     // Netty 4.2.18's epoll transport drops a socket from epoll (EPOLL_CTL_DEL) once it waits for nothing on it, then
@@ -99,7 +101,8 @@ final class EchoConnection {
     // spins and exactly zero left means "ran out". A flush still ends at the first full socket buffer, and can only
     // write what this connection already holds.
     channel.setWriteSpinCount(Integer.MAX_VALUE - 1);
-    this.clock = new ConnectionClock(vertx, config.idleTimeout(), config.frameTimeout(), this::expire);
+    this.clock = new EchoDeadlines(Timers.of(vertx), System::nanoTime, config.idleTimeout(), config.frameTimeout(),
+        this::expire);
     // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
     this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);

@@ -4,6 +4,7 @@ import dev.switchboard.access.NettyChannels;
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.bus.ConnectionEvent;
 import dev.switchboard.config.EchoListenerConfig;
+import dev.switchboard.listen.Addresses;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ListenFailure;
 import dev.switchboard.net.MemoryBudget;
@@ -85,7 +86,7 @@ final class EchoListener {
       socket.write(refusal);
       socket.close();
       events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, counters.nextConnectionId(), config.name(),
-          RemoteAddress.of(socket), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
+          Addresses.remote(socket.remoteAddress()), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
       return;
     }
     boolean halfClose = new EchoConnection(vertx, socket, config, counters, events, stopping,

@@ -1,5 +1,6 @@
 package dev.switchboard.echo;
 
+import dev.switchboard.connection.UnsentBytes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
@@ -11,9 +12,8 @@ import java.util.function.Function;
  * enough that the queue is at half the limit, the held bytes go out and reading resumes. So a client that sends
  * without reading costs the server a bounded amount of memory however much it sends.
  *
- * <p>This counts bytes through write completions rather than reading Netty's writability, because Netty's
- * watermarks include per-message overhead and fire only after the limit has been crossed. Reading is switched by the
- * caller (see {@link EchoConnection}), not with {@code NetSocket.pause()}.
+ * <p>The bytes are counted through write completions ({@link UnsentBytes}), not with Netty's writability. Reading is
+ * switched by the caller (see {@link EchoConnection}), not with {@code NetSocket.pause()}.
  */
 final class OutputWindow {
 
@@ -24,8 +24,9 @@ final class OutputWindow {
   private final Runnable resumeReading;
   private final Runnable progress;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
-  private long queued;
-  private long flushed;
+  private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: this runs per echoed frame. */
+  private final UnsentBytes.Completion onSent = (bytes, lost) -> sent(lost);
   private boolean paused;
   private boolean failed;
   /**
@@ -68,7 +69,7 @@ final class OutputWindow {
 
   /** Bytes the socket has confirmed sent. */
   long flushed() {
-    return flushed;
+    return unsent.completed();
   }
 
   /** Sends held bytes while there is room; pauses reading when there is none, resumes it when nothing is held. */
@@ -78,8 +79,8 @@ final class OutputWindow {
     }
     pumping = true;
     try {
-      while (!held.isEmpty() && !(paused && queued > lowWater)) {
-        long room = limit - queued;
+      while (!held.isEmpty() && !(paused && unsent.pending() > lowWater)) {
+        long room = limit - unsent.pending();
         Buffer next = held.pollFirst();
         if (next.length() <= room) {
           send(next);
@@ -109,14 +110,10 @@ final class OutputWindow {
   }
 
   private void send(Buffer data) {
-    int length = data.length();
-    queued += length;
-    sink.apply(data).onComplete(done -> sent(length, done.failed()));
+    unsent.write(data, sink, onSent);
   }
 
-  private void sent(int length, boolean lost) {
-    queued -= length;
-    flushed += length;
+  private void sent(boolean lost) {
     if (lost && !failed) {
       // The connection is gone: what is held can never be sent.
       failed = true;
@@ -128,7 +125,7 @@ final class OutputWindow {
   }
 
   private void runIfFlushed() {
-    if (whenFlushed != null && queued == 0 && held.isEmpty()) {
+    if (whenFlushed != null && unsent.pending() == 0 && held.isEmpty()) {
       Runnable action = whenFlushed;
       whenFlushed = null;
       action.run();

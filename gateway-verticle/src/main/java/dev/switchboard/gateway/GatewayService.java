@@ -6,16 +6,15 @@ import dev.switchboard.config.GatewayLimits;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.protect.InFlightLimits;
 import dev.switchboard.listen.BoundListener;
+import dev.switchboard.listen.ScaledDeployment;
 import dev.switchboard.net.MemoryBudget;
 import dev.switchboard.net.SourceRateLimiter;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gateway as a whole: what its instances share (meters, in-flight limits, the request body budget, the client
@@ -79,16 +78,11 @@ public final class GatewayService {
   }
 
   public Future<List<BoundListener>> deploy(int instances) {
-    AtomicReference<GatewayVerticle> first = new AtomicReference<>();
-    return vertx.deployVerticle(() -> {
-      GatewayVerticle verticle = new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter, draining,
-          readiness, requester, settings);
-      first.compareAndSet(null, verticle);
-      return verticle;
-    }, new DeploymentOptions().setInstances(instances)).map(id -> {
-      deploymentId = id;
-      return first.get().boundListeners();
-    });
+    return ScaledDeployment.deploy(vertx, () -> new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter,
+        draining, readiness, requester, settings), instances).map(deployed -> {
+          deploymentId = deployed.id();
+          return deployed.listeners();
+        });
   }
 
   /** Stops the gateway with a drain (see {@link GatewayVerticle#stop()}); the rest of Vert.x keeps running. */

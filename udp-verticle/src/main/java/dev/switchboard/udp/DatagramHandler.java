@@ -79,7 +79,7 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
         // Known once bound (the configured port may be 0); the configured host names the listener, as in the logs.
         localAddress = Addresses.hostPort(config.host(), ((InetSocketAddress) ctx.channel().localAddress()).getPort());
       }
-      events.offer(new DatagramEvent(Addresses.hostPort(sender.getAddress().getHostAddress(), sender.getPort()),
+      events.offer(new DatagramEvent(Addresses.hostPort(sender),
           localAddress, Buffer.buffer(ByteBufUtil.getBytes(data)), System.currentTimeMillis()));
     }
   }

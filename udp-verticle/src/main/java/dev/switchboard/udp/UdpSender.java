@@ -97,8 +97,7 @@ final class UdpSender {
       socket.handler(packet -> {
         // Only the destination's answer counts; anything else reaching the ephemeral port is ignored.
         if (packet.sender().port() == request.port() && sameAddress(packet.sender().hostAddress(), address)) {
-          result.tryComplete(new UdpSendResult(true, packet.data(),
-              Addresses.hostPort(packet.sender().hostAddress(), packet.sender().port()), false));
+          result.tryComplete(new UdpSendResult(true, packet.data(), Addresses.remote(packet.sender()), false));
         }
       });
     }

@@ -3,7 +3,7 @@ package dev.switchboard.udp;
 import dev.switchboard.net.SourceRateLimiter;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.listen.BoundListener;
-import io.vertx.core.DeploymentOptions;
+import dev.switchboard.listen.ScaledDeployment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -39,22 +39,23 @@ public final class UdpService {
     if (events != null) {
       events.open();
     }
-    UdpVerticle first = new UdpVerticle(config, counters, limiter, events);
     int more = config.reusePort() ? instances - 1 : 0;
     // Without SO_REUSEPORT the first bind itself fails on a held port; with it, only the probe notices.
     Future<Void> portFree = config.reusePort() ? UdpPortProbe.check(vertx, config) : Future.succeededFuture();
     return portFree
-        .compose(free -> vertx.deployVerticle(first))
-        .compose(id -> {
-          List<BoundListener> bound = first.boundListeners();
+        .compose(free -> deploy(config, 1))
+        .compose(bound -> {
           if (more == 0) {
             return Future.succeededFuture(bound);
           }
-          UdpConfig shared = config.withPort(bound.get(0).port());
-          return vertx.deployVerticle(() -> new UdpVerticle(shared, counters, limiter, events),
-              new DeploymentOptions().setInstances(more)).map(bound);
+          return deploy(config.withPort(bound.get(0).port()), more).map(bound);
         })
         .onFailure(err -> close());
+  }
+
+  private Future<List<BoundListener>> deploy(UdpConfig instanceConfig, int instances) {
+    return ScaledDeployment.deploy(vertx, () -> new UdpVerticle(instanceConfig, counters, limiter, events), instances)
+        .map(ScaledDeployment::listeners);
   }
 
   /** Stops measuring consumer lag; the verticles themselves are undeployed with Vert.x. */

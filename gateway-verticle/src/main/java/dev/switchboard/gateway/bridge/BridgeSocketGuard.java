@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.bridge;
 
+import dev.switchboard.connection.UnsentBytes;
 import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
@@ -25,20 +26,23 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private final int maxPendingBytes;
   private final BridgeMeters counters;
   private final String remote;
-  private final MemoryBudget.Share unsent;
+  private final MemoryBudget.Share reserved;
   private final UnansweredRequests unanswered;
-  private long pending;
+  private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: the bytes go back to the budget once the socket has taken them. */
+  private final UnsentBytes.Completion onWritten;
   private boolean closing;
 
   /**
-   * @param unsent     this connection's share of the bridge's budget, closed by the bridge when the connection ends
+   * @param reserved   this connection's share of the bridge's budget, closed by the bridge when the connection ends
    * @param unanswered told of every write: the one that carries a message awaiting a reply makes it this connection's
    */
-  BridgeSocketGuard(int maxPendingBytes, BridgeMeters counters, String remote, MemoryBudget.Share unsent,
+  BridgeSocketGuard(int maxPendingBytes, BridgeMeters counters, String remote, MemoryBudget.Share reserved,
                     UnansweredRequests unanswered) {
     this.maxPendingBytes = maxPendingBytes;
     this.unanswered = unanswered;
-    this.unsent = unsent;
+    this.reserved = reserved;
+    this.onWritten = (bytes, failed) -> reserved.release(bytes);
     this.counters = counters;
     this.remote = remote;
   }
@@ -48,13 +52,12 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
     if (msg instanceof ByteBuf buf && buf.isReadable()) {
       unanswered.written();
       int bytes = buf.readableBytes();
-      pending += bytes;
+      long pending = unsent.pending() + bytes;
       if (pending > maxPendingBytes && !closing) {
         refuse(ctx, msg, promise, Refusal.SLOW_CLIENT, pending + " bytes unread");
         return;
       }
-      if (!unsent.tryReserve(bytes)) {
-        pending -= bytes;
+      if (!reserved.tryReserve(bytes)) {
         if (!closing) {
           refuse(ctx, msg, promise, Refusal.BUFFER_BUDGET, "out of buffer space (limit " + maxBufferedBytes() + ")");
         } else {
@@ -63,19 +66,14 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
         }
         return;
       }
-      ChannelPromise tracked = promise.unvoid();
-      tracked.addListener(done -> {
-        pending -= bytes;
-        unsent.release(bytes);
-      });
-      ctx.write(msg, tracked);
+      unsent.write(ctx, buf, promise, onWritten);
     } else {
       ctx.write(msg, promise);
     }
   }
 
   private long maxBufferedBytes() {
-    return unsent.budget().max();
+    return reserved.budget().max();
   }
 
   private void refuse(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, Refusal why, String reason) {

@@ -98,7 +98,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
   }
 
   private void accept(NetSocket socket, BridgePolicy policy, Handler<NetSocket> protocol) {
-    String remote = Addresses.hostPort(socket.remoteAddress().hostAddress(), socket.remoteAddress().port());
+    String remote = Addresses.remote(socket.remoteAddress());
     if (!counters.tryOpen(config.maxConnections())) {
       warnings.warn(() -> "bridge client " + remote + ": refused, " + config.maxConnections() + " connections open");
       socket.write(tooMany);

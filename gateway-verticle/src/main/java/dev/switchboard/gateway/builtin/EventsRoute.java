@@ -3,10 +3,11 @@ package dev.switchboard.gateway.builtin;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.connection.UnsentBytes.Completion;
+import dev.switchboard.connection.UnsentBytes;
 import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ErrorResponses;
-import dev.switchboard.gateway.http.PendingWrites;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -30,7 +31,6 @@ import java.util.Map;
 public final class EventsRoute implements Handler<RoutingContext> {
 
   static final long KEEPALIVE_MS = 15_000;
-  private static final Runnable NOTHING = () -> { };
   private static final Map<String, String> SOURCES = new LinkedHashMap<>();
 
   static {
@@ -67,27 +67,34 @@ public final class EventsRoute implements Handler<RoutingContext> {
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    PendingWrites pending = new PendingWrites(response);
+    UnsentBytes pending = new UnsentBytes();
     List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
     for (String source : sources) {
-      consumers.add(vertx.eventBus().consumer(SOURCES.get(source), m -> send(pending, source, m.body())));
+      consumers.add(vertx.eventBus().consumer(SOURCES.get(source), m -> send(response, pending, source, m.body())));
     }
-    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> pending.write(Buffer.buffer(": keepalive\n\n"), NOTHING));
+    long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> write(response, pending, Buffer.buffer(": keepalive\n\n")));
     response.closeHandler(v -> {
       vertx.cancelTimer(keepalive);
       consumers.forEach(MessageConsumer::unregister);
       counters.onEventClientGone();
     });
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onComplete(ready -> pending.write(Buffer.buffer(": connected to " + String.join(",", sources) + "\n\n"), NOTHING));
+        .onComplete(ready -> write(response, pending,
+            Buffer.buffer(": connected to " + String.join(",", sources) + "\n\n")));
   }
 
-  private void send(PendingWrites pending, String source, JsonObject event) {
+  private void send(HttpServerResponse response, UnsentBytes pending, String source, JsonObject event) {
     if (pending.pending() > config.eventsQueueBytes()) {
       counters.onEventDropped();
       return;
     }
-    pending.write(Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"), NOTHING);
+    write(response, pending,
+        Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"));
     counters.onEventSent();
+  }
+
+  /** Writes to the client, counted until its socket has taken the bytes. */
+  private static void write(HttpServerResponse response, UnsentBytes pending, Buffer data) {
+    pending.write(data, response::write, Completion.IGNORE);
   }
 }

@@ -2,8 +2,11 @@ package dev.switchboard.gateway.protect;
 
 import dev.switchboard.access.Http1Pipeline;
 import dev.switchboard.config.GatewayTimeouts;
-import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.connection.ConnectionClock;
+import dev.switchboard.connection.Timers;
+import dev.switchboard.connection.UnsentBytes;
 import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.screen.Rejections;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,10 +16,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -27,11 +30,9 @@ import org.slf4j.event.Level;
  * and how long a client may leave a response unread. It sits first in the Netty pipeline, so it sees every byte in
  * and every write the socket completes, whatever the HTTP layer above does.
  *
- * <p>Like the echo service's clock, one timer serves all deadlines and activity only stores a timestamp. A timer that
- * is due no later than the nearest deadline is left standing when the phase changes: when it fires, the clocks are
- * checked and it is set again for the deadline that is then nearest. A keep-alive connection thus costs no timer work
- * per request (setting and cancelling a Vert.x timer four times per request was about a tenth of the gateway's CPU).
- * All state is touched on the connection's event loop.
+ * <p>One {@link ConnectionClock} serves all deadlines and activity only stores a timestamp; a timer due no later than
+ * the nearest deadline is left standing when the phase changes, so a keep-alive connection costs no timer work per
+ * request. All state is touched on the connection's event loop.
  */
 final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
 
@@ -49,16 +50,19 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     WAITING
   }
 
-  private final Vertx vertx;
+  private final Timers timers;
   private final GatewayTimeouts timeouts;
   private final GatewayMeters counters;
   private final String remote;
+  private final ConnectionClock clock;
+  private final UnsentBytes unsent = new UnsentBytes();
+  /** One completion for every write: this runs per response chunk. */
+  private final UnsentBytes.Completion onWritten = (bytes, failed) -> written();
   private ChannelHandlerContext ctx;
   private Phase phase = Phase.HEADERS;
-  private long phaseSince = System.nanoTime();
-  private long lastReadAt = phaseSince;
-  private long writeProgressAt = phaseSince;
-  private long pendingOut;
+  private long phaseSince;
+  private long lastReadAt;
+  private long writeProgressAt;
   private boolean pipelined;
   private boolean multiplexed;
   private int active;
@@ -71,15 +75,18 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   /** Output is shut, input is read and dropped until the client closes or the linger time is up. */
   private boolean lingering;
   private boolean bodyClockStopped;
-  private long timerId = -1;
-  /** When the standing timer fires (nanoTime), or MAX_VALUE when none stands. */
-  private long timerDue = Long.MAX_VALUE;
 
-  ConnectionGuard(Vertx vertx, GatewayTimeouts timeouts, GatewayMeters counters, String remote) {
-    this.vertx = vertx;
+  /** @param nanoTime the clock of all deadlines (System.nanoTime) */
+  ConnectionGuard(Timers timers, LongSupplier nanoTime, GatewayTimeouts timeouts, GatewayMeters counters,
+                  String remote) {
+    this.timers = timers;
     this.timeouts = timeouts;
     this.counters = counters;
     this.remote = remote;
+    this.clock = new ConnectionClock(timers, nanoTime, this::nextDeadline, this::expire);
+    this.phaseSince = clock.now();
+    this.lastReadAt = phaseSince;
+    this.writeProgressAt = phaseSince;
   }
 
   @Override
@@ -94,7 +101,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
       ReferenceCountUtil.release(msg);
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.now();
     lastReadAt = now;
     if (multiplexed) {
       // HTTP/2: frames between streams (pings, settings) are activity, not a request that has begun.
@@ -119,21 +126,11 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     }
     if (msg instanceof ByteBuf buf && buf.isReadable()) {
       responseBegun = true;
-      int bytes = buf.readableBytes();
-      boolean wasIdle = pendingOut == 0;
+      boolean wasIdle = unsent.pending() == 0;
       if (wasIdle) {
-        writeProgressAt = System.nanoTime();
+        writeProgressAt = clock.now();
       }
-      pendingOut += bytes;
-      ChannelPromise tracked = promise.unvoid();
-      tracked.addListener(done -> {
-        pendingOut -= bytes;
-        writeProgressAt = System.nanoTime();
-        if (pendingOut == 0 && phase == Phase.IDLE) {
-          reschedule();  // the keep-alive clock starts now
-        }
-      });
-      context.write(msg, tracked);
+      unsent.write(context, buf, promise, onWritten);
       if (wasIdle && phase == Phase.WAITING && !timeouts.write().isZero()) {
         reschedule();
       }
@@ -142,10 +139,18 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     }
   }
 
+  /** The socket has taken a write (or lost it): output has moved. */
+  private void written() {
+    writeProgressAt = clock.now();
+    if (unsent.pending() == 0 && phase == Phase.IDLE) {
+      reschedule();  // the keep-alive clock starts now
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext context) {
     closed = true;
-    cancelTimer();
+    clock.stop();
     context.fireChannelInactive();
   }
 
@@ -203,7 +208,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     });
     context.channel().config().setAutoRead(true);
     context.read();
-    vertx.setTimer(timeouts.linger().toMillis(), t -> context.close());
+    timers.set(timeouts.linger().toMillis(), context::close);
   }
 
   /**
@@ -216,15 +221,15 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
     active++;
     if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
       multiplexed = true;
-      enter(Phase.WAITING, System.nanoTime());
+      enter(Phase.WAITING, clock.now());
       return requests;
     }
     bodyClockStopped = false;
     responseBegun = false;
-    enter(Phase.BODY, System.nanoTime());
+    enter(Phase.BODY, clock.now());
     request.end().onComplete(done -> {
       if (phase == Phase.BODY) {
-        enter(Phase.WAITING, System.nanoTime());
+        enter(Phase.WAITING, clock.now());
       }
     });
     return requests;
@@ -234,7 +239,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   void bodyClock(boolean running) {
     bodyClockStopped = !running;
     if (running) {
-      lastReadAt = System.nanoTime();
+      lastReadAt = clock.now();
     }
     reschedule();
   }
@@ -242,7 +247,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   /** The response has been handed to the connection; the next request may begin. */
   void responseEnded() {
     active--;
-    long now = System.nanoTime();
+    long now = clock.now();
     if (multiplexed) {
       if (active == 0) {
         enter(Phase.IDLE, now);
@@ -263,64 +268,58 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   /** Makes sure a timer fires no later than the nearest deadline. */
   private void reschedule() {
     if (closed) {
-      cancelTimer();
-      return;
-    }
-    long now = System.nanoTime();
-    long due = Long.MAX_VALUE;
-    due = Math.min(due, deadline(timeouts.write(), pendingOut > 0 ? writeProgressAt : -1, now));
-    if (phase == Phase.WAITING && due == Long.MAX_VALUE) {
-      // Waiting on the application, nothing unsent: the route's timeout and the request deadline watch this.
-      return;
-    }
-    due = Math.min(due, deadline(switch (phase) {
-      case IDLE -> timeouts.keepAlive();
-      case HEADERS -> timeouts.header();
-      case BODY -> bodyClockStopped ? Duration.ZERO : timeouts.body();
-      case WAITING -> Duration.ZERO;
-    }, switch (phase) {
-      // Keep-alive runs only once the last response is out; until then the write clock watches the connection.
-      case IDLE -> pendingOut > 0 ? -1 : Math.max(phaseSince, writeProgressAt);
-      case BODY -> Math.max(phaseSince, lastReadAt);
-      default -> phaseSince;
-    }, now));
-    if (due == Long.MAX_VALUE || timerId >= 0 && timerDue <= due) {
-      return;
-    }
-    cancelTimer();
-    timerDue = due;
-    timerId = vertx.setTimer(Math.max(1, (due - now) / 1_000_000 + 1), id -> {
-      timerId = -1;
-      timerDue = Long.MAX_VALUE;
-      check();
-    });
-  }
-
-  /** When a clock that started at {@code since} runs out, or MAX_VALUE when it does not apply. */
-  private static long deadline(Duration timeout, long since, long now) {
-    return timeout.isZero() || since < 0 ? Long.MAX_VALUE : since + timeout.toNanos();
-  }
-
-  private void check() {
-    if (closed || lingering) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (!timeouts.write().isZero() && pendingOut > 0 && now - writeProgressAt >= timeouts.write().toNanos()) {
-      close(ConnectionClose.WRITE_TIMEOUT, "client stopped reading (" + pendingOut + " bytes unsent)", null);
-    } else if (phase == Phase.HEADERS && expired(timeouts.header(), phaseSince, now)) {
-      close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
-    } else if (phase == Phase.BODY && !bodyClockStopped && expired(timeouts.body(), Math.max(phaseSince, lastReadAt), now)) {
-      close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
-    } else if (phase == Phase.IDLE && pendingOut == 0 && expired(timeouts.keepAlive(), Math.max(phaseSince, writeProgressAt), now)) {
-      close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);
+      clock.stop();
     } else {
-      reschedule();
+      clock.reschedule();
     }
   }
 
-  private static boolean expired(Duration timeout, long since, long now) {
-    return !timeout.isZero() && now - since >= timeout.toNanos();
+  private long nextDeadline(long now) {
+    return Math.min(writeDeadline(), phaseDeadline());
+  }
+
+  /** The write clock runs from the last progress while output is unsent. */
+  private long writeDeadline() {
+    return deadline(timeouts.write(), unsent.pending() > 0 ? writeProgressAt : ConnectionClock.NONE);
+  }
+
+  private long phaseDeadline() {
+    return switch (phase) {
+      // Keep-alive runs only once the last response is out; until then the write clock watches the connection.
+      case IDLE -> deadline(timeouts.keepAlive(),
+          unsent.pending() > 0 ? ConnectionClock.NONE : Math.max(phaseSince, writeProgressAt));
+      case HEADERS -> deadline(timeouts.header(), phaseSince);
+      case BODY -> bodyClockStopped ? ConnectionClock.NONE : deadline(timeouts.body(), Math.max(phaseSince, lastReadAt));
+      // Waiting on the application with nothing unsent: the route's timeout and the request deadline watch this.
+      case WAITING -> ConnectionClock.NONE;
+    };
+  }
+
+  private static long deadline(Duration timeout, long since) {
+    return ConnectionClock.deadline(timeout.toNanos(), since);
+  }
+
+  private boolean expire(long now) {
+    if (closed || lingering) {
+      return true;
+    }
+    if (ConnectionClock.passed(writeDeadline(), now)) {
+      close(ConnectionClose.WRITE_TIMEOUT, "client stopped reading (" + unsent.pending() + " bytes unsent)", null);
+      return true;
+    }
+    if (!ConnectionClock.passed(phaseDeadline(), now)) {
+      return false;
+    }
+    switch (phase) {
+      case HEADERS ->
+          close(ConnectionClose.HEADER_TIMEOUT, "request headers not complete in time", "request header timeout");
+      case BODY -> close(ConnectionClose.BODY_TIMEOUT, "request body stalled", "request body timeout");
+      case IDLE -> close(ConnectionClose.KEEP_ALIVE, "keep-alive timeout", null);
+      default -> {
+        // WAITING has no deadline of its own.
+      }
+    }
+    return true;
   }
 
   /**
@@ -343,14 +342,6 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
       }
     } else {
       ctx.close();
-    }
-  }
-
-  private void cancelTimer() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-      timerDue = Long.MAX_VALUE;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.protect;
 import dev.switchboard.access.Http1Pipeline;
 import dev.switchboard.access.NettyChannels;
 import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.connection.Timers;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.screen.DecoderScreen;
@@ -62,7 +63,8 @@ public final class ConnectionGuards {
     // once per bad request; the refusal has been answered, logged and counted by then.
     connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
     ChannelHandlerContext channel = NettyChannels.handlerOf(connection);
-    ConnectionGuard guard = new ConnectionGuard(vertx, now.timeouts(), counters, remote(connection));
+    ConnectionGuard guard = new ConnectionGuard(Timers.of(vertx), System::nanoTime, now.timeouts(), counters,
+        remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);
     // Vert.x calls this handler as soon as it has built the HTTP/1 pipeline, before the decoder has read a byte, so
@@ -108,7 +110,6 @@ public final class ConnectionGuards {
   }
 
   private static String remote(HttpConnection connection) {
-    SocketAddress address = connection.remoteAddress();
-    return address == null ? "unknown" : Addresses.hostPort(address.hostAddress(), address.port());
+    return Addresses.remote(connection.remoteAddress());
   }
 }

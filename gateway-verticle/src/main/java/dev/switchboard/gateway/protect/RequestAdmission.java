@@ -1,10 +1,11 @@
 package dev.switchboard.gateway.protect;
 
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.connection.Timers;
 import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
 import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.BodyReader;
 import dev.switchboard.gateway.http.ClientAddress;
 import dev.switchboard.gateway.http.ConnectionEnd;
@@ -48,8 +49,7 @@ public final class RequestAdmission {
     this.draining = draining;
     this.bodies = bodies;
     this.deadlines = config.timeouts().request().isZero() ? null
-        : new RequestDeadlines(config.timeouts().request().toNanos(), System::nanoTime,
-            (delayMillis, task) -> vertx.setTimer(delayMillis, id -> task.run()));
+        : new RequestDeadlines(config.timeouts().request().toNanos(), System::nanoTime, Timers.of(vertx));
   }
 
   /** Reads request bodies within the body budget and clocks. */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.protect;
 
+import dev.switchboard.connection.Timers;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,11 +11,6 @@ import java.util.function.LongSupplier;
  * only.
  */
 final class RequestDeadlines {
-
-  /** Arms a one-shot timer (Vert.x's {@code setTimer}). */
-  interface Timers {
-    void schedule(long delayMillis, Runnable task);
-  }
 
   /** One request's place in the list; {@link #finish} takes it out. */
   final class Deadline {
@@ -71,7 +67,7 @@ final class RequestDeadlines {
     timerSet = true;
     // Rounded up: a timer that fires a little early would find nothing due and have to be armed again.
     long delayMillis = Math.max(1, (dueNanos - nanoClock.getAsLong() + 999_999) / 1_000_000);
-    timers.schedule(delayMillis, this::fire);
+    timers.set(delayMillis, this::fire);
   }
 
   private void fire() {

@@ -2,10 +2,12 @@ package dev.switchboard.gateway.wsgi;
 
 import dev.switchboard.bus.Requester;
 import dev.switchboard.config.GatewayConfig;
-import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.connection.ConnectionClock;
+import dev.switchboard.connection.Timers;
+import dev.switchboard.connection.UnsentBytes;
 import dev.switchboard.gateway.meters.GatewayMeters.Failure;
+import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ConnectionEnd;
-import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
 import dev.switchboard.wsgi.StreamChunk;
 import dev.switchboard.wsgi.StreamMessage;
@@ -29,13 +31,12 @@ import org.slf4j.LoggerFactory;
  * {@code stream.credit} chunks in flight, and credit withheld while more than one chunk's worth is written but not yet
  * sent, what the gateway holds for a stream is at most (credit + 1) x maxChunkBytes, however slow the client and
  * however fast the application.
- * Sent bytes are counted by {@link PendingWrites}.
+ * Sent bytes are counted by {@link UnsentBytes}.
  */
 final class StreamRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
 
-  private final Vertx vertx;
   private final EventBus bus;
   private final RoutingContext ctx;
   private final HttpServerResponse response;
@@ -50,9 +51,10 @@ final class StreamRelay {
   private boolean creditWithheld;
   private long nextSeq;
   private long received;
-  private final PendingWrites pending;
-  private long lastMessageAt = System.nanoTime();
-  private long idleTimer = -1;
+  private final UnsentBytes pending = new UnsentBytes();
+  private final long idleNanos;
+  private final ConnectionClock idleClock;
+  private long lastMessageAt;
   private boolean done;
   private boolean closeAtEnd;
   private final boolean http10;
@@ -64,7 +66,6 @@ final class StreamRelay {
    */
   StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayMeters counters,
               Message<?> reply, Requester requester) {
-    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.ctx = ctx;
     this.response = ctx.response();
@@ -73,7 +74,9 @@ final class StreamRelay {
     this.counters = counters;
     this.declaredLength = ResponseHead.declaredLength(head);
     this.creditBatch = Math.max(1, config.streamCredit() / 4);
-    this.pending = new PendingWrites(response);
+    this.idleNanos = config.streamIdleTimeout().toNanos();
+    this.idleClock = new ConnectionClock(Timers.of(vertx), System::nanoTime, now -> idleDeadline(), this::idleExpired);
+    this.lastMessageAt = idleClock.now();
     this.http10 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
     this.unwatchSender = requester.watchSender(reply, () -> abort("the cluster node streaming the answer left"));
   }
@@ -102,7 +105,7 @@ final class StreamRelay {
       }
       outstanding = config.streamCredit();
       bus.send(head.stream(), StreamMessage.start(address, outstanding, config.streamMaxChunkBytes()));
-      scheduleIdleCheck();
+      idleClock.reschedule();
     });
   }
 
@@ -110,7 +113,7 @@ final class StreamRelay {
     if (done) {
       return;
     }
-    lastMessageAt = System.nanoTime();
+    lastMessageAt = idleClock.now();
     JsonObject body = message.body();
     switch (StreamMessage.type(body)) {
       case StreamMessage.DATA -> onData(body);
@@ -148,7 +151,7 @@ final class StreamRelay {
     nextSeq++;
     outstanding--;
     received += chunk.length();
-    pending.write(chunk, () -> {
+    pending.write(chunk, response::write, (bytes, failed) -> {
       if (creditWithheld && pending.pending() <= config.streamMaxChunkBytes()) {
         creditWithheld = false;
         grantOwed(true);
@@ -214,31 +217,27 @@ final class StreamRelay {
   private void finish() {
     done = true;
     unwatchSender.run();
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-    }
+    idleClock.stop();
     chunks.unregister();
     counters.onStreamEnded(pending.peak());
   }
 
+  private long idleDeadline() {
+    return ConnectionClock.deadline(idleNanos, lastMessageAt);
+  }
+
   /** Only waiting on the application counts as idle: with no credit out, a slow client is what holds the stream. */
-  private void scheduleIdleCheck() {
-    long idle = config.streamIdleTimeout().toMillis();
-    if (idle == 0) {
-      return;
+  private boolean idleExpired(long now) {
+    if (done) {
+      return true;
     }
-    long since = (System.nanoTime() - lastMessageAt) / 1_000_000;
-    idleTimer = vertx.setTimer(Math.max(1, idle - since), t -> {
-      idleTimer = -1;
-      if (done) {
-        return;
-      }
-      if (outstanding > 0 && (System.nanoTime() - lastMessageAt) / 1_000_000 >= idle) {
-        abort("no chunk from the application for " + idle + " ms");
-      } else {
-        lastMessageAt = outstanding > 0 ? lastMessageAt : System.nanoTime();
-        scheduleIdleCheck();
-      }
-    });
+    if (outstanding > 0 && ConnectionClock.passed(idleDeadline(), now)) {
+      abort("no chunk from the application for " + idleNanos / 1_000_000 + " ms");
+      return true;
+    }
+    if (outstanding == 0) {
+      lastMessageAt = now;
+    }
+    return false;
   }
 }

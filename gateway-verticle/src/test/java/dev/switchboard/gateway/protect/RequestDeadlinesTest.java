@@ -2,6 +2,7 @@ package dev.switchboard.gateway.protect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.connection.Timers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -15,9 +16,18 @@ class RequestDeadlinesTest {
   private final List<Long> armedAt = new ArrayList<>();
   private final List<Runnable> timers = new ArrayList<>();
   private final List<String> passed = new ArrayList<>();
-  private final RequestDeadlines deadlines = new RequestDeadlines(100 * MS, () -> now, (delay, task) -> {
-    armedAt.add(now + delay * MS);
-    timers.add(task);
+  private final RequestDeadlines deadlines = new RequestDeadlines(100 * MS, () -> now, new Timers() {
+    @Override
+    public long set(long delay, Runnable task) {
+      armedAt.add(now + delay * MS);
+      timers.add(task);
+      return timers.size() - 1;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+      throw new AssertionError("the deadlines never cancel a timer");
+    }
   });
 
   /** Moves the clock to the newest timer's due time and fires it. */
