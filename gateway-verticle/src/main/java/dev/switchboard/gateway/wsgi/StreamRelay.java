@@ -7,10 +7,11 @@ import dev.switchboard.counters.GatewayCounters.Failure;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.PendingWrites;
 import dev.switchboard.gateway.http.RequestIds;
-import dev.switchboard.wsgi.StreamChunk;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiBus;
 import dev.switchboard.wsgi.WsgiResponse;
+import dev.switchboard.wsgi.credit.CreditReceiver;
+import dev.switchboard.wsgi.credit.Received;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@code stream.credit} chunks in flight, and credit withheld while more than one chunk's worth is written but not yet
  * sent, what the gateway holds for a stream is at most (credit + 1) x maxChunkBytes, however slow the client and
  * however fast the application.
- * Sent bytes are counted by {@link PendingWrites}.
+ * The protocol (what each message means, the credit to grant) is the {@link CreditReceiver}'s; sent bytes are
+ * counted by {@link PendingWrites}.
  */
 final class StreamRelay {
 
@@ -43,13 +45,8 @@ final class StreamRelay {
   private final GatewayConfig config;
   private final GatewayCounters counters;
   private final long declaredLength;
-  private final int creditBatch;
+  private final CreditReceiver credit;
   private MessageConsumer<JsonObject> chunks;
-  private int outstanding;
-  private int owed;
-  private boolean creditWithheld;
-  private long nextSeq;
-  private long received;
   private final PendingWrites pending;
   private long lastMessageAt = System.nanoTime();
   private long idleTimer = -1;
@@ -72,7 +69,8 @@ final class StreamRelay {
     this.config = config;
     this.counters = counters;
     this.declaredLength = ResponseHead.declaredLength(head);
-    this.creditBatch = Math.max(1, config.streamCredit() / 4);
+    this.credit = new CreditReceiver(config.streamCredit(), config.streamCredit() / 4, config.streamMaxChunkBytes(),
+        declaredLength);
     this.pending = new PendingWrites(response);
     this.http10 = ctx.request().version() == io.vertx.core.http.HttpVersion.HTTP_1_0;
     this.unwatchSender = requester.watchSender(reply, () -> abort("the cluster node streaming the answer left"));
@@ -100,8 +98,7 @@ final class StreamRelay {
         // Send the head now: the client learns the status even if the first chunk is slow.
         response.writeHead();
       }
-      outstanding = config.streamCredit();
-      bus.send(head.stream(), StreamMessage.start(address, outstanding, config.streamMaxChunkBytes()));
+      bus.send(head.stream(), StreamMessage.start(address, credit.open(), config.streamMaxChunkBytes()));
       scheduleIdleCheck();
     });
   }
@@ -111,75 +108,29 @@ final class StreamRelay {
       return;
     }
     lastMessageAt = System.nanoTime();
-    JsonObject body = message.body();
-    switch (StreamMessage.type(body)) {
-      case StreamMessage.DATA -> onData(body);
-      case StreamMessage.END -> onEnd();
-      case StreamMessage.ERROR -> abort("application error: " + body.getString("message", "unknown"));
-      default -> abort("unexpected stream message type " + body.getString("type"));
-    }
-  }
-
-  private void onData(JsonObject body) {
-    StreamChunk data;
-    try {
-      data = StreamChunk.from(body);
-    } catch (IllegalArgumentException e) {
-      abort("chunk is not valid base64");
-      return;
-    }
-    if (data.seq() != nextSeq) {
-      abort("chunk " + data.seq() + " arrived where " + nextSeq + " was expected");
-      return;
-    }
-    if (outstanding == 0) {
-      abort("chunk sent without credit");
-      return;
-    }
-    Buffer chunk = data.data();
-    if (chunk.length() > config.streamMaxChunkBytes()) {
-      abort("chunk of " + chunk.length() + " bytes over stream.maxChunkBytes " + config.streamMaxChunkBytes());
-      return;
-    }
-    if (declaredLength >= 0 && received + chunk.length() > declaredLength) {
-      abort("body longer than its Content-Length " + declaredLength);
-      return;
-    }
-    nextSeq++;
-    outstanding--;
-    received += chunk.length();
-    pending.write(chunk, () -> {
-      if (creditWithheld && pending.pending() <= config.streamMaxChunkBytes()) {
-        creditWithheld = false;
-        grantOwed(true);
+    Received received = credit.onMessage(message.body());
+    switch (received.kind()) {
+      case CHUNK -> write(received.chunk().data());
+      case END -> onEnd();
+      case ERROR -> abort("application error: " + (received.reason() == null ? "unknown" : received.reason()));
+      case VIOLATION -> abort(received.reason());
+      case IGNORED -> {
       }
-    });
-    owed++;
-    if (pending.pending() <= config.streamMaxChunkBytes()) {
-      grantOwed(false);
-    } else {
-      // The client is slow: the credit for what it has not taken yet waits until the socket has taken it.
-      creditWithheld = true;
     }
   }
 
-  /** Returns credit in batches, but never leaves the application with none while some is owed. */
-  private void grantOwed(boolean now) {
-    if (done || owed == 0 || creditWithheld) {
-      return;
-    }
-    if (now || owed >= creditBatch || outstanding == 0) {
-      outstanding += owed;
-      bus.send(head.stream(), StreamMessage.credit(owed));
-      owed = 0;
+  private void write(Buffer chunk) {
+    pending.write(chunk, () -> grant(credit.drained(pending.pending())));
+    grant(credit.taken(pending.pending()));
+  }
+
+  private void grant(int granted) {
+    if (granted > 0) {
+      bus.send(head.stream(), StreamMessage.credit(granted));
     }
   }
 
   private void onEnd() {
-    if (declaredLength >= 0 && received != declaredLength) {
-      abort("body of " + received + " bytes ended short of its Content-Length " + declaredLength);
-      return;
-    }
     response.end();
     if (closeAtEnd) {
       ctx.request().connection().close();
@@ -189,7 +140,8 @@ final class StreamRelay {
 
   private void clientGone() {
     if (!done) {
-      LOG.info("request {}: client went away during a streamed response after {} bytes", RequestIds.of(ctx), received);
+      LOG.info("request {}: client went away during a streamed response after {} bytes", RequestIds.of(ctx),
+          credit.received());
       bus.send(head.stream(), StreamMessage.cancel("client-gone"));
       finish();
     }
@@ -200,7 +152,8 @@ final class StreamRelay {
     if (done) {
       return;
     }
-    LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), received, reason);
+    LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), credit.received(),
+        reason);
     counters.onFailure(Failure.STREAM_ABORTED);
     bus.send(head.stream(), StreamMessage.cancel("aborted"));
     finish();
@@ -213,6 +166,7 @@ final class StreamRelay {
 
   private void finish() {
     done = true;
+    credit.close();
     unwatchSender.run();
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
@@ -233,10 +187,10 @@ final class StreamRelay {
       if (done) {
         return;
       }
-      if (outstanding > 0 && (System.nanoTime() - lastMessageAt) / 1_000_000 >= idle) {
+      if (credit.awaitingChunks() && (System.nanoTime() - lastMessageAt) / 1_000_000 >= idle) {
         abort("no chunk from the application for " + idle + " ms");
       } else {
-        lastMessageAt = outstanding > 0 ? lastMessageAt : System.nanoTime();
+        lastMessageAt = credit.awaitingChunks() ? lastMessageAt : System.nanoTime();
         scheduleIdleCheck();
       }
     });
