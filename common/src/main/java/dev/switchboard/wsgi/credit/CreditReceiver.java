@@ -1,7 +1,5 @@
 package dev.switchboard.wsgi.credit;
 
-import dev.switchboard.bus.JsonView;
-import dev.switchboard.wsgi.Base64Body;
 import dev.switchboard.wsgi.StreamChunk;
 import dev.switchboard.wsgi.StreamMessage;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +53,7 @@ public final class CreditReceiver {
     if (closed) {
       return Received.IGNORED;
     }
-    String type = MessageFields.type(message);
+    String type = StreamMessage.type(message);
     if (StreamMessage.DATA.equals(type)) {
       return onData(message);
     }
@@ -74,19 +72,11 @@ public final class CreditReceiver {
   }
 
   private Received onData(JsonObject message) {
-    StreamChunk chunk = JsonView.unwrap(message, StreamChunk.class);
-    if (chunk == null) {
-      // A missing or non-integer seq reads as -1, which no stream expects.
-      long seq = MessageFields.integer(message, "seq", -1);
-      Object data = message.getValue("data");
-      try {
-        if (data != null && !(data instanceof String)) {
-          throw new IllegalArgumentException("not a string");
-        }
-        chunk = new StreamChunk(seq, Base64Body.decode(data == null ? "" : (String) data));
-      } catch (IllegalArgumentException e) {
-        return violation("chunk is not valid base64");
-      }
+    StreamChunk chunk;
+    try {
+      chunk = StreamChunk.from(message);
+    } catch (IllegalArgumentException e) {
+      return violation("chunk is not valid base64");
     }
     if (chunk.seq() != nextSeq) {
       return violation("chunk " + chunk.seq() + " arrived where " + nextSeq + " was expected");

@@ -27,7 +27,7 @@ public final class CreditSender {
     if (closed) {
       return Control.IGNORED;
     }
-    String type = MessageFields.type(message);
+    String type = StreamMessage.type(message);
     if (StreamMessage.CANCEL.equals(type)) {
       closed = true;
       String reason = MessageFields.string(message, "reason");

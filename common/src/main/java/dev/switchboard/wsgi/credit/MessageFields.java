@@ -1,23 +1,17 @@
 package dev.switchboard.wsgi.credit;
 
-import dev.switchboard.bus.JsonView;
-import dev.switchboard.wsgi.StreamChunk;
-import dev.switchboard.wsgi.StreamMessage;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Reads the fields of stream messages strictly: a field of the wrong JSON type reads as absent, so that a hostile or
- * broken peer gets the same answer here as from the Python client ({@code switchboard/credit.py}), never an exception.
+ * Reads the fields of control messages strictly (as {@link dev.switchboard.wsgi.StreamMessage#type} and
+ * {@link dev.switchboard.wsgi.StreamChunk#from} read theirs): a field of the wrong JSON type reads as absent, so that a
+ * hostile or broken peer gets the same answer here as from the Python client ({@code switchboard/credit.py}), never an
+ * exception.
  */
 final class MessageFields {
 
   private MessageFields() {
-  }
-
-  /** The message's type, or null when it has none that is a string; a chunk from this JVM is {@code data}. */
-  static String type(JsonObject message) {
-    return JsonView.unwrap(message, StreamChunk.class) != null ? StreamMessage.DATA : string(message, "type");
   }
 
   static String string(JsonObject message, String key) {
