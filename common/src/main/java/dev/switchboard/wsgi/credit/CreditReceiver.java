@@ -146,7 +146,7 @@ public final class CreditReceiver {
     return granted;
   }
 
-  /** Whether a chunk is due: the stream is open and the sender holds credit (so waiting on it is the sender's fault). */
+  /** Whether a chunk is due: the stream is open and the sender holds credit (waiting is then the sender's fault). */
   public boolean awaitingChunks() {
     return !closed && outstanding > 0;
   }
