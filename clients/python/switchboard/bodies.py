@@ -1,6 +1,6 @@
 """Response and request bodies between a WSGI application and the gateway (docs/wsgi-over-bus.md): the reply, whole
 or streamed with credit (Response, OutgoingStream, FirstChunkFlusher), and wsgi.input for a streamed request body
-(StreamingInput)."""
+(StreamingInput). The protocol itself is switchboard.credit's; these classes carry it over the bus and threads."""
 
 import base64
 import collections
@@ -10,8 +10,11 @@ import threading
 import time
 import uuid
 
+from .credit import CreditReceiver, CreditSender
+
 START_TIMEOUT = 30.0
 BODY_WINDOW = 4
+MAX_CHUNK_BYTES = 64 * 1024  # the gateway's default stream.maxChunkBytes, until its start says otherwise
 
 
 class Cancelled(Exception):
@@ -163,10 +166,7 @@ class OutgoingStream:
         self._bus = bus
         self.address = "wsgi.stream." + uuid.uuid4().hex
         self._lock = threading.Condition()
-        self._gateway = None
-        self._credit = 0
-        self._max_chunk = 64 * 1024
-        self._seq = 0
+        self._sender = CreditSender(MAX_CHUNK_BYTES)
         self._pending = bytearray()  # written, not yet sent
         self._sending = False        # one thread sends at a time, so that seq follows the order of the bytes
         self._cancelled = None
@@ -179,17 +179,10 @@ class OutgoingStream:
             self._lock.notify_all()
 
     def _on_control(self, message):
-        body = message.body or {}
         with self._lock:
-            kind = body.get("type")
-            if kind == "start":
-                self._gateway = body.get("address")
-                self._credit += int(body.get("credit", 0))
-                self._max_chunk = int(body.get("maxChunkBytes", self._max_chunk))
-            elif kind == "credit":
-                self._credit += int(body.get("credit", 0))
-            elif kind == "cancel":
-                self._cancelled = body.get("reason", "cancelled")
+            control = self._sender.on_control(message.body or {})
+            if control.kind == "cancelled":
+                self._cancelled = control.reason
             self._lock.notify_all()
         self._send_pending()  # what waited for this credit leaves now, not at the application's next write
 
@@ -202,14 +195,14 @@ class OutgoingStream:
         try:
             while True:
                 with self._lock:
-                    if self._cancelled or not self._gateway or self._credit <= 0 or not self._pending:
+                    if self._cancelled or not self._sender.can_send or not self._pending:
                         return
-                    self._credit -= 1
-                    chunk = bytes(self._pending[:self._max_chunk])
-                    del self._pending[:self._max_chunk]
-                    seq, self._seq = self._seq, self._seq + 1
-                self._bus.send(self._gateway, {"type": "data", "seq": seq,
-                                               "data": base64.b64encode(chunk).decode("ascii")})
+                    size = self._sender.max_chunk_bytes
+                    chunk = bytes(self._pending[:size])
+                    del self._pending[:size]
+                    seq = self._sender.take()
+                self._bus.send(self._sender.destination, {"type": "data", "seq": seq,
+                                                          "data": base64.b64encode(chunk).decode("ascii")})
         finally:
             with self._lock:
                 self._sending = False
@@ -231,22 +224,25 @@ class OutgoingStream:
     def write(self, data):
         with self._lock:
             # Back-pressure: a full chunk waiting means the gateway is behind; wait for it to take some.
-            self._wait(lambda: len(self._pending) < self._max_chunk, "credit")
+            self._wait(lambda: len(self._pending) < self._sender.max_chunk_bytes, "credit")
             self._pending += data
         self._send_pending()
 
     def end(self, before_end=lambda: None):
         """Sends the end once every byte written has left; before_end runs just before."""
         with self._lock:
-            self._wait(lambda: self._gateway and not self._pending and not self._sending, "credit")
-            gateway = self._gateway
+            self._wait(lambda: self._sender.destination and not self._pending and not self._sending, "credit")
+            self._sender.close()
+            gateway = self._sender.destination
         before_end()
         self._bus.send(gateway, {"type": "end"})
         self._close()
 
     def error(self, reason):
-        if self._gateway and not self._cancelled:
-            self._bus.send(self._gateway, {"type": "error", "message": reason})
+        with self._lock:
+            tell = self._sender.close() and not self._cancelled
+        if tell:
+            self._bus.send(self._sender.destination, {"type": "error", "message": reason})
         self._close()
 
     def _close(self):
@@ -265,10 +261,13 @@ class StreamingInput(io.RawIOBase):
         self._chunks = queue.Queue()
         self._current = b""
         self._done = False
+        self._lock = threading.Lock()  # the bus's thread reads messages, the application's takes chunks
+        self._receiver = CreditReceiver.unlimited(BODY_WINDOW)
+        window = self._receiver.open()
         self._stop_watching = bus.on_lost(
             lambda bridge, reason: self._chunks.put(IOError("bridge %s lost: %s" % (bridge, reason))))
         bus.register(self.address, self._on_message)
-        bus.send(body_stream, {"type": "credit", "credit": BODY_WINDOW, "address": self.address})
+        bus.send(body_stream, {"type": "credit", "credit": window, "address": self.address})
 
     def _close(self):
         self._done = True
@@ -276,14 +275,16 @@ class StreamingInput(io.RawIOBase):
         self._bus.unregister(self.address)
 
     def _on_message(self, message):
-        body = message.body or {}
-        kind = body.get("type")
-        if kind == "data":
-            self._chunks.put(base64.b64decode(body.get("data", "")))
-        elif kind == "end":
+        with self._lock:
+            received = self._receiver.on_message(message.body or {})
+        if received.kind == "chunk":
+            self._chunks.put(received.data)
+        elif received.kind == "end":
             self._chunks.put(None)
-        elif kind == "error":
-            self._chunks.put(IOError(body.get("message", "request body failed")))
+        elif received.kind == "error":
+            self._chunks.put(IOError(received.reason or "request body failed"))
+        elif received.kind == "violation":
+            self._chunks.put(IOError(received.reason))
 
     def readable(self):
         return True
@@ -298,7 +299,11 @@ class StreamingInput(io.RawIOBase):
                 raise item
             else:
                 self._current = item
-                self._bus.send(self._stream, {"type": "credit", "credit": 1})
+                with self._lock:
+                    self._receiver.owe()
+                    credit = self._receiver.flush()
+                if credit:
+                    self._bus.send(self._stream, {"type": "credit", "credit": credit})
         n = min(len(target), len(self._current))
         target[:n] = self._current[:n]
         self._current = self._current[n:]

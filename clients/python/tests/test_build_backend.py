@@ -26,7 +26,8 @@ class BuildBackendTest(unittest.TestCase):
         self.assertEqual(name, "switchboard_client-0.1.0-py3-none-any.whl")
         with zipfile.ZipFile(os.path.join(self.out, name)) as wheel:
             names = wheel.namelist()
-            for module in ["__init__", "bus", "frames", "wsgi", "bodies", "arbiter", "appspec", "options", "buscli"]:
+            for module in ["__init__", "bus", "frames", "wsgi", "bodies", "credit", "arbiter", "appspec", "options",
+                           "buscli"]:
                 self.assertIn("switchboard/%s.py" % module, names)
             self.assertFalse([n for n in names if "__pycache__" in n or n.startswith("tests/")], names)
             info = "switchboard_client-0.1.0.dist-info/"

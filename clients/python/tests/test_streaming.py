@@ -103,5 +103,55 @@ class StreamingTest(unittest.TestCase):
         self.assertEqual(base64.b64decode(reply["body"]["body"]), b"xy")
 
 
+class StreamingInputTest(unittest.TestCase):
+    """wsgi.input of a streamed request body: the fake bridge plays the gateway, sending chunks against credit."""
+
+    def setUp(self):
+        self.bridge = FakeBridge()
+        self.addCleanup(self.bridge.close)
+
+        def app(environ, start_response):
+            try:
+                body, status = environ["wsgi.input"].read(), "200 OK"
+            except IOError as e:
+                body, status = str(e).encode(), "400 Bad Request"
+            start_response(status, [])
+            return [body]
+
+        server = WsgiServer(app, "app", bridges=[self.bridge.address], threads=2)
+        server.start()
+        self.addCleanup(server.stop)
+        self.bridge.expect_register("wsgi.app")
+        self.bridge.send({"type": "message", "address": "wsgi.app", "replyAddress": "reply.1",
+                          "body": {"environ": {"REQUEST_METHOD": "PUT", "PATH_INFO": "/"}, "bodyStream": "gw.body"}})
+
+    def credit(self):
+        return self.bridge.expect(lambda f: f.get("address") == "gw.body", "credit")["body"]
+
+    def chunk(self, address, seq, data):
+        self.bridge.send({"type": "message", "address": address,
+                          "body": {"type": "data", "seq": seq, "data": base64.b64encode(data).decode("ascii")}})
+
+    def test_the_body_is_read_with_credit(self):
+        """The first credit names where chunks go; each chunk taken gives one credit back; the end ends the body."""
+        first = self.credit()
+        self.assertEqual((first["type"], first["credit"]), ("credit", 4), first)
+        self.chunk(first["address"], 0, b"abc")
+        self.assertEqual(self.credit(), {"type": "credit", "credit": 1})
+        self.chunk(first["address"], 1, b"def")
+        self.assertEqual(self.credit(), {"type": "credit", "credit": 1})
+        self.bridge.send({"type": "message", "address": first["address"], "body": {"type": "end"}})
+        reply = self.bridge.reply_to("reply.1")["body"]
+        self.assertEqual((reply["status"], base64.b64decode(reply["body"])), ("200 OK", b"abcdef"))
+
+    def test_a_chunk_out_of_sequence_fails_the_read(self):
+        """As the Java side does (docs/credit-stream/): the application's read raises, with the reason."""
+        address = self.credit()["address"]
+        self.chunk(address, 1, b"abc")
+        reply = self.bridge.reply_to("reply.1")["body"]
+        self.assertEqual((reply["status"], base64.b64decode(reply["body"])),
+                         ("400 Bad Request", b"chunk 1 arrived where 0 was expected"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,5 +1,7 @@
 package dev.switchboard.wsgi;
 
+import dev.switchboard.wsgi.credit.CreditReceiver;
+import dev.switchboard.wsgi.credit.Received;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,8 +15,8 @@ import java.util.UUID;
 /**
  * The application side of a streamed request body, as a {@link ReadStream}: {@code body.pipeTo(file)} just works.
  * The gateway reads the client's socket only against the credit granted here, a few chunks ahead of what the
- * handler has taken, so a slow application slows the upload instead of filling the gateway. Use it from the context
- * that received the request.
+ * handler has taken, so a slow application slows the upload instead of filling the gateway. The protocol is the
+ * {@link CreditReceiver}'s. Use it from the context that received the request.
  */
 public final class RequestBody implements ReadStream<Buffer> {
 
@@ -25,9 +27,8 @@ public final class RequestBody implements ReadStream<Buffer> {
   private final String gateway;
   private final MessageConsumer<JsonObject> chunks;
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private final CreditReceiver credit = CreditReceiver.unlimited(WINDOW);
   private long demand = Long.MAX_VALUE;
-  private long nextSeq;
-  private int owed;
   private boolean ended;
   private boolean endDelivered;
   private Handler<Buffer> handler;
@@ -39,7 +40,7 @@ public final class RequestBody implements ReadStream<Buffer> {
     this.gateway = gateway;
     this.chunks = vertx.eventBus().consumer(WsgiBus.APP_BODY_PREFIX + UUID.randomUUID(), this::onMessage);
     // The first credit tells the gateway where to send; it goes once this address is known cluster-wide.
-    chunks.completion().onSuccess(v -> grant(WINDOW));
+    chunks.completion().onSuccess(v -> grant(credit.open()));
   }
 
   /**
@@ -92,23 +93,13 @@ public final class RequestBody implements ReadStream<Buffer> {
   }
 
   private void onMessage(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    switch (StreamMessage.type(body)) {
-      case StreamMessage.DATA -> {
-        StreamChunk chunk = StreamChunk.from(body);
-        if (chunk.seq() != nextSeq++) {
-          fail("request body chunk out of sequence");
-          return;
-        }
-        queue.add(chunk.data());
-      }
-      case StreamMessage.END -> ended = true;
-      case StreamMessage.ERROR -> {
-        fail(body.getString("message", "request body failed"));
-        return;
-      }
-      default -> {
-        return;
+    Received received = credit.onMessage(message.body());
+    switch (received.kind()) {
+      case CHUNK -> queue.add(received.chunk().data());
+      case END -> ended = true;
+      case ERROR -> fail(received.reason() == null ? "request body failed" : received.reason());
+      case VIOLATION -> fail(received.reason());
+      case IGNORED -> {
       }
     }
     drain();
@@ -120,12 +111,11 @@ public final class RequestBody implements ReadStream<Buffer> {
         demand--;
       }
       handler.handle(queue.poll());
-      owed++;
+      credit.owe();
     }
-    if (owed > 0 && !ended) {
-      int credit = owed;
-      owed = 0;
-      grant(credit);
+    int owed = credit.flush();
+    if (owed > 0) {
+      grant(owed);
     }
     if (ended && queue.isEmpty() && !endDelivered && endHandler != null) {
       endDelivered = true;
@@ -134,8 +124,8 @@ public final class RequestBody implements ReadStream<Buffer> {
     }
   }
 
-  private void grant(int credit) {
-    vertx.eventBus().send(gateway, StreamMessage.credit(credit).put("address", chunks.address()));
+  private void grant(int granted) {
+    vertx.eventBus().send(gateway, StreamMessage.credit(granted).put("address", chunks.address()));
   }
 
   private void fail(String reason) {

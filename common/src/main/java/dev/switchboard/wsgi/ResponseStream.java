@@ -1,5 +1,7 @@
 package dev.switchboard.wsgi;
 
+import dev.switchboard.wsgi.credit.Control;
+import dev.switchboard.wsgi.credit.CreditSender;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -15,7 +17,8 @@ import java.util.ArrayDeque;
  * The application side of a streamed response body, as a {@link WriteStream}: {@code source.pipeTo(stream)} just
  * works. A chunk goes to the gateway only against a credit; the gateway grants credit as its client reads, so a slow
  * client slows the writer here ({@link #writeQueueFull()}) instead of filling the gateway. Writes larger than the
- * gateway's chunk limit (told in its {@code start} message) are cut into chunks of that size.
+ * gateway's chunk limit (told in its {@code start} message) are cut into chunks of that size. The protocol is the
+ * {@link CreditSender}'s.
  *
  * <p>Use it from the context that received the request.
  */
@@ -30,12 +33,9 @@ public final class ResponseStream implements WriteStream<Buffer> {
   private final MessageConsumer<JsonObject> control;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final long startTimer;
-  private String gateway;
-  private int credit;
-  private long seq;
+  private final CreditSender sender = new CreditSender(WsgiBus.MAX_CHUNK_BYTES);
   private long queuedBytes;
   private int writeQueueMaxSize = WsgiBus.MAX_CHUNK_BYTES;
-  private int maxChunkBytes = WsgiBus.MAX_CHUNK_BYTES;
   private boolean ending;
   private String closedBecause;
   private Handler<Void> drainHandler;
@@ -89,8 +89,8 @@ public final class ResponseStream implements WriteStream<Buffer> {
 
   /** Aborts the body: the gateway cuts the response off so that its client sees it incomplete. */
   public void fail(String message) {
-    if (closedBecause == null && gateway != null) {
-      vertx.eventBus().send(gateway, StreamMessage.error(message));
+    if (sender.close()) {
+      vertx.eventBus().send(sender.destination(), StreamMessage.error(message));
     }
     close(message);
   }
@@ -113,34 +113,20 @@ public final class ResponseStream implements WriteStream<Buffer> {
   }
 
   private void onControl(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    switch (body.getString("type", "")) {
-      case StreamMessage.START -> {
-        vertx.cancelTimer(startTimer);
-        gateway = body.getString("address");
-        credit += body.getInteger("credit", 0);
-        maxChunkBytes = Math.max(1, body.getInteger("maxChunkBytes", WsgiBus.MAX_CHUNK_BYTES));
-        flush();
-      }
-      case StreamMessage.CREDIT -> {
-        credit += body.getInteger("credit", 0);
-        flush();
-      }
-      case StreamMessage.CANCEL -> {
-        String reason = body.getString("reason", "cancelled");
-        close(reason);
-        if (cancelHandler != null) {
-          cancelHandler.handle(reason);
-        }
-      }
-      default -> {
-        // unknown control messages are ignored, so that the protocol can grow
+    Control control = sender.onControl(message.body());
+    if (control.kind() == Control.Kind.GRANTED) {
+      vertx.cancelTimer(startTimer);
+      flush();
+    } else if (control.kind() == Control.Kind.CANCELLED) {
+      close(control.reason());
+      if (cancelHandler != null) {
+        cancelHandler.handle(control.reason());
       }
     }
   }
 
   private void flush() {
-    if (gateway == null || closedBecause != null) {
+    if (sender.destination() == null || closedBecause != null) {
       return;
     }
     boolean wasFull = writeQueueFull();
@@ -148,17 +134,18 @@ public final class ResponseStream implements WriteStream<Buffer> {
       Pending next = queue.peek();
       if (next.chunk() == null) {
         queue.poll();
-        vertx.eventBus().send(gateway, StreamMessage.end());
+        sender.close();
+        vertx.eventBus().send(sender.destination(), StreamMessage.end());
         control.unregister();
         next.written().complete();
         return;
       }
-      if (credit == 0) {
+      if (!sender.canSend()) {
         break;
       }
-      credit--;
       queue.poll();
       Buffer chunk = next.chunk();
+      int maxChunkBytes = sender.maxChunkBytes();
       if (chunk.length() > maxChunkBytes) {
         // Send the first part now; the rest goes back to the head of the queue for the next credit.
         queue.addFirst(new Pending(chunk.slice(maxChunkBytes, chunk.length()), next.written()));
@@ -167,7 +154,7 @@ public final class ResponseStream implements WriteStream<Buffer> {
         next.written().complete();
       }
       queuedBytes -= chunk.length();
-      vertx.eventBus().send(gateway, StreamMessage.data(seq++, chunk));
+      vertx.eventBus().send(sender.destination(), StreamMessage.data(sender.take(), chunk));
     }
     if (wasFull && queuedBytes <= writeQueueMaxSize / 2 && drainHandler != null) {
       drainHandler.handle(null);
@@ -179,6 +166,7 @@ public final class ResponseStream implements WriteStream<Buffer> {
       return;
     }
     closedBecause = reason;
+    sender.close();
     vertx.cancelTimer(startTimer);
     control.unregister();
     Pending pending;

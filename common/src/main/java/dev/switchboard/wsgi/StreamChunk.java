@@ -19,13 +19,22 @@ public record StreamChunk(long seq, Buffer data) {
 
   /**
    * The chunk in a {@code data} message: the object itself when it came from this JVM, else read from its JSON (a
-   * missing {@code seq} reads as -1, which no stream expects).
+   * {@code seq} that is missing or not a JSON integer reads as -1, which no stream expects; a missing {@code data} is
+   * an empty chunk).
    *
-   * @throws IllegalArgumentException when the data is not base64
+   * @throws IllegalArgumentException when the data is not a base64 string
    */
   public static StreamChunk from(JsonObject message) {
     StreamChunk local = JsonView.unwrap(message, StreamChunk.class);
-    return local != null ? local
-        : new StreamChunk(message.getLong("seq", -1L), Base64Body.decode(message.getString("data", "")));
+    if (local != null) {
+      return local;
+    }
+    Object seq = message.getValue("seq");
+    Object data = message.getValue("data");
+    if (data != null && !(data instanceof String)) {
+      throw new IllegalArgumentException("data is not a string");
+    }
+    return new StreamChunk(seq instanceof Integer || seq instanceof Long ? ((Number) seq).longValue() : -1,
+        Base64Body.decode(data == null ? "" : (String) data));
   }
 }

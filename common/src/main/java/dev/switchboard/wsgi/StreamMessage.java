@@ -40,9 +40,15 @@ public final class StreamMessage {
     return new StreamChunk(seq, chunk);
   }
 
-  /** A message's type; a chunk from this JVM says {@link #DATA} without its JSON being made. */
+  /**
+   * A message's type, empty when it has none that is a string; a chunk from this JVM says {@link #DATA} without its
+   * JSON being made.
+   */
   public static String type(JsonObject message) {
-    return JsonView.unwrap(message, StreamChunk.class) != null ? DATA : message.getString("type", "");
+    if (JsonView.unwrap(message, StreamChunk.class) != null) {
+      return DATA;
+    }
+    return message.getValue("type") instanceof String type ? type : "";
   }
 
   public static JsonObject end() {

@@ -4,6 +4,8 @@ import dev.switchboard.gateway.protect.BodyClocks;
 import dev.switchboard.gateway.protect.ConnectionGuards;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiBus;
+import dev.switchboard.wsgi.credit.Control;
+import dev.switchboard.wsgi.credit.CreditSender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +20,8 @@ import java.util.UUID;
  * The gateway side of a streamed request body: the client's socket stays paused, and each credit the application
  * grants lets exactly one more chunk be read and sent on. So a slow application slows the upload, and the gateway
  * holds no body at all. While the application grants nothing, the body's gap clock stops (the connection's, and the
- * request's own, which serves HTTP/2 as well): the client is not the one waiting.
+ * request's own, which serves HTTP/2 as well): the client is not the one waiting. The protocol (where chunks go, the
+ * credit, their numbering) is the {@link CreditSender}'s.
  */
 final class RequestBodyRelay {
 
@@ -28,11 +31,8 @@ final class RequestBodyRelay {
   private final Runnable onTooLarge;
   private BodyClocks.Watch watch;
   private MessageConsumer<JsonObject> credits;
-  private String application;
-  private long credit;
-  private long seq;
+  private final CreditSender sender = new CreditSender(Integer.MAX_VALUE);
   private long bytes;
-  private boolean closed;
 
   RequestBodyRelay(Vertx vertx, HttpServerRequest request, int maxBodyBytes, Runnable onTooLarge) {
     this.bus = vertx.eventBus();
@@ -53,54 +53,38 @@ final class RequestBodyRelay {
     request.handler(this::onChunk);
     request.endHandler(v -> {
       watch.done();
-      if (application != null && !closed) {
-        bus.send(application, StreamMessage.end());
-      }
-      close();
+      close(StreamMessage.end());
     });
     credits = bus.consumer(WsgiBus.GATEWAY_BODY_PREFIX + UUID.randomUUID(), this::onCredit);
     return credits.completion().map(v -> credits.address());
   }
 
   private void onCredit(Message<JsonObject> message) {
-    if (closed) {
-      return;
-    }
-    JsonObject body = message.body();
-    if (StreamMessage.CANCEL.equals(body.getString("type"))) {
+    Control control = sender.onControl(message.body());
+    if (control.kind() == Control.Kind.CANCELLED) {
       // The application wants no more: what is left is read and dropped so the connection stays usable.
       request.handler(chunk -> watch.onBytes(chunk.length()));
       close();
       request.resume();
-      return;
+    } else if (control.kind() == Control.Kind.GRANTED && control.credit() > 0) {
+      bodyClock(true);
+      request.fetch(control.credit());
     }
-    String address = body.getString("address");
-    if (address != null) {
-      application = address;
-    }
-    int granted = body.getInteger("credit", 0);
-    if (application == null || granted <= 0) {
-      return;
-    }
-    credit += granted;
-    bodyClock(true);
-    request.fetch(granted);
   }
 
   private void onChunk(Buffer chunk) {
-    if (closed) {
+    if (!sender.isOpen()) {
       return;
     }
     bytes += chunk.length();
     watch.onBytes(chunk.length());
     if (bytes > maxBodyBytes) {
-      bus.send(application, StreamMessage.error("request body over " + maxBodyBytes + " bytes"));
-      close();
+      close(StreamMessage.error("request body over " + maxBodyBytes + " bytes"));
       onTooLarge.run();
       return;
     }
-    bus.send(application, StreamMessage.data(seq++, chunk));
-    if (--credit == 0) {
+    bus.send(sender.destination(), StreamMessage.data(sender.take(), chunk));
+    if (!sender.hasCredit()) {
       bodyClock(false);
     }
   }
@@ -110,29 +94,28 @@ final class RequestBodyRelay {
     watch.running(running);
   }
 
-  /** Ends the relay; safe to call more than once. If the body is unfinished, the application is told. */
+  /** Ends the relay; safe to call more than once. */
   void close() {
-    if (!closed) {
-      closed = true;
-      if (credits != null) {
-        credits.unregister();
-      }
+    close(null);
+  }
+
+  /** Ends the relay, with {@code lastWord} for the application if it is waiting for the body. */
+  private void close(JsonObject lastWord) {
+    if (sender.close() && lastWord != null) {
+      bus.send(sender.destination(), lastWord);
+    }
+    if (credits != null) {
+      credits.unregister();
     }
   }
 
   /** The client's body stalled: it gets a 408, and the application an error. */
   void clientTooSlow() {
-    if (!closed && application != null) {
-      bus.send(application, StreamMessage.error("request body timeout"));
-    }
-    close();
+    close(StreamMessage.error("request body timeout"));
   }
 
   /** The client went away before the body was complete. */
   void clientGone() {
-    if (!closed && application != null && !request.isEnded()) {
-      bus.send(application, StreamMessage.error("client went away"));
-    }
-    close();
+    close(request.isEnded() ? null : StreamMessage.error("client went away"));
   }
 }

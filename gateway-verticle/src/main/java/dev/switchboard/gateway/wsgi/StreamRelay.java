@@ -5,14 +5,15 @@ import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.connection.ConnectionClock;
 import dev.switchboard.connection.Timers;
 import dev.switchboard.connection.UnsentBytes;
-import dev.switchboard.gateway.meters.GatewayMeters.Failure;
-import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.gateway.http.ConnectionEnd;
 import dev.switchboard.gateway.http.RequestIds;
-import dev.switchboard.wsgi.StreamChunk;
+import dev.switchboard.gateway.meters.GatewayMeters;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.wsgi.StreamMessage;
 import dev.switchboard.wsgi.WsgiBus;
 import dev.switchboard.wsgi.WsgiResponse;
+import dev.switchboard.wsgi.credit.CreditReceiver;
+import dev.switchboard.wsgi.credit.Received;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code stream.credit} chunks in flight, and credit withheld while more than one chunk's worth is written but not yet
  * sent, what the gateway holds for a stream is at most (credit + 1) x maxChunkBytes, however slow the client and
  * however fast the application.
- * Sent bytes are counted by {@link UnsentBytes}.
+ * The protocol (what each message means, the credit to grant) is the {@link CreditReceiver}'s; sent bytes are
+ * counted by {@link UnsentBytes}.
  */
 final class StreamRelay {
 
@@ -44,13 +46,8 @@ final class StreamRelay {
   private final GatewayConfig config;
   private final GatewayMeters counters;
   private final long declaredLength;
-  private final int creditBatch;
+  private final CreditReceiver credit;
   private MessageConsumer<JsonObject> chunks;
-  private int outstanding;
-  private int owed;
-  private boolean creditWithheld;
-  private long nextSeq;
-  private long received;
   private final UnsentBytes pending = new UnsentBytes();
   private final long idleNanos;
   private final ConnectionClock idleClock;
@@ -73,7 +70,8 @@ final class StreamRelay {
     this.config = config;
     this.counters = counters;
     this.declaredLength = ResponseHead.declaredLength(head);
-    this.creditBatch = Math.max(1, config.streamCredit() / 4);
+    this.credit = new CreditReceiver(config.streamCredit(), config.streamCredit() / 4, config.streamMaxChunkBytes(),
+        declaredLength);
     this.idleNanos = config.streamIdleTimeout().toNanos();
     this.idleClock = new ConnectionClock(Timers.of(vertx), System::nanoTime, now -> idleDeadline(), this::idleExpired);
     this.lastMessageAt = idleClock.now();
@@ -103,8 +101,7 @@ final class StreamRelay {
         // Send the head now: the client learns the status even if the first chunk is slow.
         response.writeHead();
       }
-      outstanding = config.streamCredit();
-      bus.send(head.stream(), StreamMessage.start(address, outstanding, config.streamMaxChunkBytes()));
+      bus.send(head.stream(), StreamMessage.start(address, credit.open(), config.streamMaxChunkBytes()));
       idleClock.reschedule();
     });
   }
@@ -114,75 +111,29 @@ final class StreamRelay {
       return;
     }
     lastMessageAt = idleClock.now();
-    JsonObject body = message.body();
-    switch (StreamMessage.type(body)) {
-      case StreamMessage.DATA -> onData(body);
-      case StreamMessage.END -> onEnd();
-      case StreamMessage.ERROR -> abort("application error: " + body.getString("message", "unknown"));
-      default -> abort("unexpected stream message type " + body.getString("type"));
-    }
-  }
-
-  private void onData(JsonObject body) {
-    StreamChunk data;
-    try {
-      data = StreamChunk.from(body);
-    } catch (IllegalArgumentException e) {
-      abort("chunk is not valid base64");
-      return;
-    }
-    if (data.seq() != nextSeq) {
-      abort("chunk " + data.seq() + " arrived where " + nextSeq + " was expected");
-      return;
-    }
-    if (outstanding == 0) {
-      abort("chunk sent without credit");
-      return;
-    }
-    Buffer chunk = data.data();
-    if (chunk.length() > config.streamMaxChunkBytes()) {
-      abort("chunk of " + chunk.length() + " bytes over stream.maxChunkBytes " + config.streamMaxChunkBytes());
-      return;
-    }
-    if (declaredLength >= 0 && received + chunk.length() > declaredLength) {
-      abort("body longer than its Content-Length " + declaredLength);
-      return;
-    }
-    nextSeq++;
-    outstanding--;
-    received += chunk.length();
-    pending.write(chunk, response::write, (bytes, failed) -> {
-      if (creditWithheld && pending.pending() <= config.streamMaxChunkBytes()) {
-        creditWithheld = false;
-        grantOwed(true);
+    Received received = credit.onMessage(message.body());
+    switch (received.kind()) {
+      case CHUNK -> write(received.chunk().data());
+      case END -> onEnd();
+      case ERROR -> abort("application error: " + (received.reason() == null ? "unknown" : received.reason()));
+      case VIOLATION -> abort(received.reason());
+      case IGNORED -> {
       }
-    });
-    owed++;
-    if (pending.pending() <= config.streamMaxChunkBytes()) {
-      grantOwed(false);
-    } else {
-      // The client is slow: the credit for what it has not taken yet waits until the socket has taken it.
-      creditWithheld = true;
     }
   }
 
-  /** Returns credit in batches, but never leaves the application with none while some is owed. */
-  private void grantOwed(boolean now) {
-    if (done || owed == 0 || creditWithheld) {
-      return;
-    }
-    if (now || owed >= creditBatch || outstanding == 0) {
-      outstanding += owed;
-      bus.send(head.stream(), StreamMessage.credit(owed));
-      owed = 0;
+  private void write(Buffer chunk) {
+    pending.write(chunk, response::write, (bytes, failed) -> grant(credit.drained(pending.pending())));
+    grant(credit.taken(pending.pending()));
+  }
+
+  private void grant(int granted) {
+    if (granted > 0) {
+      bus.send(head.stream(), StreamMessage.credit(granted));
     }
   }
 
   private void onEnd() {
-    if (declaredLength >= 0 && received != declaredLength) {
-      abort("body of " + received + " bytes ended short of its Content-Length " + declaredLength);
-      return;
-    }
     response.end();
     if (closeAtEnd) {
       ctx.request().connection().close();
@@ -192,7 +143,8 @@ final class StreamRelay {
 
   private void clientGone() {
     if (!done) {
-      LOG.info("request {}: client went away during a streamed response after {} bytes", RequestIds.of(ctx), received);
+      LOG.info("request {}: client went away during a streamed response after {} bytes", RequestIds.of(ctx),
+          credit.received());
       bus.send(head.stream(), StreamMessage.cancel("client-gone"));
       finish();
     }
@@ -203,7 +155,8 @@ final class StreamRelay {
     if (done) {
       return;
     }
-    LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), received, reason);
+    LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), credit.received(),
+        reason);
     counters.onFailure(Failure.STREAM_ABORTED);
     bus.send(head.stream(), StreamMessage.cancel("aborted"));
     finish();
@@ -216,6 +169,7 @@ final class StreamRelay {
 
   private void finish() {
     done = true;
+    credit.close();
     unwatchSender.run();
     idleClock.stop();
     chunks.unregister();
@@ -231,11 +185,11 @@ final class StreamRelay {
     if (done) {
       return true;
     }
-    if (outstanding > 0 && ConnectionClock.passed(idleDeadline(), now)) {
+    if (credit.awaitingChunks() && ConnectionClock.passed(idleDeadline(), now)) {
       abort("no chunk from the application for " + idleNanos / 1_000_000 + " ms");
       return true;
     }
-    if (outstanding == 0) {
+    if (!credit.awaitingChunks()) {
       lastMessageAt = now;
     }
     return false;
