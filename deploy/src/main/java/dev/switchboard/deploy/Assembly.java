@@ -1,23 +1,23 @@
 package dev.switchboard.deploy;
 
+import dev.switchboard.bridge.BridgeMeters;
+import dev.switchboard.bridge.BridgeVerticle;
 import dev.switchboard.bus.Requester;
+import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.config.Role;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.deploy.cluster.ClusterNode;
 import dev.switchboard.echo.EchoMeters;
 import dev.switchboard.echo.EchoVerticle;
-import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.gateway.GatewayService;
-import dev.switchboard.gateway.bridge.BridgeMeters;
-import dev.switchboard.gateway.bridge.BridgeVerticle;
 import dev.switchboard.gateway.http.RouteLabels;
 import dev.switchboard.gateway.meters.GatewayMeters;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.listen.ScaledDeployment;
 import dev.switchboard.net.MemoryBudget;
-import dev.switchboard.wsgi.WsgiCodecs;
 import dev.switchboard.udp.UdpMeters;
 import dev.switchboard.udp.UdpService;
+import dev.switchboard.wsgi.WsgiCodecs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;

@@ -2,8 +2,8 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.gateway.bridge.BridgeClient;
-import dev.switchboard.gateway.bridge.RunningBridge;
+import dev.switchboard.bridge.BridgeClient;
+import dev.switchboard.bridge.RunningBridge;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;

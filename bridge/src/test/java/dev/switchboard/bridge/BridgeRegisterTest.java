@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

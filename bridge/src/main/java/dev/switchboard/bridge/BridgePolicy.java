@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import dev.switchboard.access.BusInternals;
 import dev.switchboard.config.BridgeConfig;

@@ -1,9 +1,9 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
-import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Accepted;
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Refused;
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
+import dev.switchboard.bridge.BridgeFrameValidator.Accepted;
+import dev.switchboard.bridge.BridgeFrameValidator.Refused;
+import dev.switchboard.bridge.BridgeFrameValidator.Verdict;
+import dev.switchboard.bridge.BridgeMeters.Refusal;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,7 +1,7 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
+import dev.switchboard.bridge.BridgeMeters.Refusal;
 import dev.switchboard.connection.UnsentBytes;
-import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
 import dev.switchboard.net.MemoryBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import dev.switchboard.metrics.EnumCounters;
 import dev.switchboard.metrics.LimitedCount;

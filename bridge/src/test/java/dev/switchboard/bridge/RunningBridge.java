@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import dev.switchboard.config.BridgeConfig;
 import dev.switchboard.config.ConfigLoader;

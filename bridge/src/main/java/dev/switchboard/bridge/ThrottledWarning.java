@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -1,10 +1,10 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
+import dev.switchboard.bridge.BridgeMeters.Refusal;
 import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import static dev.switchboard.testing.Await.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
+import dev.switchboard.bridge.BridgeMeters.Refusal;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -1,10 +1,10 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Accepted;
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Refused;
-import dev.switchboard.gateway.bridge.BridgeFrameValidator.Verdict;
+import dev.switchboard.bridge.BridgeFrameValidator.Accepted;
+import dev.switchboard.bridge.BridgeFrameValidator.Refused;
+import dev.switchboard.bridge.BridgeFrameValidator.Verdict;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;

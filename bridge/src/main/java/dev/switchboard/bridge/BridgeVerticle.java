@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import dev.switchboard.access.NettyChannels;
 import dev.switchboard.access.TcpBridgeProtocol;

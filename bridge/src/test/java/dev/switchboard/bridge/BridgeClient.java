@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;

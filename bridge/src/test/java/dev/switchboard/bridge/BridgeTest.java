@@ -1,8 +1,8 @@
-package dev.switchboard.gateway.bridge;
+package dev.switchboard.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.gateway.bridge.BridgeMeters.Refusal;
+import dev.switchboard.bridge.BridgeMeters.Refusal;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
