@@ -126,11 +126,14 @@ class ClusterFaultTest {
         .containsExactlyInAnyOrder("POST", "GET");
     WsgiApplications.serve(a().vertx(), "work", request -> answer("from A")).completion().await(10, TimeUnit.SECONDS);
 
+    long killed = System.nanoTime();
     terminate(hazelcastB);
 
     // The README promises the 502 within maxNoHeartbeat (5 s) of a node's death; the wait is a generous bound on that,
     // and the answer's identity says it came from the node loss, not from a clock of the gateway's.
     HttpResponse<String> lost = post.get(30, TimeUnit.SECONDS);
+    // The figure docs/cluster.md quotes: reported, not asserted.
+    System.out.printf("node B terminated: POST failed after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
     assertThat(lost.statusCode()).isEqualTo(502);
     assertThat(lost.headers().firstValue("Retry-After")).hasValue("1");
     assertThat(lost.body()).isEqualTo("the cluster node serving wsgi.work left before answering\n");
