@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 import unittest
 
 from switchboard.bus import BusClient, parse_bridges
@@ -106,10 +105,9 @@ class FailoverTest(unittest.TestCase):
         a.expect_register("wsgi.app")
         a.request("reply.1", "/")
         self.assertIn("stream", a.expect(lambda f: f.get("type") == "send", "reply")["body"])
-        started = time.monotonic()
         a.close()
+        # Freed within WAIT (10 s), so by the bridge going and not by its own credit wait (START_TIMEOUT, 30 s).
         self.assertTrue(app.closed.wait(WAIT), "the application still waits for credit")
-        self.assertLess(time.monotonic() - started, WAIT)
         logs.wait_for("1 requests in flight on bridge 127.0.0.1:%d dropped" % a.port)
         self.assertFalse([line for line in logs.lines if "cancelled" in line], "dropped quietly")
 

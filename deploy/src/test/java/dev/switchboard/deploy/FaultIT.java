@@ -41,6 +41,8 @@ class FaultIT {
   private static final Pattern PAIR = Pattern.compile("(\\w+)=(\\S+)");
   private static final Pattern PID = Pattern.compile("(?m)\\bpid (\\d+)");
   private static final Pattern NAMESPACES = Pattern.compile("(?m)namespaces (sbf\\d+)-br ");
+  /** A summary's {@code failures}: none, or 502s only (fault-load.py counts them by status, e.g. {@code 502:4}). */
+  private static final Pattern ONLY_502 = Pattern.compile("-|502:\\d+");
 
   @BeforeAll
   static void rootWithNetworkNamespaces() throws Exception {
@@ -125,19 +127,27 @@ class FaultIT {
       assertThat(s.get("recovered")).as("the last requests of %s all succeeded", s.get("scenario")).isEqualTo("yes");
     }
     assertThat(summaries.get("baseline").get("failed")).as("failures before any fault").isEqualTo("0");
-    // The fixes, asserted with room for a slow CI machine; the exact targets (6 s, 15 s) are checked with
-    // FAULT_TEST_STRICT=1 and the measured figures are in docs/cluster.md.
+    // The fixes, asserted by what the failures were: a request the gateway gave up on by its 30 s upstream timeout
+    // is a 504, one it failed because the cluster noticed a node gone is a 502 (node-lost). The exact targets (6 s,
+    // 15 s) are checked with FAULT_TEST_STRICT=1 and the measured figures are in docs/cluster.md.
     Map<String, String> kill9 = summaries.get("kill9");
     assertThat(Integer.parseInt(kill9.get("failed"))).as("kill -9: at most the requests in flight on 4 connections")
         .isLessThanOrEqualTo(4);
-    assertThat(Integer.parseInt(kill9.get("longest_ms"))).as("kill -9: no request waits for the 30 s upstream timeout")
+    assertThat(kill9.get("failures")).as("kill -9: every failure a 502, none a 504 after the upstream timeout")
+        .matches(ONLY_502);
+    // The README promises those 502s within cluster.maxNoHeartbeat (5 s) of a node's death: a generous bound on it.
+    assertThat(Integer.parseInt(kill9.get("longest_ms"))).as("kill -9: README's 'within maxNoHeartbeat', with room")
         .isLessThan(10_000);
     assertThat(summaries.get("rolling").get("failed")).as("rolling SIGTERM restart: nothing lost").isEqualTo("0");
     Map<String, String> partition = summaries.get("partition");
+    // With Hazelcast's default merge delays (first check after 300 s) the script's 60 s merge wait would end unmerged.
     assertThat(partition.get("merged")).as("one cluster again after the partition").isEqualTo("yes");
-    assertThat(Double.parseDouble(partition.get("merged_s"))).as("merged within two merge checks of 5 s and more")
+    // The README promises a merge within about 10 s of the heal: a generous bound on it.
+    assertThat(Double.parseDouble(partition.get("merged_s"))).as("merged: README's 'within about 10 s', with room")
         .isLessThan(30);
-    assertThat(Integer.parseInt(partition.get("longest_ms"))).as("partition: requests across the cut fail on detection")
+    assertThat(partition.get("failures")).as("partition: requests across the cut fail on detection, with 502")
+        .matches(ONLY_502);
+    assertThat(Integer.parseInt(partition.get("longest_ms"))).as("partition: README's 'within maxNoHeartbeat', with room")
         .isLessThan(10_000);
     assertThat(out).containsPattern("(?m)^scenario +sent +failed");
 

@@ -133,6 +133,25 @@ class LocalClusterIT {
     }
   }
 
+  /** Requests sent after a fault: how many failed, and how many in a row have succeeded since the last failure. */
+  private static final class Tally {
+    int sent;
+    int errors;
+    int streak;
+
+    /** Counts one request; returns the run of successes it ends or extends. */
+    int count(boolean succeeded) {
+      sent++;
+      if (succeeded) {
+        streak++;
+      } else {
+        errors++;
+        streak = 0;
+      }
+      return streak;
+    }
+  }
+
   private Set<String> nodesSeen(int requests) {
     Set<String> nodes = new HashSet<>();
     for (int i = 0; i < requests; i++) {
@@ -151,24 +170,15 @@ class LocalClusterIT {
 
     script("kill", "2");
     long killedAt = System.nanoTime();
-    int errors = 0;
-    int streak = 0;
-    int sent = 0;
-    while (streak < 100) {
-      assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("recovery").isLessThan(Duration.ofSeconds(60));
-      sent++;
-      if (echoNode() == null) {
-        errors++;
-        streak = 0;
-      } else {
-        streak++;
-      }
-    }
+    Tally tally = new Tally();
+    // Recovery is the event awaited (100 requests in a row answered); the figure is reported, not asserted.
+    Await.condition("100 requests in a row to succeed after the kill", Duration.ofSeconds(60),
+        () -> tally.count(echoNode() != null) >= 100);
     long recoveredMs = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.printf("kill -9 of an echo node: %d of %d requests failed; 100 in a row succeeded %d ms after the kill%n",
-        errors, sent, recoveredMs);
+        tally.errors, tally.sent, recoveredMs);
     Files.writeString(dir.resolve("failover.txt"),
-        "errors=" + errors + " sent=" + sent + " recoveredMs=" + recoveredMs + "\n");
+        "errors=" + tally.errors + " sent=" + tally.sent + " recoveredMs=" + recoveredMs + "\n");
     assertThat(nodesSeen(10)).hasSize(1);
 
     script("start-node", "2");

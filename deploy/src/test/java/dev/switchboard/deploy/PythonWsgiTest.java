@@ -212,7 +212,7 @@ class PythonWsgiTest {
   }
 
   @Test
-  @DisplayName("the adapter killed with requests in progress: their clients get 502 within a second, not 504 after the timeout")
+  @DisplayName("the adapter killed with requests in progress: their clients get 502 at once, not 504 after the timeout")
   void adapterKilledMidRequest() throws Exception {
     List<Socket> slow = new ArrayList<>();
     try {
@@ -235,12 +235,12 @@ class PythonWsgiTest {
       List<ProcessHandle> workers = adapter.descendants().toList();
       adapter.destroyForcibly();
       workers.forEach(ProcessHandle::destroyForcibly);
-      long killed = System.nanoTime();
+      // Which failure it was, not how long it took: the route's timeout would be a 504, and only the bridge seeing the
+      // connection close answers "disconnected before answering".
       for (Socket socket : slow) {
         assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
             .startsWith("HTTP/1.1 502 ").endsWith("application at wsgi.py disconnected before answering\n");
       }
-      assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
     } finally {
       for (Socket socket : slow) {
         socket.close();
@@ -295,11 +295,11 @@ class PythonWsgiTest {
     Process timed = startAdapter("pt", "--timeout", "1", "--graceful-timeout", "1");
     try {
       awaitServing("pt");
-      long started = System.nanoTime();
+      // get() waits 20 s at most, so neither the application's 20 s nor the route's 30 s timeout can answer: the
+      // adapter's own timeout, in its code 504, did.
       HttpResponse<String> slow = get("/apps/pt/slow?20");
       assertThat(slow.statusCode()).isEqualTo(502);
       assertThat(slow.body()).isEqualTo("application at wsgi.pt failed (code 504)\n");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
       awaitServing("pt");
     } finally {
       timed.destroy();

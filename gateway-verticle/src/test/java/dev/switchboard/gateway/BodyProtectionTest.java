@@ -121,13 +121,13 @@ class BodyProtectionTest {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {body: 1s, bodyMinRate: 1000}\n");
     Socket socket = connect(gateway.port());
     socket.getOutputStream().write(post("/apps/echo/", 1 << 20).getBytes(StandardCharsets.US_ASCII));
-    long started = System.nanoTime();
     trickle(socket, 300, 1000);
+    // When the rate clock runs out is BodyClockTest's, on an injected clock. Here: the 1 MiB body never completes, the
+    // 2 min total deadline is far beyond the socket's 10 s read timeout, and the gap never runs out (counted below):
+    // an answer at all is the rate check's.
     String response = readAll(socket);
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close")
         .contains("request body too slow");
-    assertThat(took).as("well before a 1 MiB body at one byte per 300 ms").isLessThan(Duration.ofSeconds(5));
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
     Await.condition("the body's bytes to be released", WAIT, () -> gateway.service().bodyBudget().held() == 0);
@@ -190,8 +190,8 @@ class BodyProtectionTest {
     assertThat(tooSlow).as("admitted: as many as fit in the budget, nearly").isBetween((int) (budget / burst) - 2,
         (int) (budget / burst));
     assertThat(refused).isEqualTo(clients - tooSlow);
-    assertThat(took).isLessThan(Duration.ofSeconds(10));
-    // Each cut is counted once: by the total deadline, or by the gap clock when a busy machine stalled the trickler
+    // Trickled inside the gap for 30 s, an admitted body is answered within each socket's 10 s read timeout only by
+    // the 3 s total deadline. Each cut is counted once: by the total deadline, or by the gap clock when a busy machine stalled the trickler
     // for more than the 1 s gap (seen under a load average of 10).
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)
         + gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(tooSlow);
@@ -204,11 +204,12 @@ class BodyProtectionTest {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "timeouts: {body: 5s, bodyMinRate: 0, bodyTotal: 1s}\n");
     Socket socket = connect(gateway.port());
     socket.getOutputStream().write(post("/apps/echo/", 1 << 20).getBytes(StandardCharsets.US_ASCII));
-    long started = System.nanoTime();
+    // With no minimum rate and a byte every 50 ms inside the 5 s gap, only the 1 s total deadline can answer before
+    // the socket's 10 s read timeout.
     trickle(socket, 50, 1000);
     assertThat(readAll(socket)).startsWith("HTTP/1.1 408 ").contains("request body not complete in time");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)).isEqualTo(1);
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isZero();
   }
 
   @Test
@@ -301,7 +302,10 @@ class BodyProtectionTest {
   @Test
   @DisplayName("HTTP/2: a stalled body gets 408 on its stream at the body gap; the connection carries on")
   void gapHttp2(Vertx vertx) throws Exception {
-    RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {h2c: true}\ntimeouts: {body: 500ms}\n");
+    // No minimum rate: its allowance is the gap too, so when the bytes came a little after the headers (a busy
+    // machine), the rate clock would run out first and say "too slow".
+    RunningGateway gateway = RunningGateway.start(vertx, dir,
+        "limits: {h2c: true}\ntimeouts: {body: 500ms, bodyMinRate: 0}\n");
     HttpClient client = h2c(vertx);
     HttpClientRequest request = client.request(HttpMethod.POST, gateway.port(), "127.0.0.1", "/apps/echo/")
         .await(10, TimeUnit.SECONDS);
@@ -353,16 +357,16 @@ class BodyProtectionTest {
         .await(10, TimeUnit.SECONDS);
     request.putHeader("Content-Length", String.valueOf(1 << 20));
     request.write(Buffer.buffer("x")).await(10, TimeUnit.SECONDS);
-    long started = System.nanoTime();
-    // One byte every 300 ms from the client's event loop: the attack's shape, not a synchronisation.
+    // One byte every 300 ms from the client's event loop: the attack's shape, not a synchronisation. As on HTTP/1.1,
+    // only the rate check can answer before answer()'s 10 s wait.
     long trickler = vertx.setPeriodic(300, t -> request.write(Buffer.buffer("x")));
     try {
       assertThat(answer(request)).startsWith("HTTP_2 408 request body too slow");
     } finally {
       vertx.cancelTimer(trickler);
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
+    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.bridge.BridgeClient;
 import dev.switchboard.bridge.RunningBridge;
+import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -30,7 +31,7 @@ class BridgeDisconnectTest {
   Path dir;
 
   @Test
-  @DisplayName("a bridge client that closes holding a request: the HTTP client gets 502 within a second, not 504 after 30 s")
+  @DisplayName("a bridge client that closes holding a request: the HTTP client gets 502 at once, not 504 after 30 s")
   void closedClientFailsItsRequests(Vertx vertx) throws Exception {
     RunningBridge bridge = RunningBridge.start(vertx);
     RunningGateway gateway = RunningGateway.start(vertx, dir, "");
@@ -51,14 +52,15 @@ class BridgeDisconnectTest {
       JsonObject second = app.receive();
       assertThat(second.getString("replyAddress")).isNotNull();
       app.close();
-      long closed = System.nanoTime();
+      // The 30 s upstream timeout is far beyond this wait: an answer at all means the close failed the request, and
+      // its status, text and counts say which failure it was.
       HttpResponse<String> response = abandoned.get(10, TimeUnit.SECONDS);
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed);
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).isEqualTo("application at wsgi.gone disconnected before answering\n");
-      assertThat(tookMillis).as("milliseconds from the close to the answer").isLessThan(1_000);
       assertThat(bridge.counters().unanswered()).isEqualTo(1);
+      assertThat(gateway.counters().failures(Failure.APPLICATION_FAILED)).isEqualTo(1);
+      assertThat(gateway.counters().failures(Failure.TIMEOUT)).isZero();
     }
   }
 
