@@ -4,21 +4,20 @@ import io.vertx.core.buffer.Buffer;
 import java.util.function.Consumer;
 
 /** Frames that end with a delimiter (one or more bytes, e.g. {@code \n} or {@code \r\n}); the delimiter stays on the frame. */
-final class DelimiterDecoder implements FrameDecoder {
+final class DelimiterDecoder extends HeldFrameDecoder {
 
   private final byte[] delimiter;
   private final int maxFrameBytes;
-  private final PartialFrame partial;
   /** Where the next search for a delimiter starts within the held bytes: what was searched need not be again. */
   private int searched;
 
   DelimiterDecoder(Buffer delimiter, int maxFrameBytes) {
+    super(maxFrameBytes + delimiter.length() - 1);
     if (delimiter.length() == 0) {
       throw new IllegalArgumentException("empty delimiter");
     }
     this.delimiter = delimiter.getBytes();
     this.maxFrameBytes = maxFrameBytes;
-    this.partial = new PartialFrame(maxFrameBytes + this.delimiter.length - 1);
   }
 
   @Override
@@ -66,18 +65,8 @@ final class DelimiterDecoder implements FrameDecoder {
   }
 
   @Override
-  public boolean inFrame() {
-    return partial.length() > 0;
-  }
-
-  @Override
-  public int heldBytes() {
-    return partial.heldBytes();
-  }
-
-  @Override
   public Buffer takeRemainder() {
     searched = 0;
-    return partial.take();
+    return super.takeRemainder();
   }
 }

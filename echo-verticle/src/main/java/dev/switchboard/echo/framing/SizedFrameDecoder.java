@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * {@code headerBytes}, then the payload. A declared length over the limit is refused as soon as the header is complete,
  * before any of the payload is held.
  */
-final class SizedFrameDecoder implements FrameDecoder {
+final class SizedFrameDecoder extends HeldFrameDecoder {
 
   /** Reads the payload length from a complete header at {@code offset}. */
   private interface LengthHeader {
@@ -20,13 +20,12 @@ final class SizedFrameDecoder implements FrameDecoder {
   private final int headerBytes;
   private final LengthHeader header;
   private final int maxFrameBytes;
-  private final PartialFrame partial;
 
   private SizedFrameDecoder(int headerBytes, LengthHeader header, int maxFrameBytes) {
+    super(headerBytes + maxFrameBytes);
     this.headerBytes = headerBytes;
     this.header = header;
     this.maxFrameBytes = maxFrameBytes;
-    this.partial = new PartialFrame(headerBytes + maxFrameBytes);
   }
 
   /** A 4-byte big-endian unsigned length. */
@@ -77,20 +76,5 @@ final class SizedFrameDecoder implements FrameDecoder {
       start = frameEnd;
     }
     partial.keep(data, start);
-  }
-
-  @Override
-  public boolean inFrame() {
-    return partial.length() > 0;
-  }
-
-  @Override
-  public int heldBytes() {
-    return partial.heldBytes();
-  }
-
-  @Override
-  public Buffer takeRemainder() {
-    return partial.take();
   }
 }
