@@ -44,7 +44,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
   private final BridgeFrameValidator validator;
   private final Predicate<String> registrable;
   private final int maxFrameBytes;
-  private final BridgeMeters counters;
+  private final BridgeMeters meters;
   private final ThrottledWarning warnings;
   private final String remote;
   private final MemoryBudget.Share unfinished;
@@ -59,14 +59,14 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
    * @param unanswered  the messages this connection was handed: a {@code send} to one's reply address answers it
    */
   BridgeFrameFilter(BridgeFrameValidator validator, Predicate<String> registrable, int maxFrameBytes,
-                    BridgeMeters counters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished,
+                    BridgeMeters meters, ThrottledWarning warnings, String remote, MemoryBudget.Share unfinished,
                     UnansweredRequests unanswered) {
     this.unfinished = unfinished;
     this.unanswered = unanswered;
     this.validator = validator;
     this.registrable = registrable;
     this.maxFrameBytes = maxFrameBytes;
-    this.counters = counters;
+    this.meters = meters;
     this.warnings = warnings;
     this.remote = remote;
   }
@@ -84,7 +84,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
     long length = in.getUnsignedInt(in.readerIndex());
     if (length > maxFrameBytes) {
       in.skipBytes(in.readableBytes());
-      counters.count(Refusal.FRAME_TOO_LONG);
+      meters.count(Refusal.FRAME_TOO_LONG);
       refuseAndClose(ctx, "frame of " + length + " bytes over the limit of " + maxFrameBytes);
       return;
     }
@@ -99,7 +99,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
     }
     Verdict verdict = validator.check(Buffer.buffer(ByteBufUtil.getBytes(frame, frame.readerIndex() + 4, (int) length)));
     if (verdict instanceof Refused refused) {
-      counters.count("invalid_token".equals(refused.code()) ? Refusal.INVALID_TOKEN : Refusal.INVALID_FRAME);
+      meters.count("invalid_token".equals(refused.code()) ? Refusal.INVALID_TOKEN : Refusal.INVALID_FRAME);
       warnings.warn(() -> "bridge client " + remote + ": frame refused, " + refused.code() + ": " + refused.detail());
       ctx.writeAndFlush(encode(refused.toFrame()));
       return;
@@ -107,7 +107,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
     Accepted accepted = (Accepted) verdict;
     if ("register".equals(accepted.type()) && registrable.test(accepted.address())
         && !registered.add(accepted.address())) {
-      counters.count(Refusal.DUPLICATE_REGISTER);
+      meters.count(Refusal.DUPLICATE_REGISTER);
       LOG.debug("bridge client {}: {} registered already", remote, accepted.address());
       return;
     }
@@ -125,7 +125,7 @@ final class BridgeFrameFilter extends ByteToMessageDecoder {
     if (!unfinished.tryResize(in.readableBytes())) {
       in.skipBytes(in.readableBytes());
       unfinished.close();
-      counters.count(Refusal.BUFFER_BUDGET);
+      meters.count(Refusal.BUFFER_BUDGET);
       refuseAndClose(ctx, "out of buffer space (limit " + unfinished.budget().max() + ")");
     }
   }

@@ -24,7 +24,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeSocketGuard.class);
 
   private final int maxPendingBytes;
-  private final BridgeMeters counters;
+  private final BridgeMeters meters;
   private final String remote;
   private final MemoryBudget.Share reserved;
   private final UnansweredRequests unanswered;
@@ -37,13 +37,13 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
    * @param reserved   this connection's share of the bridge's budget, closed by the bridge when the connection ends
    * @param unanswered told of every write: the one that carries a message awaiting a reply makes it this connection's
    */
-  BridgeSocketGuard(int maxPendingBytes, BridgeMeters counters, String remote, MemoryBudget.Share reserved,
+  BridgeSocketGuard(int maxPendingBytes, BridgeMeters meters, String remote, MemoryBudget.Share reserved,
                     UnansweredRequests unanswered) {
     this.maxPendingBytes = maxPendingBytes;
     this.unanswered = unanswered;
     this.reserved = reserved;
     this.onWritten = (bytes, failed) -> reserved.release(bytes);
-    this.counters = counters;
+    this.meters = meters;
     this.remote = remote;
   }
 
@@ -78,7 +78,7 @@ final class BridgeSocketGuard extends ChannelOutboundHandlerAdapter {
 
   private void refuse(ChannelHandlerContext ctx, Object msg, ChannelPromise promise, Refusal why, String reason) {
     closing = true;
-    counters.count(why);
+    meters.count(why);
     LOG.info("bridge client {}: {}, closing", remote, reason);
     ReferenceCountUtil.release(msg);
     promise.tryFailure(new IllegalStateException("bridge client " + remote + ": " + reason));

@@ -40,7 +40,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
   static final String DISCONNECTED = "bridge client disconnected before answering";
 
   private final BridgeConfig config;
-  private final BridgeMeters counters;
+  private final BridgeMeters meters;
   private final MemoryBudget budget;
   private final BridgeFrameValidator validator;
   private final ThrottledWarning warnings = new ThrottledWarning(LOG);
@@ -48,12 +48,12 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
   private volatile List<BoundListener> bound = List.of();
 
   /**
-   * @param counters shared by every instance: the connection limit counts across them
+   * @param meters shared by every instance: the connection limit counts across them
    * @param budget   the bytes all connections may hold ({@code bridge.maxBufferedBytes}), shared by every instance
    */
-  public BridgeVerticle(BridgeConfig config, BridgeMeters counters, MemoryBudget budget) {
+  public BridgeVerticle(BridgeConfig config, BridgeMeters meters, MemoryBudget budget) {
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.budget = budget;
     this.validator = new BridgeFrameValidator(config.token());
     this.tooMany = Buffer.buffer(BridgeFrameFilter.frameBytes(new JsonObject().put("type", "err")
@@ -99,7 +99,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
 
   private void accept(NetSocket socket, BridgePolicy policy, Handler<NetSocket> protocol) {
     String remote = Addresses.remote(socket.remoteAddress());
-    if (!counters.tryOpen(config.maxConnections())) {
+    if (!meters.tryOpen(config.maxConnections())) {
       warnings.warn(() -> "bridge client " + remote + ": refused, " + config.maxConnections() + " connections open");
       socket.write(tooMany);
       socket.close();
@@ -109,7 +109,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     MemoryBudget.Share unsent = budget.share();
     UnansweredRequests unanswered = new UnansweredRequests();
     socket.closeHandler(v -> {
-      counters.closed();
+      meters.closed();
       unfinished.close();
       unsent.close();
       failUnanswered(unanswered, remote);
@@ -122,9 +122,9 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     vertxHandler.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(Integer.MAX_VALUE / 2, Integer.MAX_VALUE));
     vertxHandler.pipeline()
         .addBefore(vertxHandler.name(), "switchboard-bridge-guard",
-            new BridgeSocketGuard(config.maxPendingBytes(), counters, remote, unsent, unanswered))
+            new BridgeSocketGuard(config.maxPendingBytes(), meters, remote, unsent, unanswered))
         .addBefore(vertxHandler.name(), "switchboard-bridge-frames",
-            new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), counters, warnings, remote,
+            new BridgeFrameFilter(validator, policy::mayRegister, config.maxFrameBytes(), meters, warnings, remote,
                 unfinished, unanswered));
     protocol.handle(socket);
   }
@@ -134,7 +134,7 @@ public final class BridgeVerticle extends VerticleBase implements ListeningVerti
     int waiting = unanswered.size();
     if (waiting > 0) {
       // Counted first: whoever sees a failure then also sees it counted.
-      counters.unanswered(waiting);
+      meters.unanswered(waiting);
       LOG.info("bridge client {}: closed with {} messages unanswered, failing them (code {})", remote, waiting,
           FailureCodes.DISCONNECTED);
       unanswered.failAll(FailureCodes.DISCONNECTED, DISCONNECTED);

@@ -50,8 +50,8 @@ class BridgeBudgetTest {
         client.out().flush();
         condition("the unfinished frame held, or the connection refused", WAIT,
             () -> bridge.budget().held() == heldBefore + 4 + SENT_FIRST
-                || bridge.counters().refused(Refusal.BUFFER_BUDGET) > 0);
-        if (bridge.counters().refused(Refusal.BUFFER_BUDGET) > 0) {
+                || bridge.meters().refused(Refusal.BUFFER_BUDGET) > 0);
+        if (bridge.meters().refused(Refusal.BUFFER_BUDGET) > 0) {
           refused = client;
         } else {
           holding.add(client);
@@ -81,9 +81,9 @@ class BridgeBudgetTest {
         refused.close();
       }
     }
-    condition("every connection closed", WAIT, () -> bridge.counters().open() == 0);
+    condition("every connection closed", WAIT, () -> bridge.meters().open() == 0);
     assertThat(bridge.budget().held()).isZero();
-    assertThat(bridge.counters().refused(Refusal.BUFFER_BUDGET)).isEqualTo(1);
+    assertThat(bridge.meters().refused(Refusal.BUFFER_BUDGET)).isEqualTo(1);
   }
 
   @Test
@@ -93,7 +93,7 @@ class BridgeBudgetTest {
     RunningBridge bridge = RunningBridge.start(vertx, "maxBufferedBytes", "300000");
     sleepUntilRefused(vertx, bridge, 3, Refusal.BUFFER_BUDGET);
     assertThat(bridge.budget().peak()).isLessThanOrEqualTo(300_000);
-    assertThat(bridge.counters().refused(Refusal.SLOW_CLIENT)).as("the budget, not maxPendingBytes").isZero();
+    assertThat(bridge.meters().refused(Refusal.SLOW_CLIENT)).as("the budget, not maxPendingBytes").isZero();
     LOG.info("unread output: budget peak {} of 300000", bridge.budget().peak());
     condition("the budget back to 0", WAIT, () -> bridge.budget().held() == 0);
     try (BridgeClient client = BridgeClient.connect(bridge.port())) {
@@ -122,15 +122,15 @@ class BridgeBudgetTest {
         sleepers.add(client);
       }
       JsonObject event = new JsonObject().put("data", "y".repeat(10_000));
-      for (int sent = 0; bridge.counters().refused(expected) == 0 && sent < 5_000; sent++) {
+      for (int sent = 0; bridge.meters().refused(expected) == 0 && sent < 5_000; sent++) {
         vertx.eventBus().publish("udp.datagrams", event);
       }
-      condition("a sleeper disconnected (" + expected + ")", WAIT, () -> bridge.counters().refused(expected) > 0);
+      condition("a sleeper disconnected (" + expected + ")", WAIT, () -> bridge.meters().refused(expected) > 0);
     } finally {
       for (BridgeClient client : sleepers) {
         client.close();
       }
     }
-    condition("every connection closed", WAIT, () -> bridge.counters().open() == 0);
+    condition("every connection closed", WAIT, () -> bridge.meters().open() == 0);
   }
 }

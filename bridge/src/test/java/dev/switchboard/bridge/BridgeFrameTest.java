@@ -76,7 +76,7 @@ class BridgeFrameTest {
       client.send(new JsonObject().put("type", "send").put("address", "echo.request").put("replyAddress", "r1").put("body", "ok"));
       assertThat(client.receive().getString("body")).isEqualTo("ok");
     }
-    assertThat(bridge.counters().refused(Refusal.INVALID_FRAME)).isEqualTo(1);
+    assertThat(bridge.meters().refused(Refusal.INVALID_FRAME)).isEqualTo(1);
   }
 
   @Test

@@ -77,7 +77,7 @@ class BridgeTest {
       vertx.eventBus().send("wsgi.app", "delivered");
       assertThat(client.receive().getString("body")).isEqualTo("delivered");
     }
-    assertThat(bridge.counters().refused(Refusal.INVALID_TOKEN)).isEqualTo(7);
+    assertThat(bridge.meters().refused(Refusal.INVALID_TOKEN)).isEqualTo(7);
   }
 
   @Test
@@ -91,9 +91,9 @@ class BridgeTest {
         assertThat(third.receive()).isEqualTo(new JsonObject().put("type", "err").put("message", "too many connections (limit 2)"));
         assertThat(third.in().read()).isEqualTo(-1);
       }
-      assertThat(bridge.counters().refused(Refusal.CONNECTION_LIMIT)).isEqualTo(1);
+      assertThat(bridge.meters().refused(Refusal.CONNECTION_LIMIT)).isEqualTo(1);
       first.close();
-      Await.condition("the first connection's place to be freed", Duration.ofSeconds(5), () -> bridge.counters().open() == 1);
+      Await.condition("the first connection's place to be freed", Duration.ofSeconds(5), () -> bridge.meters().open() == 1);
       try (BridgeClient fourth = BridgeClient.connect(bridge.port())) {
         fourth.roundTrip();
       }

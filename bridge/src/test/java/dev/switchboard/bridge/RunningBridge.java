@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A bridge on an ephemeral port with the given {@code bridge.*} keys, its meters and its memory budget. */
-public record RunningBridge(int port, BridgeMeters counters, BridgeConfig config, MemoryBudget budget) {
+public record RunningBridge(int port, BridgeMeters meters, BridgeConfig config, MemoryBudget budget) {
 
   public static RunningBridge start(Vertx vertx, String... keyValues) throws Exception {
     Map<String, String> keys = new HashMap<>(Map.of("bridge.port", "0"));
@@ -20,9 +20,9 @@ public record RunningBridge(int port, BridgeMeters counters, BridgeConfig config
     }
     BridgeConfig config = ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())).bridge();
     MemoryBudget budget = new MemoryBudget(config.maxBufferedBytes());
-    BridgeMeters counters = new BridgeMeters(new SimpleMeterRegistry(), budget);
-    BridgeVerticle verticle = new BridgeVerticle(config, counters, budget);
+    BridgeMeters meters = new BridgeMeters(new SimpleMeterRegistry(), budget);
+    BridgeVerticle verticle = new BridgeVerticle(config, meters, budget);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-    return new RunningBridge(verticle.boundListeners().get(0).port(), counters, config, budget);
+    return new RunningBridge(verticle.boundListeners().get(0).port(), meters, config, budget);
   }
 }

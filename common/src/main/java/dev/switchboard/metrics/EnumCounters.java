@@ -14,24 +14,24 @@ import java.util.Map;
  */
 public final class EnumCounters<E extends Enum<E>> {
 
-  private final Map<E, Counter> counters;
+  private final Map<E, Counter> meters;
 
   /**
    * @param tags what the counters carry besides {@code tag} (e.g. the listener)
    * @param tag  the tag that names the constant, e.g. {@code reason}
    */
   public EnumCounters(MeterRegistry registry, String name, Tags tags, String tag, Class<E> type) {
-    counters = new EnumMap<>(type);
+    meters = new EnumMap<>(type);
     for (E constant : type.getEnumConstants()) {
-      counters.put(constant, registry.counter(name, tags.and(tag, WireName.of(constant))));
+      meters.put(constant, registry.counter(name, tags.and(tag, WireName.of(constant))));
     }
   }
 
   public void increment(E constant) {
-    counters.get(constant).increment();
+    meters.get(constant).increment();
   }
 
   public long count(E constant) {
-    return (long) counters.get(constant).count();
+    return (long) meters.get(constant).count();
   }
 }

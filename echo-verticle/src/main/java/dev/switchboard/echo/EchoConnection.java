@@ -52,7 +52,7 @@ final class EchoConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final EchoListenerConfig config;
-  private final ListenerMeters counters;
+  private final ListenerMeters meters;
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
   private final long connectionId;
@@ -76,18 +76,18 @@ final class EchoConnection {
   /** Bytes of output given back to the budget so far. */
   private long released;
 
-  EchoConnection(Vertx vertx, NetSocket socket, EchoListenerConfig config, ListenerMeters counters,
+  EchoConnection(Vertx vertx, NetSocket socket, EchoListenerConfig config, ListenerMeters meters,
                  Consumer<ConnectionEvent> events, StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.events = events;
     this.stopping = stopping;
     this.budget = budget;
     this.heldFrame = budget.share();
     this.unsent = budget.share();
-    this.connectionId = counters.nextConnectionId();
+    this.connectionId = meters.nextConnectionId();
     this.remote = Addresses.remote(socket.remoteAddress());
     this.decoder = FrameDecoder.create(config.framing(), config.delimiter(), config.fixedBytes(), config.maxFrameBytes());
     ChannelConfig channel = NettyChannels.handlerOf(socket).channel().config();
@@ -106,7 +106,7 @@ final class EchoConnection {
     // A client slowly reading a long echo is not idle, though it may have sent its last byte long ago.
     this.output = new OutputWindow(socket::write, config.writeQueueBytes(), () -> {
       channel.setAutoRead(false);
-      counters.readPaused();
+      meters.readPaused();
     }, () -> {
       if (!inputEnded) {
         channel.setAutoRead(true);
@@ -129,7 +129,7 @@ final class EchoConnection {
   private void onData(Buffer chunk) {
     int length = chunk.length();
     bytesIn += length;
-    counters.bytesIn(length);
+    meters.bytesIn(length);
     clock.activity();
     if (ending) {
       return;
@@ -162,7 +162,7 @@ final class EchoConnection {
     }
     framesSeen++;
     bytesOut += frame.length();
-    counters.bytesOut(frame.length());
+    meters.bytesOut(frame.length());
     output.write(frame);
   }
 
@@ -278,7 +278,7 @@ final class EchoConnection {
     heldFrame.close();
     unsent.close();
     CloseReason why = reason != null ? reason : stopping.stopping() ? CloseReason.SHUTDOWN : CloseReason.RESET;
-    counters.closedOpen(why);
+    meters.closedOpen(why);
     events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, connectionId, config.name(), remote, bytesIn, bytesOut,
         why, (System.nanoTime() - openedAt) / 1_000_000, peakPending));
     LOG.debug("echo {} connection {} from {} closed: {}", config.name(), connectionId, remote, why.wireName());

@@ -27,18 +27,18 @@ final class EchoListener {
 
   private final Vertx vertx;
   private final EchoListenerConfig config;
-  private final ListenerMeters counters;
+  private final ListenerMeters meters;
   private final Consumer<ConnectionEvent> events;
   private final StopSignal stopping;
   private final MemoryBudget budget;
   private final Buffer refusal;
   private boolean warnedNoHalfClose;
 
-  EchoListener(Vertx vertx, EchoListenerConfig config, ListenerMeters counters, Consumer<ConnectionEvent> events,
+  EchoListener(Vertx vertx, EchoListenerConfig config, ListenerMeters meters, Consumer<ConnectionEvent> events,
                StopSignal stopping, MemoryBudget budget) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.events = events;
     this.stopping = stopping;
     this.budget = budget;
@@ -66,7 +66,7 @@ final class EchoListener {
       // A failed handshake never reaches the connect handler; without this it would leave no trace at all. Logged at
       // debug level like a reset, since anyone can cause any number of them.
       netServer.exceptionHandler(error -> {
-        counters.tlsHandshakeFailed();
+        meters.tlsHandshakeFailed();
         LOG.debug("echo {}: TLS handshake failed: {}", config.name(), error.getMessage());
       });
     }
@@ -80,16 +80,16 @@ final class EchoListener {
   }
 
   private void accept(NetSocket socket) {
-    if (!counters.tryOpen(config.maxConnections())) {
+    if (!meters.tryOpen(config.maxConnections())) {
       // Told why, rather than left to guess from a reset; the counter and event say it happened.
-      counters.refused();
+      meters.refused();
       socket.write(refusal);
       socket.close();
-      events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, counters.nextConnectionId(), config.name(),
+      events.accept(new ConnectionEvent(ConnectionEvent.CLOSE, meters.nextConnectionId(), config.name(),
           Addresses.remote(socket.remoteAddress()), 0, refusal.length(), CloseReason.LIMIT, 0, 0));
       return;
     }
-    boolean halfClose = new EchoConnection(vertx, socket, config, counters, events, stopping,
+    boolean halfClose = new EchoConnection(vertx, socket, config, meters, events, stopping,
         budget).start();
     if (!halfClose && !warnedNoHalfClose) {
       warnedNoHalfClose = true;

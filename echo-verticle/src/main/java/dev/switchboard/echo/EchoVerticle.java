@@ -19,19 +19,19 @@ import java.util.List;
 public final class EchoVerticle extends VerticleBase implements ListeningVerticle {
 
   private final EchoConfig config;
-  private final EchoMeters counters;
+  private final EchoMeters meters;
   private final MemoryBudget budget;
   private volatile List<BoundListener> bound = List.of();
   private volatile boolean stopping;
 
   /**
-   * @param counters shared by every instance of the service, so that limits and totals are per listener
+   * @param meters shared by every instance of the service, so that limits and totals are per listener
    * @param budget   the bytes all connections of the service may hold ({@code echo.maxBufferedBytes}), shared by
    *                 every instance
    */
-  public EchoVerticle(EchoConfig config, EchoMeters counters, MemoryBudget budget) {
+  public EchoVerticle(EchoConfig config, EchoMeters meters, MemoryBudget budget) {
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.budget = budget;
   }
 
@@ -41,7 +41,7 @@ public final class EchoVerticle extends VerticleBase implements ListeningVerticl
     MessageConsumer<Object> requests = vertx.eventBus().consumer(EchoBus.REQUEST,
         message -> message.reply(message.body(), fromThisNode));
     List<Future<BoundListener>> listening = config.listeners().stream()
-        .map(listener -> new EchoListener(vertx, listener, counters.listener(listener.name()),
+        .map(listener -> new EchoListener(vertx, listener, meters.listener(listener.name()),
             event -> vertx.eventBus().publish(EchoBus.EVENTS, event.toJson()), () -> stopping, budget).listen())
         .toList();
     return Future.all(listening)

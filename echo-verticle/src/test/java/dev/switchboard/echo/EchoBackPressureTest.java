@@ -69,7 +69,7 @@ class EchoBackPressureTest {
     List<Throwable> unhandled = new CopyOnWriteArrayList<>();
     vertx.exceptionHandler(unhandled::add);
     RunningEcho echo = startEcho(vertx, framing);
-    ListenerMeters counters = echo.counters(framing);
+    ListenerMeters meters = echo.meters(framing);
     Buffer sent = tinyFrames(framing, 0, 100_000);
     Buffer received = Buffer.buffer(sent.length());
 
@@ -89,7 +89,7 @@ class EchoBackPressureTest {
     }));
     vertx.runOnContext(v -> socket.write(sent));
 
-    condition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
+    condition("the server to pause reading", WAIT, () -> meters.readPauses() > 0);
     socket.resume();
     assertThat(testContext.awaitCompletion(30, TimeUnit.SECONDS)).as("every frame echoed within 30 s").isTrue();
     if (testContext.failed()) {
@@ -111,7 +111,7 @@ class EchoBackPressureTest {
     List<Throwable> unhandled = new CopyOnWriteArrayList<>();
     vertx.exceptionHandler(unhandled::add);
     RunningEcho echo = startEcho(vertx, framing);
-    ListenerMeters counters = echo.counters(framing);
+    ListenerMeters meters = echo.meters(framing);
 
     try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
       // A small receive buffer, set before connecting, so that the kernel holds little of the echo for the client.
@@ -119,7 +119,7 @@ class EchoBackPressureTest {
       channel.connect(new InetSocketAddress("127.0.0.1", echo.port()));
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_WRITE);
-      sendUntilServerStopsReading(channel, selector, framing, counters);
+      sendUntilServerStopsReading(channel, selector, framing, meters);
       // Reset: the server's queued writes fail, and with them the drain of every held frame.
       channel.setOption(StandardSocketOptions.SO_LINGER, 0);
     }
@@ -139,7 +139,7 @@ class EchoBackPressureTest {
    * too, so the server has stopped reading (paused, with frames held) rather than merely being slow.
    */
   private static void sendUntilServerStopsReading(SocketChannel channel, Selector selector, String framing,
-                                                  ListenerMeters counters) throws Exception {
+                                                  ListenerMeters meters) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     int next = 0;
     ByteBuffer pending = ByteBuffer.allocate(0);
@@ -149,12 +149,12 @@ class EchoBackPressureTest {
         next += 10_000;
       }
       if (channel.write(pending) == 0) {
-        if (counters.readPauses() > 0 && selector.select(200) == 0) {
+        if (meters.readPauses() > 0 && selector.select(200) == 0) {
           return;
         }
         selector.selectedKeys().clear();
       }
     }
-    throw new AssertionError("the server never stopped reading (" + counters.bytesIn() + " bytes in)");
+    throw new AssertionError("the server never stopped reading (" + meters.bytesIn() + " bytes in)");
   }
 }

@@ -42,7 +42,7 @@ class EchoBudgetTest {
   void partialFramesShareTheBudget(Vertx vertx) throws Exception {
     MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("framing", "line"));
-    ListenerMeters counters = echo.counters("line");
+    ListenerMeters meters = echo.meters("line");
     byte[] unfinished = new byte[PARTIAL];
     Arrays.fill(unfinished, (byte) 'x');
     List<BlockingClient> holding = new ArrayList<>();
@@ -51,12 +51,12 @@ class EchoBudgetTest {
       while (refused == null && holding.size() < 20) {
         BlockingClient client = new BlockingClient(echo.port());
         long heldBefore = budget.held();
-        long bytesBefore = counters.bytesIn();
+        long bytesBefore = meters.bytesIn();
         client.send(unfinished);
         condition("the frame held, or the connection refused", WAIT,
-            () -> counters.bytesIn() == bytesBefore + PARTIAL && budget.held() >= heldBefore + PARTIAL
-                || counters.closed(CloseReason.BUFFER_BUDGET) > 0);
-        if (counters.closed(CloseReason.BUFFER_BUDGET) > 0) {
+            () -> meters.bytesIn() == bytesBefore + PARTIAL && budget.held() >= heldBefore + PARTIAL
+                || meters.closed(CloseReason.BUFFER_BUDGET) > 0);
+        if (meters.closed(CloseReason.BUFFER_BUDGET) > 0) {
           refused = client;
         } else {
           holding.add(client);
@@ -90,9 +90,9 @@ class EchoBudgetTest {
         refused.close();
       }
     }
-    condition("every connection closed", WAIT, () -> counters.open() == 0);
+    condition("every connection closed", WAIT, () -> meters.open() == 0);
     assertThat(budget.held()).isZero();
-    assertThat(counters.closed(CloseReason.BUFFER_BUDGET)).isEqualTo(1);
+    assertThat(meters.closed(CloseReason.BUFFER_BUDGET)).isEqualTo(1);
   }
 
   @Test
@@ -101,11 +101,11 @@ class EchoBudgetTest {
   void nonReadingClientsShareTheBudget(Vertx vertx) throws Exception {
     MemoryBudget budget = new MemoryBudget(BUDGET);
     RunningEcho echo = RunningEcho.start(vertx, budget, listener("writeQueueBytes", "65536"));
-    ListenerMeters counters = echo.counters("raw");
+    ListenerMeters meters = echo.meters("raw");
     List<BlockingClient> pushers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     try {
-      while (counters.closed(CloseReason.BUFFER_BUDGET) == 0 && pushers.size() < 40) {
+      while (meters.closed(CloseReason.BUFFER_BUDGET) == 0 && pushers.size() < 40) {
         BlockingClient client = new BlockingClient(echo.port());
         pushers.add(client);
         Thread pusher = new Thread(() -> push(client), "pusher-" + pushers.size());
@@ -114,9 +114,9 @@ class EchoBudgetTest {
         long heldBefore = budget.held();
         // Once the kernel's buffers are full, the server holds a full write queue for the client.
         condition("the client's output to back up in the server, or a client closed", WAIT,
-            () -> budget.held() >= heldBefore + 65536 || counters.closed(CloseReason.BUFFER_BUDGET) > 0);
+            () -> budget.held() >= heldBefore + 65536 || meters.closed(CloseReason.BUFFER_BUDGET) > 0);
       }
-      assertThat(counters.closed(CloseReason.BUFFER_BUDGET)).as("a pusher closed").isPositive();
+      assertThat(meters.closed(CloseReason.BUFFER_BUDGET)).as("a pusher closed").isPositive();
       assertThat(budget.peak()).isLessThanOrEqualTo(BUDGET);
       LOG.info("{} non-reading clients: budget peak {} of {}", pushers.size(), budget.peak(), BUDGET);
       try (BlockingClient reader = new BlockingClient(echo.port())) {
@@ -131,7 +131,7 @@ class EchoBudgetTest {
     for (Thread thread : threads) {
       thread.join(WAIT.toMillis());
     }
-    condition("every connection closed", WAIT, () -> counters.open() == 0);
+    condition("every connection closed", WAIT, () -> meters.open() == 0);
     condition("the budget back to 0", WAIT, () -> budget.held() == 0);
   }
 

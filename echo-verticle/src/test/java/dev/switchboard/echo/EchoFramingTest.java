@@ -53,7 +53,7 @@ class EchoFramingTest {
     assertThat(closed.reason()).isEqualTo(CloseReason.EOF);
     assertThat(closed.bytesIn()).isEqualTo(data.length);
     assertThat(closed.bytesOut()).isEqualTo(data.length);
-    assertThat(echo.counters("raw").closed(CloseReason.EOF)).isEqualTo(1);
+    assertThat(echo.meters("raw").closed(CloseReason.EOF)).isEqualTo(1);
   }
 
   @Test
@@ -123,7 +123,7 @@ class EchoFramingTest {
     }
     ConnectionEvent closed = echo.nextClose(WAIT);
     assertThat(closed.reason()).isEqualTo(CloseReason.FRAME_TOO_LONG);
-    assertThat(echo.counters("line").closed(CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
+    assertThat(echo.meters("line").closed(CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
   }
 
   @Test

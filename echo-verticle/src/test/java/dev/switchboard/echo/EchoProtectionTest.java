@@ -106,8 +106,8 @@ class EchoProtectionTest {
   /** One client sends 8 MB without reading, half-closes, then reads: all of it must come back before EOF. */
   private static void halfCloseDeliversEverything(RunningEcho echo) throws Exception {
     long total = 8L << 20;
-    ListenerMeters counters = echo.counters("raw");
-    long pausesBefore = counters.readPauses();
+    ListenerMeters meters = echo.meters("raw");
+    long pausesBefore = meters.readPauses();
     try (BlockingClient client = new BlockingClient(echo.port())) {
       CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
         try {
@@ -120,7 +120,7 @@ class EchoProtectionTest {
         }
       });
       // Read nothing until the server has had to stop reading: its output is then queued when the FIN arrives.
-      condition("the server to pause reading", WAIT, () -> counters.readPauses() > pausesBefore);
+      condition("the server to pause reading", WAIT, () -> meters.readPauses() > pausesBefore);
       assertThat(readPatternToEnd(client.socket.getInputStream())).isEqualTo(total);
       written.get(10, TimeUnit.SECONDS);
     }
@@ -140,7 +140,7 @@ class EchoProtectionTest {
   private void nonReadingClientIsBounded(Vertx vertx) throws Exception {
     int writeQueueBytes = 64 * 1024;
     RunningEcho echo = RunningEcho.start(vertx, listener("writeQueueBytes", String.valueOf(writeQueueBytes)));
-    ListenerMeters counters = echo.counters("raw");
+    ListenerMeters meters = echo.meters("raw");
     long total = 100L << 20;
     NetClient netClient = vertx.createNetClient();
     NetSocket socket = netClient.connect(echo.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -165,8 +165,8 @@ class EchoProtectionTest {
       }
     });
 
-    condition("the server to pause reading", WAIT, () -> counters.readPauses() > 0);
-    long inAtPause = counters.bytesIn();
+    condition("the server to pause reading", WAIT, () -> meters.readPauses() > 0);
+    long inAtPause = meters.bytesIn();
     // Paused, the server reads nothing more until the client reads: what it took in is kernel buffers' worth, not 100 MB.
     assertThat(inAtPause).isLessThan(total / 4);
 
@@ -269,7 +269,7 @@ class EchoProtectionTest {
   @DisplayName("max connections: one over the limit is told why and closed; after a close there is room again")
   void maxConnections(Vertx vertx) throws Exception {
     RunningEcho echo = RunningEcho.start(vertx, listener("maxConnections", "2"));
-    ListenerMeters counters = echo.counters("raw");
+    ListenerMeters meters = echo.meters("raw");
     try (BlockingClient first = new BlockingClient(echo.port());
          BlockingClient second = new BlockingClient(echo.port())) {
       first.send("1");
@@ -280,10 +280,10 @@ class EchoProtectionTest {
         assertThat(third.readToEnd()).isEqualTo("ERR too many connections (limit 2)\n");
       }
       assertThat(echo.nextClose(WAIT).reason()).isEqualTo(CloseReason.LIMIT);
-      assertThat(counters.closed(CloseReason.LIMIT)).isEqualTo(1);
-      assertThat(counters.open()).isEqualTo(2);
+      assertThat(meters.closed(CloseReason.LIMIT)).isEqualTo(1);
+      assertThat(meters.open()).isEqualTo(2);
     }
-    condition("both connections to close", WAIT, () -> counters.open() == 0);
+    condition("both connections to close", WAIT, () -> meters.open() == 0);
     try (BlockingClient again = new BlockingClient(echo.port())) {
       again.send("3");
       assertThat(again.read(1)).isEqualTo("3");

@@ -91,8 +91,8 @@ class EchoTransportTest {
       client.send("hello in the clear\n");
       assertThat(client.readToEnd()).isEmpty();
     }
-    Await.condition("the failed handshake to be counted", WAIT, () -> echo.counters("secure").tlsHandshakeFailures() == 1);
-    assertThat(echo.counters("secure").accepted()).isZero();
+    Await.condition("the failed handshake to be counted", WAIT, () -> echo.meters("secure").tlsHandshakeFailures() == 1);
+    assertThat(echo.meters("secure").accepted()).isZero();
   }
 
   @Test
@@ -196,10 +196,10 @@ class EchoTransportTest {
         }
       }
       Await.condition("32 closes", WAIT,
-          () -> one.counters("raw").closed(CloseReason.EOF) + two.counters("raw").closed(CloseReason.EOF) == 32);
+          () -> one.meters("raw").closed(CloseReason.EOF) + two.meters("raw").closed(CloseReason.EOF) == 32);
       // 32 connections all hashed to one socket would happen once in 2^31 runs.
-      assertThat(one.counters("raw").closed(CloseReason.EOF)).isPositive();
-      assertThat(two.counters("raw").closed(CloseReason.EOF)).isPositive();
+      assertThat(one.meters("raw").closed(CloseReason.EOF)).isPositive();
+      assertThat(two.meters("raw").closed(CloseReason.EOF)).isPositive();
     } finally {
       first.close().await(10, TimeUnit.SECONDS);
       second.close().await(10, TimeUnit.SECONDS);
@@ -220,9 +220,9 @@ class EchoTransportTest {
       assertThat(line.readToEnd()).isEqualTo("ERR frame too long (limit 4)\n");
     }
     Await.condition("both closes to be counted", WAIT,
-        () -> echo.counters("line").open() == 0 && echo.counters("raw").open() == 0);
-    assertThat(echo.counters("line").closed(CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
-    assertThat(echo.counters("raw").closed(CloseReason.FRAME_TOO_LONG)).isZero();
+        () -> echo.meters("line").open() == 0 && echo.meters("raw").open() == 0);
+    assertThat(echo.meters("line").closed(CloseReason.FRAME_TOO_LONG)).isEqualTo(1);
+    assertThat(echo.meters("raw").closed(CloseReason.FRAME_TOO_LONG)).isZero();
   }
 
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** An echo service deployed for one test, with its meters, its memory budget and a queue of the events it published. */
-record RunningEcho(List<BoundListener> listeners, EchoMeters counters, MemoryBudget budget,
+record RunningEcho(List<BoundListener> listeners, EchoMeters meters, MemoryBudget budget,
                    BlockingQueue<ConnectionEvent> events) {
 
   /**
@@ -42,22 +42,22 @@ record RunningEcho(List<BoundListener> listeners, EchoMeters counters, MemoryBud
 
   /** With a budget of its own ({@code echo.maxBufferedBytes}), which the test can watch. */
   static RunningEcho start(Vertx vertx, MemoryBudget budget, EchoListenerConfig... listeners) throws Exception {
-    EchoMeters counters = new EchoMeters(new SimpleMeterRegistry(), budget);
+    EchoMeters meters = new EchoMeters(new SimpleMeterRegistry(), budget);
     BlockingQueue<ConnectionEvent> events = new LinkedBlockingQueue<>();
     vertx.eventBus().<JsonObject>consumer(EchoBus.EVENTS, m -> events.add(ConnectionEvent.fromJson(m.body())))
         .completion().await(10, TimeUnit.SECONDS);
-    EchoVerticle verticle = new EchoVerticle(new EchoConfig(List.of(listeners), budget.max()), counters,
+    EchoVerticle verticle = new EchoVerticle(new EchoConfig(List.of(listeners), budget.max()), meters,
         budget);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
-    return new RunningEcho(verticle.boundListeners(), counters, budget, events);
+    return new RunningEcho(verticle.boundListeners(), meters, budget, events);
   }
 
   int port() {
     return listeners.get(0).port();
   }
 
-  ListenerMeters counters(String listener) {
-    return counters.listener(listener);
+  ListenerMeters meters(String listener) {
+    return meters.listener(listener);
   }
 
   /** The next close event, skipping open events; fails after the timeout. */

@@ -30,7 +30,7 @@ public final class GatewayService {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final InFlightLimits inFlight;
   private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
@@ -45,13 +45,13 @@ public final class GatewayService {
    * @param readiness the checks {@code /health/ready} reports: every service of the process, and the cluster
    * @param requester how requests reach the services and applications ({@link Requester#local} without a cluster)
    */
-  public GatewayService(Vertx vertx, GatewayConfig config, GatewayMeters counters, HealthChecks readiness,
+  public GatewayService(Vertx vertx, GatewayConfig config, GatewayMeters meters, HealthChecks readiness,
                         Requester requester) {
     this.vertx = vertx;
     this.requester = requester;
     this.readiness = readiness;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     GatewayLimits limits = config.limits();
     this.inFlight = new InFlightLimits(limits.maxInFlight(), limits.maxInFlightPerAddress());
     this.bodyBudget = new MemoryBudget(limits.maxBufferedBodyBytes());
@@ -78,7 +78,7 @@ public final class GatewayService {
   }
 
   public Future<List<BoundListener>> deploy(int instances) {
-    return ScaledDeployment.deploy(vertx, () -> new GatewayVerticle(config, counters, inFlight, bodyBudget, rateLimiter,
+    return ScaledDeployment.deploy(vertx, () -> new GatewayVerticle(config, meters, inFlight, bodyBudget, rateLimiter,
         draining, readiness, requester, settings), instances).map(deployed -> {
           deploymentId = deployed.id();
           return deployed.listeners();

@@ -67,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
       "dashboard-metrics.js", "dashboard-charts.js");
 
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final InFlightLimits inFlight;
   private final MemoryBudget bodyBudget;
   private final SourceRateLimiter rateLimiter;
@@ -79,13 +79,13 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   private volatile List<BoundListener> bound = List.of();
   private HttpServer server;
 
-  GatewayVerticle(GatewayConfig config, GatewayMeters counters, InFlightLimits inFlight, MemoryBudget bodyBudget,
+  GatewayVerticle(GatewayConfig config, GatewayMeters meters, InFlightLimits inFlight, MemoryBudget bodyBudget,
                   SourceRateLimiter rateLimiter, AtomicBoolean draining, HealthChecks readiness, Requester requester,
                   GatewaySettings settings) {
     this.requester = requester;
     this.settings = settings;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.inFlight = inFlight;
     this.bodyBudget = bodyBudget;
     this.rateLimiter = rateLimiter;
@@ -98,11 +98,11 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   public Future<?> start() {
     // Requests go to applications in this JVM as objects, to other nodes as JSON.
     WsgiCodecs.registerOn(vertx.eventBus());
-    ErrorResponses errors = new ErrorResponses(counters);
+    ErrorResponses errors = new ErrorResponses(meters);
     HttpServerOptions options = serverOptions();
-    ConnectionGuards guards = new ConnectionGuards(vertx, settings::config, counters, options);
-    BodyReader bodies = new BodyReader(vertx, config.timeouts(), counters, errors, bodyBudget);
-    RequestAdmission admission = new RequestAdmission(vertx, config, counters, errors, inFlight, rateLimiter, draining::get,
+    ConnectionGuards guards = new ConnectionGuards(vertx, settings::config, meters, options);
+    BodyReader bodies = new BodyReader(vertx, config.timeouts(), meters, errors, bodyBudget);
+    RequestAdmission admission = new RequestAdmission(vertx, config, meters, errors, inFlight, rateLimiter, draining::get,
         bodies);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> screenHttp2Target(ctx, errors))
@@ -121,12 +121,12 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
     builtIn(router, errors, paths.echo(), RouteLabels.ECHO, HttpMethod.POST,
         new EchoRoute(errors, admission, config.maxBodyBytes(), config.upstreamTimeout(), requester));
     builtIn(router, errors, paths.udpSend(), RouteLabels.UDP_SEND, HttpMethod.POST, new UdpSendRoute(errors, admission, requester));
-    builtIn(router, errors, paths.events(), RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, counters, errors));
+    builtIn(router, errors, paths.events(), RouteLabels.EVENTS, HttpMethod.GET, new EventsRoute(vertx, config, meters, errors));
     if (paths.dashboard() != null) {
       dashboard(router, paths.dashboard());
     }
     BuiltinApps apps = config.builtinApps() ? BuiltinApps.register(vertx) : null;
-    router.route().handler(new WsgiForwarder(vertx, config, counters, errors, admission, requester, settings::routes,
+    router.route().handler(new WsgiForwarder(vertx, config, meters, errors, admission, requester, settings::routes,
         apps != null ? apps::nearest : UnaryOperator.identity()));
     router.route().handler(ctx -> errors.send(ctx, 404, Failure.NOT_FOUND, "no route for " + ctx.request().path()));
     // Vert.x Web refuses a path it cannot decode before any route runs.
@@ -267,7 +267,7 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
   /** Counted, timed and logged like every other request: one refused before any route. */
   private void refuse(HttpServerRequest request, RejectedRequest refusal, ErrorResponses errors) {
     long startedAt = System.nanoTime();
-    counters.onRejected(Rejection.INVALID_REQUEST);
+    meters.onRejected(Rejection.INVALID_REQUEST);
     String requestId = RequestIds.choose(request);
     ClientAddress client = clients.resolve(request, requestId);
     request.response().endHandler(v -> {
@@ -281,8 +281,8 @@ public final class GatewayVerticle extends VerticleBase implements ListeningVert
 
   private void finished(HttpServerRequest request, ClientAddress client, String route, String requestId,
                         long startedAt) {
-    counters.onResponse(route, request.response().getStatusCode());
-    counters.requestTimer().record(route, System.nanoTime() - startedAt);
+    meters.onResponse(route, request.response().getStatusCode());
+    meters.requestTimer().record(route, System.nanoTime() - startedAt);
     if (config.accessLog() != GatewayConfig.AccessLogFormat.OFF) {
       AccessLog.log(config.accessLog(), request, client, route, requestId, startedAt);
     }

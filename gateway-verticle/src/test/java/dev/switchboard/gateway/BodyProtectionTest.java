@@ -128,8 +128,8 @@ class BodyProtectionTest {
     String response = readAll(socket);
     assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close")
         .contains("request body too slow");
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
     Await.condition("the body's bytes to be released", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 
@@ -193,8 +193,8 @@ class BodyProtectionTest {
     // Trickled inside the gap for 30 s, an admitted body is answered within each socket's 10 s read timeout only by
     // the 3 s total deadline. Each cut is counted once: by the total deadline, or by the gap clock when a busy machine stalled the trickler
     // for more than the 1 s gap (seen under a load average of 10).
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)
-        + gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(tooSlow);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_DEADLINE)
+        + gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(tooSlow);
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 
@@ -208,8 +208,8 @@ class BodyProtectionTest {
     // the socket's 10 s read timeout.
     trickle(socket, 50, 1000);
     assertThat(readAll(socket)).startsWith("HTTP/1.1 408 ").contains("request body not complete in time");
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_DEADLINE)).isEqualTo(1);
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isZero();
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_DEADLINE)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isZero();
   }
 
   @Test
@@ -251,7 +251,7 @@ class BodyProtectionTest {
     chunked.getOutputStream().write(("2710\r\n" + "y".repeat(10_000) + "\r\n" + "2710\r\n" + "y".repeat(10_000) + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     assertThat(readAll(chunked)).startsWith("HTTP/1.1 503 ").contains("Retry-After: 1");
-    assertThat(gateway.counters().rejected(Rejection.BODY_BUDGET)).isEqualTo(2);
+    assertThat(gateway.meters().rejected(Rejection.BODY_BUDGET)).isEqualTo(2);
     Await.condition("the refused chunked body released", WAIT, () -> gateway.service().bodyBudget().held() == 80_000);
 
     holder.getOutputStream().write(new byte[10_000]);
@@ -296,7 +296,7 @@ class BodyProtectionTest {
       request.reset().await(10, TimeUnit.SECONDS);
     }
     Await.condition("HTTP/2: everything released", WAIT, () -> h2cGateway.service().bodyBudget().held() == 0);
-    assertThat(h2cGateway.counters().connections()).as("the HTTP/2 connection itself stays").isEqualTo(1);
+    assertThat(h2cGateway.meters().connections()).as("the HTTP/2 connection itself stays").isEqualTo(1);
   }
 
   @Test
@@ -312,12 +312,12 @@ class BodyProtectionTest {
     request.putHeader("Content-Length", "1000");
     request.write(Buffer.buffer("ab")).await(10, TimeUnit.SECONDS);
     assertThat(answer(request)).startsWith("HTTP_2 408 request body timeout (2 bytes in ");
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
 
     HttpClientResponse next = client.request(HttpMethod.GET, gateway.port(), "127.0.0.1", "/apps/hello/")
         .compose(r -> r.send()).await(10, TimeUnit.SECONDS);
     assertThat(next.statusCode()).isEqualTo(200);
-    assertThat(gateway.counters().connections()).as("the same HTTP/2 connection").isEqualTo(1);
+    assertThat(gateway.meters().connections()).as("the same HTTP/2 connection").isEqualTo(1);
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 
@@ -345,7 +345,7 @@ class BodyProtectionTest {
     request.write(Buffer.buffer("ab")).await(10, TimeUnit.SECONDS);
     assertThat(answer(request)).startsWith("HTTP_2 408 request body timeout (2 bytes in ");
     assertThat(failure.get(10, TimeUnit.SECONDS)).isEqualTo("request body timeout");
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
   }
 
   @Test
@@ -365,8 +365,8 @@ class BodyProtectionTest {
     } finally {
       vertx.cancelTimer(trickler);
     }
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TOO_SLOW)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).as("the gap never ran out").isZero();
     Await.condition("the budget back to 0", WAIT, () -> gateway.service().bodyBudget().held() == 0);
   }
 }

@@ -58,9 +58,9 @@ class BridgeDisconnectTest {
 
       assertThat(response.statusCode()).isEqualTo(502);
       assertThat(response.body()).isEqualTo("application at wsgi.gone disconnected before answering\n");
-      assertThat(bridge.counters().unanswered()).isEqualTo(1);
-      assertThat(gateway.counters().failures(Failure.APPLICATION_FAILED)).isEqualTo(1);
-      assertThat(gateway.counters().failures(Failure.TIMEOUT)).isZero();
+      assertThat(bridge.meters().unanswered()).isEqualTo(1);
+      assertThat(gateway.meters().failures(Failure.APPLICATION_FAILED)).isEqualTo(1);
+      assertThat(gateway.meters().failures(Failure.TIMEOUT)).isZero();
     }
   }
 
@@ -83,7 +83,7 @@ class BridgeDisconnectTest {
       ReplyException replyError = (ReplyException) failure;
       assertThat(replyError.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
       assertThat(replyError.failureCode()).isEqualTo(502);
-      assertThat(bridge.counters().unanswered()).isEqualTo(1);
+      assertThat(bridge.meters().unanswered()).isEqualTo(1);
     }
   }
 }

@@ -63,7 +63,7 @@ class EnvironContractTest {
     assertThat(environ.containsKey("HTTP_CONTENT_TYPE")).isFalse();
     assertThat(environ.containsKey("HTTP_CONTENT_LENGTH")).isFalse();
     assertThat(environ.fieldNames()).as("a header with _ in its name is dropped").noneMatch(k -> k.contains("FORGED"));
-    assertThat(gateway.counters().headersDropped()).isEqualTo(1);
+    assertThat(gateway.meters().headersDropped()).isEqualTo(1);
     assertThat(Base64.getDecoder().decode(new JsonObject(body).getString("body")))
         .containsExactly(0, 0xFF, '\r', '\n');
   }

@@ -76,7 +76,7 @@ class GatewayErrorsTest {
       assertThat(response.body()).as(app).isEqualTo("invalid answer from application at wsgi." + app + "\n");
       assertThat(response.headers().firstValue("Injected")).isEmpty();
     }
-    assertThat(gateway.counters().failures(Failure.INVALID_REPLY)).isEqualTo(11);
+    assertThat(gateway.meters().failures(Failure.INVALID_REPLY)).isEqualTo(11);
   }
 
   @Test
@@ -136,7 +136,7 @@ class GatewayErrorsTest {
         .POST(HttpRequest.BodyPublishers.ofString("123456789")).build());
     assertThat(large.statusCode()).isEqualTo(413);
     assertThat(large.body()).isEqualTo("request body over 8 bytes\n");
-    assertThat(gateway.counters().failures(Failure.BODY_TOO_LARGE)).isEqualTo(1);
+    assertThat(gateway.meters().failures(Failure.BODY_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test

@@ -81,7 +81,7 @@ class GatewayReloadTest {
         assertThat(exchange(after)).startsWith("HTTP/1.1 200");
         // The keep-alive before the reload (60 s) is far beyond the 10 s read timeout: only the reloaded 1 s can close it.
         assertThat(after.getInputStream().read()).as("closed at the reloaded keep-alive timeout").isEqualTo(-1);
-        assertThat(gateway.counters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
+        assertThat(gateway.meters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
       }
       // The connection from before the reload keeps the 60 s keep-alive it was made with.
       assertThat(exchange(before)).startsWith("HTTP/1.1 200");

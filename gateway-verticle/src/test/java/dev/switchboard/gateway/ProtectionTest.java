@@ -94,13 +94,13 @@ class ProtectionTest {
       });
       HttpResponse<String> normal = gateway.get("/apps/hello/");
       assertThat(normal.statusCode()).isEqualTo(200);
-      assertThat(gateway.counters().connectionsClosed(ConnectionClose.HEADER_TIMEOUT))
+      assertThat(gateway.meters().connectionsClosed(ConnectionClose.HEADER_TIMEOUT))
           .as("the normal client was served while the slow ones were still trickling").isZero();
       for (Socket socket : slow) {
         assertThat(readAll(socket)).startsWith("HTTP/1.1 408 Request Timeout");
       }
       trickle.cancel(true);
-      assertThat(gateway.counters().connectionsClosed(ConnectionClose.HEADER_TIMEOUT)).isEqualTo(200);
+      assertThat(gateway.meters().connectionsClosed(ConnectionClose.HEADER_TIMEOUT)).isEqualTo(200);
     } finally {
       for (Socket socket : slow) {
         socket.close();
@@ -117,7 +117,7 @@ class ProtectionTest {
           .getBytes(StandardCharsets.US_ASCII));
       assertThat(readAll(socket)).startsWith("HTTP/1.1 408 ").contains("request body timeout");
     }
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.BODY_TIMEOUT)).isEqualTo(1);
   }
 
   @Test
@@ -128,7 +128,7 @@ class ProtectionTest {
       socket.getOutputStream().write("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readAll(socket)).startsWith("HTTP/1.1 200 OK").endsWith("Hello, world!");
     }
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
   }
 
   @Test
@@ -159,7 +159,7 @@ class ProtectionTest {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(600));
       assertThat(read).as("head and the whole body before the close").isGreaterThan(big.length);
     }
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.KEEP_ALIVE)).isEqualTo(1);
   }
 
   @Test
@@ -200,7 +200,7 @@ class ProtectionTest {
       assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
     }
     assertThat(responses.stream().filter(r -> r.join().statusCode() == 200)).hasSize(20);
-    assertThat(gateway.counters().rejected(Rejection.IN_FLIGHT_PER_ADDRESS)).isEqualTo(50);
+    assertThat(gateway.meters().rejected(Rejection.IN_FLIGHT_PER_ADDRESS)).isEqualTo(50);
     Await.condition("the bulkhead to empty", WAIT, () -> gateway.service().inFlight().addresses() == 0);
   }
 
@@ -235,7 +235,7 @@ class ProtectionTest {
     HttpResponse<String> surely = limited.statusCode() == 429 ? limited : gateway.get("/apps/hello/");
     assertThat(surely.statusCode()).isEqualTo(429);
     assertThat(surely.headers().firstValue("Retry-After")).hasValue("1");
-    assertThat(gateway.counters().rejected(Rejection.RATE_LIMITED)).isPositive();
+    assertThat(gateway.meters().rejected(Rejection.RATE_LIMITED)).isPositive();
   }
 
   @Test
@@ -243,11 +243,11 @@ class ProtectionTest {
   void maxConnections(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {maxConnections: 2}\n");
     try (Socket first = connect(gateway.port()); Socket second = connect(gateway.port())) {
-      Await.condition("two connections open", WAIT, () -> gateway.counters().connections() == 2);
+      Await.condition("two connections open", WAIT, () -> gateway.meters().connections() == 2);
       try (Socket third = connect(gateway.port())) {
         assertThat(third.getInputStream().read()).isEqualTo(-1);
       }
-      assertThat(gateway.counters().connectionsRefused()).isEqualTo(1);
+      assertThat(gateway.meters().connectionsRefused()).isEqualTo(1);
       second.getOutputStream().write("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       assertThat(readAll(second)).startsWith("HTTP/1.1 200 OK");
@@ -277,7 +277,7 @@ class ProtectionTest {
         .matches("(?s)HTTP/1\\.[01] 414 .*");
     assertThat(gateway.raw("GET /apps/hello/ HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(4000) + "\r\nConnection: close\r\n\r\n"))
         .matches("(?s)HTTP/1\\.[01] 431 .*");
-    assertThat(gateway.counters().rejected(Rejection.INVALID_REQUEST)).isEqualTo(2);
+    assertThat(gateway.meters().rejected(Rejection.INVALID_REQUEST)).isEqualTo(2);
   }
 
   @Test
@@ -288,7 +288,7 @@ class ProtectionTest {
     HttpResponse<String> response = gateway.get("/apps/never/");
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.body()).isEqualTo("request deadline of 400 ms passed\n");
-    assertThat(gateway.counters().connectionsClosed(ConnectionClose.REQUEST_DEADLINE)).isEqualTo(1);
+    assertThat(gateway.meters().connectionsClosed(ConnectionClose.REQUEST_DEADLINE)).isEqualTo(1);
   }
 
   @Test

@@ -23,20 +23,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A gateway deployed for one test on an ephemeral port, with its meters and a plain JDK HTTP client. */
-record RunningGateway(int port, GatewayMeters counters, GatewayService service, HttpClient client) {
+record RunningGateway(int port, GatewayMeters meters, GatewayService service, HttpClient client) {
 
   /** Configured as a user would, from YAML under {@code gateway:} (may be empty); the port is always 0. */
   static RunningGateway start(Vertx vertx, Path dir, String gatewayYaml) throws Exception {
     Path file = dir.resolve("gateway-" + System.nanoTime() + ".yaml");
     Files.writeString(file, "gateway:\n  port: 0\n" + gatewayYaml.indent(2));
     GatewayConfig config = ConfigLoader.load(file, new OverrideSource(Map.of(), Map.of(), Map.of())).gateway();
-    GatewayMeters counters = new GatewayMeters(new SimpleMeterRegistry(), RouteLabels.all(config));
-    GatewayService service = new GatewayService(vertx, config, counters, io.vertx.ext.healthchecks.HealthChecks.create(vertx),
+    GatewayMeters meters = new GatewayMeters(new SimpleMeterRegistry(), RouteLabels.all(config));
+    GatewayService service = new GatewayService(vertx, config, meters, io.vertx.ext.healthchecks.HealthChecks.create(vertx),
         Requester.local(vertx));
     int port = service.deploy(1).await(10, TimeUnit.SECONDS).get(0).port();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
-    return new RunningGateway(port, counters, service, client);
+    return new RunningGateway(port, meters, service, client);
   }
 
   URI uri(String pathAndQuery) {

@@ -113,11 +113,11 @@ class StreamingTest {
       }
       assertThat(offset).isEqualTo(total);
     }
-    Await.condition("the stream to end", WAIT, () -> gateway.counters().activeStreams() == 0);
+    Await.condition("the stream to end", WAIT, () -> gateway.meters().activeStreams() == 0);
     long bound = (4L + 1) * WsgiBus.MAX_CHUNK_BYTES;
     System.out.printf("100 MB stream: gateway held at most %d bytes (bound %d)%n",
-        gateway.counters().streamPeakBufferedBytes(), bound);
-    assertThat(gateway.counters().streamPeakBufferedBytes()).isPositive().isLessThanOrEqualTo(bound);
+        gateway.meters().streamPeakBufferedBytes(), bound);
+    assertThat(gateway.meters().streamPeakBufferedBytes()).isPositive().isLessThanOrEqualTo(bound);
   }
 
   private static String readHead(InputStream in) throws Exception {
@@ -148,7 +148,7 @@ class StreamingTest {
       assertThat(cancelled.get(20, TimeUnit.SECONDS)).isEqualTo("client-gone");
     }
     assertThat(written.get()).as("the application was held back, not drained into the gateway").isLessThan(16L << 20);
-    assertThat(gateway.counters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.WRITE_TIMEOUT))
+    assertThat(gateway.meters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.WRITE_TIMEOUT))
         .isEqualTo(1);
   }
 
@@ -234,7 +234,7 @@ class StreamingTest {
       upload.get(10, TimeUnit.SECONDS);
       assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("received " + total);
     }
-    assertThat(gateway.counters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.BODY_TIMEOUT))
+    assertThat(gateway.meters().connectionsClosed(dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose.BODY_TIMEOUT))
         .isZero();
   }
 
@@ -271,7 +271,7 @@ class StreamingTest {
       assertThat(socket.getInputStream().readNBytes(1000)).hasSize(1000);
     }
     assertThat(cancelled.get(10, TimeUnit.SECONDS)).isEqualTo("client-gone");
-    Await.condition("the stream to end", WAIT, () -> gateway.counters().activeStreams() == 0);
+    Await.condition("the stream to end", WAIT, () -> gateway.meters().activeStreams() == 0);
   }
 
   @Test
@@ -285,7 +285,7 @@ class StreamingTest {
     }).completion().await(5, TimeUnit.SECONDS);
     String raw = gateway.raw("GET /apps/flaky/ HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(raw).startsWith("HTTP/1.1 200 OK").contains("partial").doesNotEndWith("0\r\n\r\n");
-    assertThat(gateway.counters().failures(Failure.STREAM_ABORTED)).isEqualTo(1);
+    assertThat(gateway.meters().failures(Failure.STREAM_ABORTED)).isEqualTo(1);
   }
 
   @Test

@@ -25,7 +25,7 @@ import java.net.InetSocketAddress;
 final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
   private final UdpConfig config;
-  private final UdpMeters counters;
+  private final UdpMeters meters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
   private String localAddress;
@@ -34,9 +34,9 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
    * @param limiter null when there is no rate limit
    * @param events  null when datagrams are not published
    */
-  DatagramHandler(UdpConfig config, UdpMeters counters, SourceRateLimiter limiter, EventHandOff events) {
+  DatagramHandler(UdpConfig config, UdpMeters meters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.limiter = limiter;
     this.events = events;
   }
@@ -62,15 +62,15 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
   private void handle(ChannelHandlerContext ctx, ByteBuf data, InetSocketAddress sender) {
     int length = data.readableBytes();
-    counters.onReceived(length);
+    meters.onReceived(length);
     // The read buffer (on epoll, each datagram's segment of it) is one byte larger than the limit: a datagram that
     // fills it was larger and arrived cut off.
     if (length > config.maxDatagramBytes()) {
-      counters.onDropped(Drop.TRUNCATED);
+      meters.onDropped(Drop.TRUNCATED);
       return;
     }
     if (limiter != null && !limiter.allow(sender.getAddress().getHostAddress(), System.nanoTime())) {
-      counters.onDropped(Drop.RATE_LIMITED);
+      meters.onDropped(Drop.RATE_LIMITED);
       return;
     }
     reply(ctx, Replies.to(config.replyMode(), data, ctx.alloc()), sender);
@@ -92,14 +92,14 @@ final class DatagramHandler extends ChannelInboundHandlerAdapter {
     Drop refused = refusal(ctx, length);
     if (refused != null) {
       answer.release();
-      counters.onDropped(refused);
+      meters.onDropped(refused);
       return;
     }
     ctx.write(new DatagramPacket(answer, to)).addListener(sent -> {
       if (sent.isSuccess()) {
-        counters.onReplied(length);
+        meters.onReplied(length);
       } else {
-        counters.onDropped(Drop.REPLY_FAILED);
+        meters.onDropped(Drop.REPLY_FAILED);
       }
     });
   }

@@ -35,7 +35,7 @@ final class EventHandOff {
   private static final long DRAIN_DELAY_MS = 1;
 
   private final EventBus bus;
-  private final UdpMeters counters;
+  private final UdpMeters meters;
   private final BlockingQueue<DatagramEvent> queue;
   private final long maxLagNanos;
   private final String origin = UUID.randomUUID().toString();
@@ -45,9 +45,9 @@ final class EventHandOff {
   private volatile boolean lagSeen;
   private volatile long lagSeenAt;
 
-  EventHandOff(Vertx vertx, UdpMeters counters, int capacity, Duration maxLag) {
+  EventHandOff(Vertx vertx, UdpMeters meters, int capacity, Duration maxLag) {
     this.bus = vertx.eventBus();
-    this.counters = counters;
+    this.meters = meters;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxLagNanos = maxLag.toNanos();
     this.publisher = EventLoopContext.create(vertx);
@@ -64,11 +64,11 @@ final class EventHandOff {
   /** Called on the receive path: never waits. */
   void offer(DatagramEvent event) {
     if (lagSeen && System.nanoTime() - lagSeenAt < maxLagNanos) {
-      counters.onEventDropped(EventDrop.CONSUMER_LAG);
+      meters.onEventDropped(EventDrop.CONSUMER_LAG);
       return;
     }
     if (!queue.offer(event)) {
-      counters.onEventDropped(EventDrop.QUEUE_FULL);
+      meters.onEventDropped(EventDrop.QUEUE_FULL);
       return;
     }
     if (drainScheduled.compareAndSet(false, true)) {
@@ -85,7 +85,7 @@ final class EventHandOff {
       }
       bus.publish(UdpBus.DATAGRAMS, event.toJson(),
           new DeliveryOptions().addHeader(LAG_HEADER, origin + " " + System.nanoTime()));
-      counters.onPublished();
+      meters.onPublished();
     }
     // More waiting: yield the event loop between batches, then go on.
     if (drainScheduled.compareAndSet(false, true)) {

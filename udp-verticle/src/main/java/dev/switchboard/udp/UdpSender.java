@@ -25,17 +25,17 @@ final class UdpSender {
 
   private final Vertx vertx;
   private final UdpConfig config;
-  private final UdpMeters counters;
+  private final UdpMeters meters;
   private int inFlight;
 
-  UdpSender(Vertx vertx, UdpConfig config, UdpMeters counters) {
+  UdpSender(Vertx vertx, UdpConfig config, UdpMeters meters) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
   }
 
   void handle(Message<Object> message) {
-    counters.onSendRequest();
+    meters.onSendRequest();
     UdpSendRequest request;
     try {
       request = check(UdpSendRequest.fromJson(message.body()));

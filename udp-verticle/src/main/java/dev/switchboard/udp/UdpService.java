@@ -17,17 +17,17 @@ public final class UdpService {
 
   private final Vertx vertx;
   private final UdpConfig config;
-  private final UdpMeters counters;
+  private final UdpMeters meters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
 
-  public UdpService(Vertx vertx, UdpConfig config, UdpMeters counters) {
+  public UdpService(Vertx vertx, UdpConfig config, UdpMeters meters) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.limiter = config.rateLimit().newLimiter();
     this.events = config.publish()
-        ? new EventHandOff(vertx, counters, config.publishQueue(), config.publishMaxLag())
+        ? new EventHandOff(vertx, meters, config.publishQueue(), config.publishMaxLag())
         : null;
   }
 
@@ -54,7 +54,7 @@ public final class UdpService {
   }
 
   private Future<List<BoundListener>> deploy(UdpConfig instanceConfig, int instances) {
-    return ScaledDeployment.deploy(vertx, () -> new UdpVerticle(instanceConfig, counters, limiter, events), instances)
+    return ScaledDeployment.deploy(vertx, () -> new UdpVerticle(instanceConfig, meters, limiter, events), instances)
         .map(ScaledDeployment::listeners);
   }
 

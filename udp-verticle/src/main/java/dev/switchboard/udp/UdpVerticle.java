@@ -26,14 +26,14 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
   private static final Logger LOG = LoggerFactory.getLogger(UdpVerticle.class);
 
   private final UdpConfig config;
-  private final UdpMeters counters;
+  private final UdpMeters meters;
   private final SourceRateLimiter limiter;
   private final EventHandOff events;
   private volatile List<BoundListener> bound = List.of();
 
-  UdpVerticle(UdpConfig config, UdpMeters counters, SourceRateLimiter limiter, EventHandOff events) {
+  UdpVerticle(UdpConfig config, UdpMeters meters, SourceRateLimiter limiter, EventHandOff events) {
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.limiter = limiter;
     this.events = events;
   }
@@ -49,12 +49,12 @@ public final class UdpVerticle extends VerticleBase implements ListeningVerticle
     }
     DatagramSocket socket = vertx.createDatagramSocket(options);
     DatagramChannels.readInBatches(socket, config.maxDatagramBytes() + 1);
-    DatagramChannels.handleDatagrams(socket, new DatagramHandler(config, counters, limiter, events));
+    DatagramChannels.handleDatagrams(socket, new DatagramHandler(config, meters, limiter, events));
     if (config.reusePort()) {
       DatagramChannels.reusePort(socket);
     }
     socket.exceptionHandler(error -> LOG.warn("udp socket {}: {}", config.host(), error.getMessage()));
-    UdpSender sender = new UdpSender(vertx, config, counters);
+    UdpSender sender = new UdpSender(vertx, config, meters);
     MessageConsumer<Object> sends = vertx.eventBus().consumer(UdpBus.SEND, sender::handle);
     String configured = Addresses.hostPort(config.host(), config.port());
     return socket.listen(config.port(), config.host())

@@ -135,12 +135,12 @@ class DatagramChannelsTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EpollDatagramChannel channel = new EpollDatagramChannel();
     try (java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
+      UdpMeters meters = new UdpMeters(new SimpleMeterRegistry());
       BatchRecorder batches = new BatchRecorder();
       // Reads only when asked, and then Netty makes one read call: only recvmmsg takes all four datagrams at once.
       channel.config().setAutoRead(false);
       DatagramChannels.readInBatches(channel, 101);
-      channel.pipeline().addLast(batches, new DatagramHandler(RunningUdp.config("maxDatagramBytes", "100"), counters,
+      channel.pipeline().addLast(batches, new DatagramHandler(RunningUdp.config("maxDatagramBytes", "100"), meters,
           null, null));
       group.register(channel).sync();
       channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync();
@@ -151,18 +151,18 @@ class DatagramChannelsTest {
         client.send(new java.net.DatagramPacket(datagram, datagram.length, channel.localAddress()));
       }
       channel.read();
-      Await.condition("four datagrams received", WAIT, () -> counters.received() == 4);
+      Await.condition("four datagrams received", WAIT, () -> meters.received() == 4);
 
       // On loopback a send has queued its datagram before it returns, so the one read finds all four.
       assertThat(batches.lengths).containsExactly(List.of(100, 101, 0, 100));
       assertThat(batches.parents.get(0)).as("cut from one recvmmsg buffer").allSatisfy(
           parent -> assertThat(parent).isSameAs(batches.parents.get(0).get(0)));
-      assertThat(counters.dropped(Drop.TRUNCATED)).isEqualTo(1);
-      assertThat(counters.dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
+      assertThat(meters.dropped(Drop.TRUNCATED)).isEqualTo(1);
+      assertThat(meters.dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
       client.setSoTimeout((int) WAIT.toMillis());
       assertThat(receive(client)).isEqualTo(first);
       assertThat(receive(client)).isEqualTo(last);
-      Await.condition("two replies counted", WAIT, () -> counters.replied() == 2);
+      Await.condition("two replies counted", WAIT, () -> meters.replied() == 2);
     } finally {
       channel.close().sync();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

@@ -64,23 +64,23 @@ class DatagramHandlerTest {
   @DisplayName("a read batch larger than the send mark goes out whole; answers past the mark while the kernel refuses "
       + "sends are dropped and counted; every buffer is released")
   void sendQueueFull() {
-    UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
+    UdpMeters meters = new UdpMeters(new SimpleMeterRegistry());
     StallingSocket socket = new StallingSocket();
-    EmbeddedChannel channel = new EmbeddedChannel(socket, new DatagramHandler(UdpConfig.defaults(), counters, null, null));
+    EmbeddedChannel channel = new EmbeddedChannel(socket, new DatagramHandler(UdpConfig.defaults(), meters, null, null));
     // About four answers of 1,000 bytes pass the 4 KB mark (Netty adds its own overhead to each).
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(2048, 4096));
 
     // Eight in one read batch: answers are flushed once per batch, but a batch over the mark is sent as it goes.
     channel.writeInbound(datagrams(0, 8));
     assertThat(sent(channel)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-    assertThat(counters.replied()).isEqualTo(8);
-    assertThat(counters.dropped(Drop.SEND_QUEUE_FULL)).isZero();
+    assertThat(meters.replied()).isEqualTo(8);
+    assertThat(meters.dropped(Drop.SEND_QUEUE_FULL)).isZero();
 
     // The kernel stops taking datagrams: four answers wait in the channel, the other four are dropped.
     socket.stalled = true;
     channel.writeInbound(datagrams(10, 8));
     assertThat(sent(channel)).isEmpty();
-    assertThat(counters.dropped(Drop.SEND_QUEUE_FULL)).isEqualTo(4);
+    assertThat(meters.dropped(Drop.SEND_QUEUE_FULL)).isEqualTo(4);
 
     // It takes them again: the waiting answers go out, and new ones flow.
     socket.stalled = false;
@@ -88,8 +88,8 @@ class DatagramHandlerTest {
     assertThat(sent(channel)).containsExactly(10, 11, 12, 13);
     channel.writeInbound(datagrams(20, 1));
     assertThat(sent(channel)).containsExactly(20);
-    assertThat(counters.received()).isEqualTo(17);
-    assertThat(counters.replied()).isEqualTo(13);
+    assertThat(meters.received()).isEqualTo(17);
+    assertThat(meters.replied()).isEqualTo(13);
     assertThat(received).allSatisfy(packet -> assertThat(packet.refCnt()).as("received buffer released").isZero());
     assertThat(channel.finish()).isFalse();
   }

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A UDP service deployed for one test (two instances sharing an ephemeral port), with its meters. */
-record RunningUdp(UdpService service, UdpMeters counters, int port) {
+record RunningUdp(UdpService service, UdpMeters meters, int port) {
 
   /** Configured as a user would: {@code "replyMode", "hello"} sets {@code udp.replyMode}. The port is 0 unless given. */
   static UdpConfig config(String... keyValues) {
@@ -32,10 +32,10 @@ record RunningUdp(UdpService service, UdpMeters counters, int port) {
   }
 
   static RunningUdp start(Vertx vertx, String... keyValues) throws Exception {
-    UdpMeters counters = new UdpMeters(new SimpleMeterRegistry());
-    UdpService service = new UdpService(vertx, config(keyValues), counters);
+    UdpMeters meters = new UdpMeters(new SimpleMeterRegistry());
+    UdpService service = new UdpService(vertx, config(keyValues), meters);
     int port = service.deploy(2).await(10, TimeUnit.SECONDS).get(0).port();
-    return new RunningUdp(service, counters, port);
+    return new RunningUdp(service, meters, port);
   }
 
   /** A Vert.x instance on the jar's transport, epoll (see {@link #requireEpoll}). */

@@ -98,12 +98,12 @@ class UdpLoadTest {
     Outcome outcome = pingPong(udp.port(), 16, 625);
     System.out.printf("UDP load: %d sent, %d answered, %d lost (%.2f %%); service received %d, replied %d%n",
         outcome.sent(), outcome.answered(), outcome.lost(), 100.0 * outcome.lost() / outcome.sent(),
-        udp.counters().received(), udp.counters().replied());
+        udp.meters().received(), udp.meters().replied());
     Await.condition("the service to count every answer it sent", WAIT,
-        () -> udp.counters().replied() == udp.counters().received());
+        () -> udp.meters().replied() == udp.meters().received());
     // Loopback with one datagram in flight per sender loses none in practice; 1 % leaves room for a loaded machine.
     assertThat(outcome.lost()).isLessThanOrEqualTo(outcome.sent() / 100);
-    assertThat(udp.counters().received()).isGreaterThanOrEqualTo(outcome.answered());
+    assertThat(udp.meters().received()).isGreaterThanOrEqualTo(outcome.answered());
   }
 
   /** A consumer that takes 2 ms per event, on a worker thread so that it slows nobody else's event loop. */
@@ -127,21 +127,21 @@ class UdpLoadTest {
   @DisplayName("a slow bus consumer: events beyond its lag are dropped and counted, and every datagram is still answered")
   void slowConsumer(Vertx vertx) throws Exception {
     RunningUdp udp = RunningUdp.start(vertx, "publishMaxLag", "50ms");
-    UdpMeters counters = udp.counters();
+    UdpMeters meters = udp.meters();
     SlowConsumer consumer = new SlowConsumer();
     vertx.deployVerticle(consumer, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
         .await(10, TimeUnit.SECONDS);
 
     Outcome outcome = pingPong(udp.port(), 16, 250);
-    long lagDrops = counters.eventsDropped(EventDrop.CONSUMER_LAG);
+    long lagDrops = meters.eventsDropped(EventDrop.CONSUMER_LAG);
     System.out.printf("slow consumer: %d answered of %d; %d events published, %d dropped for lag, %d for a full queue%n",
-        outcome.answered(), outcome.sent(), counters.published(), lagDrops, counters.eventsDropped(EventDrop.QUEUE_FULL));
+        outcome.answered(), outcome.sent(), meters.published(), lagDrops, meters.eventsDropped(EventDrop.QUEUE_FULL));
 
     assertThat(outcome.lost()).as("replies are not held up by the consumer").isLessThanOrEqualTo(outcome.sent() / 100);
     assertThat(lagDrops).as("the consumer cannot take 2 ms an event at this rate").isPositive();
-    Await.condition("every event to be published or dropped", WAIT, () -> counters.published()
-        + counters.eventsDropped(EventDrop.CONSUMER_LAG) + counters.eventsDropped(EventDrop.QUEUE_FULL) == counters.received());
+    Await.condition("every event to be published or dropped", WAIT, () -> meters.published()
+        + meters.eventsDropped(EventDrop.CONSUMER_LAG) + meters.eventsDropped(EventDrop.QUEUE_FULL) == meters.received());
     Await.condition("the consumer to work off what was published", WAIT,
-        () -> consumer.handled.get() == counters.published());
+        () -> consumer.handled.get() == meters.published());
   }
 }

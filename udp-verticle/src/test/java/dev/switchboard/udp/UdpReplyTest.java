@@ -73,8 +73,8 @@ class UdpReplyTest {
     largest[0] = 1;
     largest[largest.length - 1] = 2;
     assertThat(udp.exchange(largest)).isEqualTo(largest);
-    Await.condition("three replies counted", WAIT, () -> udp.counters().replied() == 3);
-    assertThat(udp.counters().bytesOut()).isEqualTo(5 + BINARY.length + UdpConfig.MAX_UDP_PAYLOAD);
+    Await.condition("three replies counted", WAIT, () -> udp.meters().replied() == 3);
+    assertThat(udp.meters().bytesOut()).isEqualTo(5 + BINARY.length + UdpConfig.MAX_UDP_PAYLOAD);
   }
 
   @Test
@@ -84,8 +84,8 @@ class UdpReplyTest {
     CompletableFuture<JsonObject> event = firstEvent(vertx);
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), new byte[0], Duration.ofMillis(300))).isNull();
     assertThat(event.get(5, TimeUnit.SECONDS).getInteger("size")).isZero();
-    assertThat(udp.counters().received()).isEqualTo(1);
-    assertThat(udp.counters().dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
+    assertThat(udp.meters().received()).isEqualTo(1);
+    assertThat(udp.meters().dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
   }
 
   @Test
@@ -98,7 +98,7 @@ class UdpReplyTest {
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), new byte[UdpConfig.MAX_UDP_PAYLOAD],
         Duration.ofMillis(300))).isNull();
     Await.condition("the unanswerable datagram to be counted", WAIT,
-        () -> udp.counters().dropped(Drop.REPLY_TOO_LARGE) == 1);
+        () -> udp.meters().dropped(Drop.REPLY_TOO_LARGE) == 1);
   }
 
   @Test
@@ -120,8 +120,8 @@ class UdpReplyTest {
     assertThat(received.to()).isEqualTo("127.0.0.1:" + udp.port());
     assertThat(received.from()).startsWith("127.0.0.1:");
     assertThat(event.get().getInteger("size")).isEqualTo(BINARY.length);
-    assertThat(udp.counters().received()).isEqualTo(1);
-    assertThat(udp.counters().replied()).isZero();
+    assertThat(udp.meters().received()).isEqualTo(1);
+    assertThat(udp.meters().replied()).isZero();
   }
 
   @Test
@@ -130,7 +130,7 @@ class UdpReplyTest {
     RunningUdp udp = RunningUdp.start(vertx, "maxDatagramBytes", "100");
     CompletableFuture<JsonObject> event = firstEvent(vertx);
     assertThat(RunningUdp.exchange(InetAddress.getLoopbackAddress(), udp.port(), new byte[150], Duration.ofMillis(300))).isNull();
-    assertThat(udp.counters().dropped(Drop.TRUNCATED)).isEqualTo(1);
+    assertThat(udp.meters().dropped(Drop.TRUNCATED)).isEqualTo(1);
     assertThat(udp.exchange(new byte[100])).hasSize(100);
     assertThat(event.get(5, TimeUnit.SECONDS).getInteger("size")).as("only the whole datagram is published").isEqualTo(100);
   }
@@ -163,9 +163,9 @@ class UdpReplyTest {
         // One sender, one socket: the answers keep the order of the datagrams.
         assertThat(answers).containsExactly(5, 100, 4);
       }
-      Await.condition("all five received", WAIT, () -> udp.counters().received() == 5);
-      assertThat(udp.counters().dropped(Drop.TRUNCATED)).isEqualTo(1);
-      assertThat(udp.counters().dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
+      Await.condition("all five received", WAIT, () -> udp.meters().received() == 5);
+      assertThat(udp.meters().dropped(Drop.TRUNCATED)).isEqualTo(1);
+      assertThat(udp.meters().dropped(Drop.EMPTY_REPLY)).isEqualTo(1);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -179,11 +179,11 @@ class UdpReplyTest {
       for (int i = 0; i < 10; i++) {
         client.send(new java.net.DatagramPacket(new byte[] {(byte) i}, 1, InetAddress.getLoopbackAddress(), udp.port()));
       }
-      Await.condition("all ten to be received", WAIT, () -> udp.counters().received() == 10);
+      Await.condition("all ten to be received", WAIT, () -> udp.meters().received() == 10);
     }
     // One token a second: at most one more than the burst can have been earned while the ten arrived.
-    assertThat(udp.counters().dropped(Drop.RATE_LIMITED)).isBetween(6L, 7L);
-    Await.condition("the answers to be counted", WAIT, () -> udp.counters().replied() == 10 - udp.counters().dropped(Drop.RATE_LIMITED));
+    assertThat(udp.meters().dropped(Drop.RATE_LIMITED)).isBetween(6L, 7L);
+    Await.condition("the answers to be counted", WAIT, () -> udp.meters().replied() == 10 - udp.meters().dropped(Drop.RATE_LIMITED));
   }
 
   @Test

@@ -98,7 +98,7 @@ class UdpSendTest {
     ReplyException refused = failure(vertx, request("192.0.2.10", 9, "attack", false, 1000).toJson());
     assertThat(refused.failureCode()).isEqualTo(FailureCodes.FORBIDDEN);
     assertThat(refused.getMessage()).isEqualTo("destination 192.0.2.10 is not in udp.send.allow [127.0.0.0/8, ::1/128]");
-    assertThat(udp.counters().sendRequests()).isEqualTo(1);
+    assertThat(udp.meters().sendRequests()).isEqualTo(1);
   }
 
   @Test

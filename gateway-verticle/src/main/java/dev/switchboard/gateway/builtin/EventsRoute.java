@@ -40,13 +40,13 @@ public final class EventsRoute implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final ErrorResponses errors;
 
-  public EventsRoute(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors) {
+  public EventsRoute(Vertx vertx, GatewayConfig config, GatewayMeters meters, ErrorResponses errors) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.errors = errors;
   }
 
@@ -58,7 +58,7 @@ public final class EventsRoute implements Handler<RoutingContext> {
       errors.send(ctx, 400, Failure.BAD_REQUEST, "source must be some of " + String.join(",", SOURCES.keySet()));
       return;
     }
-    if (!counters.tryAddEventClient(config.eventsMaxClients())) {
+    if (!meters.tryAddEventClient(config.eventsMaxClients())) {
       errors.send(ctx, 503, Failure.AT_CAPACITY, "too many event clients (limit " + config.eventsMaxClients() + ")");
       return;
     }
@@ -76,7 +76,7 @@ public final class EventsRoute implements Handler<RoutingContext> {
     response.closeHandler(v -> {
       vertx.cancelTimer(keepalive);
       consumers.forEach(MessageConsumer::unregister);
-      counters.onEventClientGone();
+      meters.onEventClientGone();
     });
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .onComplete(ready -> write(response, pending,
@@ -85,12 +85,12 @@ public final class EventsRoute implements Handler<RoutingContext> {
 
   private void send(HttpServerResponse response, UnsentBytes pending, String source, JsonObject event) {
     if (pending.pending() > config.eventsQueueBytes()) {
-      counters.onEventDropped();
+      meters.onEventDropped();
       return;
     }
     write(response, pending,
         Buffer.buffer("event: " + source + "\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n"));
-    counters.onEventSent();
+    meters.onEventSent();
   }
 
   /** Writes to the client, counted until its socket has taken the bytes. */

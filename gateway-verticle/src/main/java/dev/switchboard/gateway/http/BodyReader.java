@@ -29,14 +29,14 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BodyReader {
 
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final ErrorResponses errors;
   private final MemoryBudget budget;
   private final BodyClocks clocks;
 
-  public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayMeters counters, ErrorResponses errors,
+  public BodyReader(Vertx vertx, GatewayTimeouts timeouts, GatewayMeters meters, ErrorResponses errors,
                     MemoryBudget budget) {
-    this.counters = counters;
+    this.meters = meters;
     this.errors = errors;
     this.budget = budget;
     this.clocks = new BodyClocks(vertx, timeouts);
@@ -110,7 +110,7 @@ public final class BodyReader {
   }
 
   private void timedOut(RoutingContext ctx, BodyClock.Expiry expiry, BodyClocks.Watch watch) {
-    counters.onConnectionClosed(expiry.counted());
+    meters.onConnectionClosed(expiry.counted());
     ConnectionEnd.skipRestOfBody(ctx);
     errors.send(ctx, 408, Failure.BODY_TIMEOUT, expiry.message() + " (" + watch.bytes() + " bytes in "
         + watch.elapsedMillis() + " ms)");

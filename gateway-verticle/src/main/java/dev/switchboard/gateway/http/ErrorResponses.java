@@ -19,10 +19,10 @@ public final class ErrorResponses {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
 
-  public ErrorResponses(GatewayMeters counters) {
-    this.counters = counters;
+  public ErrorResponses(GatewayMeters meters) {
+    this.meters = meters;
   }
 
   /** Logged at INFO; a 404 or 405, routine on a server facing the internet, at DEBUG (still counted). */
@@ -69,7 +69,7 @@ public final class ErrorResponses {
 
   /** Load shedding at a limit: counted under its reason, with {@code Retry-After: 1} (see {@link #shed}). */
   public void shedAtLimit(RoutingContext ctx, int status, Rejection why, String message) {
-    counters.onRejected(why);
+    meters.onRejected(why);
     ctx.response().putHeader("Retry-After", "1");
     shed(ctx, status, status == 429 ? Failure.RATE_LIMITED : Failure.AT_CAPACITY, message);
   }
@@ -80,7 +80,7 @@ public final class ErrorResponses {
   }
 
   private void answer(HttpServerResponse response, int status, Failure failure, String message) {
-    counters.onFailure(failure);
+    meters.onFailure(failure);
     if (response.ended() || response.closed()) {
       return;
     }

@@ -52,7 +52,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
 
   private final Timers timers;
   private final GatewayTimeouts timeouts;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final String remote;
   private final ConnectionClock clock;
   private final UnsentBytes unsent = new UnsentBytes();
@@ -77,11 +77,11 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
   private boolean bodyClockStopped;
 
   /** @param nanoTime the clock of all deadlines (System.nanoTime) */
-  ConnectionGuard(Timers timers, LongSupplier nanoTime, GatewayTimeouts timeouts, GatewayMeters counters,
+  ConnectionGuard(Timers timers, LongSupplier nanoTime, GatewayTimeouts timeouts, GatewayMeters meters,
                   String remote) {
     this.timers = timers;
     this.timeouts = timeouts;
-    this.counters = counters;
+    this.meters = meters;
     this.remote = remote;
     this.clock = new ConnectionClock(timers, nanoTime, this::nextDeadline, this::expire);
     this.phaseSince = clock.now();
@@ -327,7 +327,7 @@ final class ConnectionGuard extends ChannelDuplexHandler implements Rejections {
    * below the HTTP layer (there may be no request object yet), so it goes out as raw bytes.
    */
   private void close(ConnectionClose why, String reason, String status408) {
-    counters.onConnectionClosed(why);
+    meters.onConnectionClosed(why);
     // An idle keep-alive connection closing is routine (as echo's normal closes): DEBUG. The other clocks mean a client
     // that stalled: INFO.
     LOG.atLevel(why == ConnectionClose.KEEP_ALIVE ? Level.DEBUG : Level.INFO)

@@ -34,7 +34,7 @@ public final class ConnectionGuards {
 
   private final Vertx vertx;
   private final Supplier<GatewayConfig> config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final HttpServerOptions serverOptions;
 
   /**
@@ -42,28 +42,28 @@ public final class ConnectionGuards {
    *                      and clocks)
    * @param serverOptions the options the server was made with: the screening decoder needs its size limits
    */
-  public ConnectionGuards(Vertx vertx, Supplier<GatewayConfig> config, GatewayMeters counters,
+  public ConnectionGuards(Vertx vertx, Supplier<GatewayConfig> config, GatewayMeters meters,
                           HttpServerOptions serverOptions) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.serverOptions = serverOptions;
   }
 
   /** The server's connection handler. */
   public void onConnection(HttpConnection connection) {
     GatewayConfig now = config.get();
-    if (!counters.tryOpenConnection(now.limits().maxConnections())) {
+    if (!meters.tryOpenConnection(now.limits().maxConnections())) {
       LOG.debug("gateway connection from {} refused: {} open", remote(connection), now.limits().maxConnections());
       connection.close();
       return;
     }
-    connection.closeHandler(v -> counters.onConnectionGone());
+    connection.closeHandler(v -> meters.onConnectionGone());
     // A refused request ends in a connection exception (the decoder's failure), which Vert.x would log at ERROR
     // once per bad request; the refusal has been answered, logged and counted by then.
     connection.exceptionHandler(err -> LOG.debug("gateway connection from {}: {}", remote(connection), err.toString()));
     ChannelHandlerContext channel = NettyChannels.handlerOf(connection);
-    ConnectionGuard guard = new ConnectionGuard(Timers.of(vertx), System::nanoTime, now.timeouts(), counters,
+    ConnectionGuard guard = new ConnectionGuard(Timers.of(vertx), System::nanoTime, now.timeouts(), meters,
         remote(connection));
     channel.channel().attr(GUARD).set(guard);
     channel.pipeline().addFirst("switchboard-guard", guard);

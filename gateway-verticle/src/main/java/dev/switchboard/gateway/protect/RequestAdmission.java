@@ -27,7 +27,7 @@ public final class RequestAdmission {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final ErrorResponses errors;
   private final InFlightLimits inFlight;
   private final SourceRateLimiter rateLimiter;
@@ -37,12 +37,12 @@ public final class RequestAdmission {
   private final RequestDeadlines deadlines;
 
   /** @param rateLimiter null when clients are not rate-limited */
-  public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors,
+  public RequestAdmission(Vertx vertx, GatewayConfig config, GatewayMeters meters, ErrorResponses errors,
                           InFlightLimits inFlight, SourceRateLimiter rateLimiter, BooleanSupplier draining,
                           BodyReader bodies) {
     this.vertx = vertx;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.errors = errors;
     this.inFlight = inFlight;
     this.rateLimiter = rateLimiter;
@@ -101,7 +101,7 @@ public final class RequestAdmission {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    counters.onConnectionClosed(ConnectionClose.REQUEST_DEADLINE);
+    meters.onConnectionClosed(ConnectionClose.REQUEST_DEADLINE);
     ConnectionEnd.afterResponse(ctx);
     errors.send(ctx, 504, Failure.TIMEOUT, "request deadline of " + config.timeouts().request().toMillis() + " ms passed");
   }

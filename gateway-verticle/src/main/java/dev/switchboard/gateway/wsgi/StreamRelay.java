@@ -44,7 +44,7 @@ final class StreamRelay {
   private final HttpServerResponse response;
   private final WsgiResponse head;
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final long declaredLength;
   private final CreditReceiver credit;
   private MessageConsumer<JsonObject> chunks;
@@ -61,14 +61,14 @@ final class StreamRelay {
    * @param reply     the application's answer carrying {@code head}
    * @param requester watches the node that sent it: when that node leaves the cluster the stream is cut off at once
    */
-  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayMeters counters,
+  StreamRelay(Vertx vertx, RoutingContext ctx, WsgiResponse head, GatewayConfig config, GatewayMeters meters,
               Message<?> reply, Requester requester) {
     this.bus = vertx.eventBus();
     this.ctx = ctx;
     this.response = ctx.response();
     this.head = head;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.declaredLength = ResponseHead.declaredLength(head);
     this.credit = new CreditReceiver(config.streamCredit(), config.streamCredit() / 4, config.streamMaxChunkBytes(),
         declaredLength);
@@ -80,7 +80,7 @@ final class StreamRelay {
   }
 
   void start() {
-    counters.onStreamStarted();
+    meters.onStreamStarted();
     String address = WsgiBus.GATEWAY_STREAM_PREFIX + UUID.randomUUID();
     chunks = bus.consumer(address, this::onMessage);
     response.closeHandler(v -> clientGone());
@@ -157,7 +157,7 @@ final class StreamRelay {
     }
     LOG.info("request {}: streamed response aborted after {} bytes: {}", RequestIds.of(ctx), credit.received(),
         reason);
-    counters.onFailure(Failure.STREAM_ABORTED);
+    meters.onFailure(Failure.STREAM_ABORTED);
     bus.send(head.stream(), StreamMessage.cancel("aborted"));
     finish();
     if (!response.headWritten()) {
@@ -173,7 +173,7 @@ final class StreamRelay {
     unwatchSender.run();
     idleClock.stop();
     chunks.unregister();
-    counters.onStreamEnded(pending.peak());
+    meters.onStreamEnded(pending.peak());
   }
 
   private long idleDeadline() {

@@ -42,7 +42,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final GatewayMeters counters;
+  private final GatewayMeters meters;
   private final ErrorResponses errors;
   private final RequestAdmission admission;
   private final Supplier<RouteTable> routes;
@@ -50,14 +50,14 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
   private final UnaryOperator<String> nearest;
 
   /** @param nearest where to send a request for an address: this instance's own copy of a built-in app, if it has one */
-  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayMeters counters, ErrorResponses errors,
+  public WsgiForwarder(Vertx vertx, GatewayConfig config, GatewayMeters meters, ErrorResponses errors,
                        RequestAdmission admission, Requester requester, Supplier<RouteTable> routes,
                        UnaryOperator<String> nearest) {
     this.vertx = vertx;
     this.nearest = nearest;
     this.requester = requester;
     this.config = config;
-    this.counters = counters;
+    this.meters = meters;
     this.errors = errors;
     this.admission = admission;
     this.routes = routes;
@@ -120,7 +120,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
     try {
       environ = EnvironBuilder.build(ctx.request(), ClientAddress.of(ctx), match, body == null ? -1 : body.length(),
           RequestIds.of(ctx), name -> {
-        counters.onHeaderDropped();
+        meters.onHeaderDropped();
         LOG.debug("request {}: header {} dropped (underscore in its name)", RequestIds.of(ctx), name);
       });
     } catch (PercentDecoding.Malformed e) {
@@ -178,7 +178,7 @@ public final class WsgiForwarder implements Handler<RoutingContext> {
       return;
     }
     if (answer.streamed() && !head) {
-      new StreamRelay(vertx, ctx, answer, config, counters, reply, requester).start();
+      new StreamRelay(vertx, ctx, answer, config, meters, reply, requester).start();
       return;
     }
     try {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ErrorResponsesTest {
 
-  private final GatewayMeters counters = new GatewayMeters(new SimpleMeterRegistry(), List.of());
-  private final ErrorResponses errors = new ErrorResponses(counters);
+  private final GatewayMeters meters = new GatewayMeters(new SimpleMeterRegistry(), List.of());
+  private final ErrorResponses errors = new ErrorResponses(meters);
   private final HttpClient client = HttpClient.newHttpClient();
   private int port;
 
@@ -62,8 +62,8 @@ class ErrorResponsesTest {
         assertThat(e.getThrowableProxy().getMessage()).isEqualTo("a bug in a handler");
       });
       assertThat(events).as("the 404 below INFO, where the tests log").noneMatch(e -> e.getFormattedMessage().contains("/nothing"));
-      assertThat(counters.failures(Failure.INTERNAL)).isEqualTo(1);
-      assertThat(counters.failures(Failure.NOT_FOUND)).isEqualTo(1);
+      assertThat(meters.failures(Failure.INTERNAL)).isEqualTo(1);
+      assertThat(meters.failures(Failure.NOT_FOUND)).isEqualTo(1);
     }
   }
 
@@ -79,9 +79,9 @@ class ErrorResponsesTest {
       assertThat(response.statusCode()).as(path).isEqualTo(path.equals("/limited") ? 429 : 503);
       assertThat(response.headers().firstValue("Retry-After")).as(path).contains("1");
     }
-    assertThat(counters.failures(Failure.RATE_LIMITED)).isEqualTo(1);
-    assertThat(counters.failures(Failure.AT_CAPACITY)).isEqualTo(1);
-    assertThat(counters.failures(Failure.BAD_REQUEST) + counters.failures(Failure.NO_APPLICATION)).isZero();
-    assertThat(counters.rejected(Rejection.RATE_LIMITED)).isEqualTo(1);
+    assertThat(meters.failures(Failure.RATE_LIMITED)).isEqualTo(1);
+    assertThat(meters.failures(Failure.AT_CAPACITY)).isEqualTo(1);
+    assertThat(meters.failures(Failure.BAD_REQUEST) + meters.failures(Failure.NO_APPLICATION)).isZero();
+    assertThat(meters.rejected(Rejection.RATE_LIMITED)).isEqualTo(1);
   }
 }
