@@ -6,13 +6,18 @@ import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A count of things open at once (connections, clients) that a limit admits against, published as a gauge. Shared by
- * every instance of a service, so the limit holds across them. Thread-safe.
+ * A count of things open at once (connections, clients, requests in flight) that a limit admits against, published as
+ * a gauge or not. Shared by every instance of a service, so the limit holds across them. Thread-safe.
  */
 public final class LimitedCount {
 
   private final AtomicInteger count = new AtomicInteger();
 
+  /** A count no meter shows. */
+  public LimitedCount() {
+  }
+
+  /** A count published as the gauge {@code name}. */
   public LimitedCount(MeterRegistry registry, String name, Tags tags) {
     Gauge.builder(name, count, AtomicInteger::get).tags(tags).register(registry);
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.protect;
 
+import dev.switchboard.metrics.LimitedCount;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,7 @@ public final class InFlightLimits {
 
   private volatile int maxTotal;
   private volatile int maxPerAddress;
-  private final AtomicInteger total = new AtomicInteger();
+  private final LimitedCount total = new LimitedCount();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
   public InFlightLimits(int maxTotal, int maxPerAddress) {
@@ -28,15 +29,11 @@ public final class InFlightLimits {
   }
 
   public boolean tryEnter() {
-    if (total.incrementAndGet() > maxTotal) {
-      total.decrementAndGet();
-      return false;
-    }
-    return true;
+    return total.tryAdd(maxTotal);
   }
 
   public void exit() {
-    total.decrementAndGet();
+    total.remove();
   }
 
   /**
