@@ -40,7 +40,7 @@ public record BridgeConfig(String host, int port, AddressPatterns register, Addr
   public static final int DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
   /**
    * Room for the largest message the gateway sends a client by default, a request with a 1 MiB body (base64: 1.4 MB),
-   * and little more: 1000 connections at 8 MiB each (the former default) would have been 16 times the heap.
+   * and little more: 1000 connections at 8 MiB each would be 16 times the heap.
    */
   public static final int DEFAULT_MAX_PENDING_BYTES = 2 * 1024 * 1024;
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
