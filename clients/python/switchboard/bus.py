@@ -164,6 +164,7 @@ class BusClient:
         self._pings_sent = 0
         self._pongs = 0
         self._error_count = 0
+        self._errors_synced = 0  # _error_count when sync() last returned: what it reported, or what came before it
         self.errors = []  # the last bridge error frames not tied to a request, newest last (bounded)
 
     # -- connection ------------------------------------------------------------------------------------------------
@@ -402,21 +403,24 @@ class BusClient:
 
     def sync(self, timeout=5.0):
         """Waits until the bridge has acted on every frame sent so far: sends a ping and waits for its pong (the bridge
-        answers in order). Returns the distinct messages of the err frames that arrived meanwhile, not tied to a request: [] when all
-        went through. A refused register or a wrong token answers with an err frame (with a wrong token the ping is
-        refused too, so that err ends the wait). Raises TimeoutError when neither comes within timeout."""
-        with self._answers:
-            errors_before = self._error_count
+        answers in order). Returns the distinct messages of the err frames not tied to a request that arrived since
+        the previous sync() (the first one: since the client was made): [] when all went through. They are counted
+        from there, not from this call, because a refusal can arrive before it: the register just sent may be
+        answered before the ping leaves. A refused register or a wrong token answers with an err frame (with a wrong
+        token the ping is refused too), so an err ends the wait at once. Raises TimeoutError when neither comes within
+        timeout."""
         with self._write_lock:  # the ping's number and its place in the outbox in one step
             self._enqueue({"type": "ping"})
             with self._answers:
                 wanted = self._pings_sent
         self._flush()
         with self._answers:
+            errors_before = self._errors_synced
             if not self._answers.wait_for(lambda: self._pongs >= wanted or self._error_count > errors_before,
                                           timeout):
                 raise TimeoutError("no answer from the bridge %s:%s within %s s" % (self.host, self.port, timeout))
             new = self._error_count - errors_before
+            self._errors_synced = self._error_count
             return list(dict.fromkeys(self.errors[-new:])) if new else []  # each message once, in order
 
     def send(self, address, body, headers=None):

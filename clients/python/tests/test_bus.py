@@ -5,6 +5,7 @@ import unittest
 
 from switchboard.bus import BusClient
 from switchboard.frames import FrameReader
+from tests.fakebridge import WAIT, FakeBridge
 
 
 class TokenTest(unittest.TestCase):
@@ -61,6 +62,30 @@ class OutboxTest(unittest.TestCase):
             body = bridge.read()["body"]
             seen[body["writer"]].append(body["seq"])
         self.assertEqual(seen, {w: list(range(frames_each)) for w in range(writers)})
+
+
+class SyncTest(unittest.TestCase):
+    def setUp(self):
+        self.bridge = FakeBridge()
+        self.addCleanup(self.bridge.close)
+        self.client = BusClient("127.0.0.1", self.bridge.port, ping_interval=3600).connect()
+        self.addCleanup(self.client.close)
+
+    def test_a_refusal_read_before_sync_is_still_reported(self):
+        """The register's err frame can overtake the ping sync() sends: it is reported all the same, and only once."""
+        self.client.register("secret.admin", lambda message: None)
+        self.bridge.expect_register("secret.admin")
+        self.bridge.send({"type": "err", "message": "blocked by bridgeEvent handler"})
+        with self.client._answers:  # the reader has counted the refusal before sync() is called
+            self.assertTrue(self.client._answers.wait_for(lambda: self.client.errors, WAIT))
+        self.assertEqual(self.client.sync(WAIT), ["blocked by bridgeEvent handler"])
+        self.assertEqual(self.client.sync(WAIT), [])
+
+    def test_nothing_refused_waits_for_the_pong(self):
+        self.client.send("echo.request", {})
+        self.assertEqual(self.client.sync(WAIT), [])
+        self.assertEqual(self.bridge.expect(lambda f: True, "send")["type"], "send")
+        self.assertEqual(self.bridge.expect(lambda f: True, "ping")["type"], "ping")
 
 
 class CloseTest(unittest.TestCase):
