@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,18 +51,13 @@ class FaultIT {
   }
 
   private static String run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor(10, TimeUnit.SECONDS);
-    return out;
+    return ChildProcess.run(Duration.ofSeconds(10), command).output();
   }
 
   private static boolean exitsZero(String... command) {
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
+      return ChildProcess.run(Duration.ofSeconds(10), command).exitValue() == 0;
+    } catch (IOException | InterruptedException | AssertionError e) {  // missing, or hung: not available either way
       return false;
     }
   }

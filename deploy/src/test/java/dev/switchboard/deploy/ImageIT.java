@@ -12,6 +12,7 @@ import dev.switchboard.config.OverrideSource;
 import dev.switchboard.config.SwitchboardConfig;
 import dev.switchboard.config.UdpConfig;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -20,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -216,16 +215,17 @@ class ImageIT {
 
   /** Runs a command to its end (within a minute) and returns its output; IOException if it fails. */
   private static String command(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " did not end within 60 s");
+    ChildProcess.Finished finished;
+    try {
+      finished = ChildProcess.run(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD),
+          Duration.ofSeconds(60));
+    } catch (AssertionError e) {  // an engine that does not answer is one the test cannot use
+      throw new IOException(e.getMessage());
     }
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue());
+    if (finished.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " exited with " + finished.exitValue());
     }
-    return output;
+    return finished.output();
   }
 
   /** The image's JVM among the processes that run the container. */

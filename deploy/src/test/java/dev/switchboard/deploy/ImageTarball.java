@@ -1,16 +1,16 @@
 package dev.switchboard.deploy;
 
+import dev.switchboard.testing.ChildProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -95,12 +95,10 @@ final class ImageTarball {
   private static String tar(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("tar", "--warning=no-unknown-keyword"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+    ChildProcess.Finished finished = ChildProcess.run(new ProcessBuilder(command), Duration.ofSeconds(60));
+    if (finished.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + finished.output().strip());
     }
-    return output;
+    return finished.output();
   }
 }

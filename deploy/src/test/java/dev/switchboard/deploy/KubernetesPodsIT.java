@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +57,9 @@ class KubernetesPodsIT {
   Path dir;
 
   private static boolean run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+    ChildProcess.Finished finished = ChildProcess.run(Duration.ofSeconds(10), command);
+    if (finished.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + finished.output().strip());
     }
     return true;
   }

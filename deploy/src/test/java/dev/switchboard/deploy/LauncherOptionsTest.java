@@ -2,12 +2,13 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.ChildProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +91,8 @@ class LauncherOptionsTest {
     command.add("-version");
     ProcessBuilder java = new ProcessBuilder(command).directory(dir.toFile());
     setUserOptions(java.environment(), variable, value);
-    Process process = java.redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(output).isZero();
+    ChildProcess.Finished finished = ChildProcess.run(java, Duration.ofSeconds(60));
+    assertThat(finished.exitValue()).as(finished.output()).isZero();
   }
 
   /** The JVM options the launcher passes before {@code -jar}, with the user's variable set. */
@@ -100,9 +100,9 @@ class LauncherOptionsTest {
     ProcessBuilder launch = new ProcessBuilder("bash", dir.resolve("switchboard.sh").toString(), "--roles", "echo");
     setUserOptions(launch.environment(), variable, value);
     launch.environment().put("PATH", dir.resolve("bin") + ":" + launch.environment().get("PATH"));
-    Process process = launch.redirectErrorStream(true).start();
-    String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(process.waitFor()).isZero();
+    ChildProcess.Finished finished = ChildProcess.run(launch, Duration.ofSeconds(60));
+    assertThat(finished.exitValue()).as(finished.output()).isZero();
+    String printed = finished.output().strip();
     String tail = " -jar " + dir.resolve("deploy/target/switchboard.jar") + " --roles echo";
     assertThat(printed).endsWith(tail);
     String options = printed.substring(0, printed.length() - tail.length()).strip();

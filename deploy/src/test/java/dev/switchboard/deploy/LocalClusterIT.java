@@ -3,6 +3,7 @@ package dev.switchboard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,14 +74,12 @@ class LocalClusterIT {
   }
 
   private String script(String... args) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString());
     builder.command().addAll(java.util.List.of(args));
     builder.environment().putAll(env);
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(out).isZero();
-    return out;
+    ChildProcess.Finished finished = ChildProcess.run(builder, Duration.ofSeconds(120));
+    assertThat(finished.exitValue()).as(finished.output()).isZero();
+    return finished.output();
   }
 
   @BeforeEach

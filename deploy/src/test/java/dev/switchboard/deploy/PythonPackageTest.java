@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,15 +70,13 @@ class PythonPackageTest {
   }
 
   private static String run(List<String> command, Path directory, int seconds) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command);
     if (directory != null) {
       builder.directory(directory.toFile());
     }
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-    assertThat(process.exitValue()).as("exit status of %s:%n%s", command, out).isZero();
-    return out;
+    ChildProcess.Finished finished = ChildProcess.run(builder, Duration.ofSeconds(seconds));
+    assertThat(finished.exitValue()).as("exit status of %s:%n%s", command, finished.output()).isZero();
+    return finished.output();
   }
 
   private static void deleteRecursively(Path path) throws IOException {
@@ -158,8 +156,7 @@ class PythonPackageTest {
   @Test
   @DisplayName("a Flask application from a factory with literal arguments, served by the installed switchboard-wsgi")
   void flask() throws Exception {
-    Process probe = new ProcessBuilder(VENV.resolve("bin/python").toString(), "-c", "import flask").start();
-    assumeTrue(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+    assumeTrue(ChildProcess.run(WAIT, VENV.resolve("bin/python").toString(), "-c", "import flask").exitValue() == 0,
         "Flask is not installed for python3 (Debian: apt-get install python3-flask)");
     Files.writeString(project.resolve("flaskapp.py"), """
         from flask import Flask, request
@@ -184,13 +181,11 @@ class PythonPackageTest {
   void wrongToken() throws Exception {
     Files.copy(PYTHON_CLIENT.resolve("tests/apps.py"), project.resolve("apps.py"));
     ProcessBuilder builder = new ProcessBuilder(VENV.resolve("bin/switchboard-wsgi").toString(), "apps:application",
-        "--name", "bad", "--bridge", "127.0.0.1:" + bridge).directory(project.toFile()).redirectErrorStream(true);
+        "--name", "bad", "--bridge", "127.0.0.1:" + bridge).directory(project.toFile());
     builder.environment().put("SWITCHBOARD_TOKEN", "not-the-token");
-    Process process = builder.start();
-    adapters.add(process);
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(5);
+    ChildProcess.Finished finished = ChildProcess.run(builder, Duration.ofSeconds(60));
+    assertThat(finished.exitValue()).isEqualTo(5);
+    String out = finished.output();
     assertThat(out.strip().lines().reduce((a, b) -> b).orElse(""))
         .isEqualTo("switchboard-wsgi: the bridge at 127.0.0.1:" + bridge + " refused to register wsgi.bad: invalid_token");
     assertThat(out).doesNotContain("Traceback").doesNotContain("serving");
@@ -202,11 +197,9 @@ class PythonPackageTest {
     ProcessBuilder builder = new ProcessBuilder(VENV.resolve("bin/switchboard-bus").toString(), "request",
         "echo.request", "{\"hello\":\"bus\"}", "--bridge", "127.0.0.1:" + bridge).directory(project.toFile());
     builder.environment().put("SWITCHBOARD_TOKEN", TOKEN);
-    Process process = builder.redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEqualTo("{\"hello\": \"bus\"}\n");
-    assertThat(process.exitValue()).isZero();
+    ChildProcess.Finished finished = ChildProcess.run(builder, WAIT);
+    assertThat(finished.output()).isEqualTo("{\"hello\": \"bus\"}\n");
+    assertThat(finished.exitValue()).isZero();
   }
 
   @Test
@@ -215,13 +208,11 @@ class PythonPackageTest {
     ProcessBuilder builder = new ProcessBuilder(VENV.resolve("bin/switchboard-bus").toString(), "listen",
         "secret.admin", "--bridge", "127.0.0.1:" + bridge).directory(project.toFile());
     builder.environment().put("SWITCHBOARD_TOKEN", TOKEN);
-    Process process = builder.redirectErrorStream(true).start();
-    adapters.add(process);
     // The bridge acts on a connection's frames in order: the register's refusal comes before the pong of the ping
-    // that follows it, so the command knows and ends instead of listening to nothing.
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEqualTo("switchboard-bus: refused by the bridge: blocked by bridgeEvent handler\n");
-    assertThat(process.exitValue()).isEqualTo(5);
+    // that follows it (or even before that ping is sent), so the command knows and ends instead of listening to
+    // nothing.
+    ChildProcess.Finished finished = ChildProcess.run(builder, WAIT);
+    assertThat(finished.output()).isEqualTo("switchboard-bus: refused by the bridge: blocked by bridgeEvent handler\n");
+    assertThat(finished.exitValue()).isEqualTo(5);
   }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.OverrideSource;
 import dev.switchboard.listen.BoundListener;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -320,10 +321,8 @@ class PythonWsgiTest {
             time.sleep(0.05)
         print(bus.errors)
         """;
-    Process python = new ProcessBuilder("python3", "-c", script, String.valueOf(bridge))
-        .directory(PYTHON_CLIENT.toFile()).redirectErrorStream(true).start();
-    String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = ChildProcess.run(new ProcessBuilder("python3", "-c", script, String.valueOf(bridge))
+        .directory(PYTHON_CLIENT.toFile()), Duration.ofSeconds(30)).output();
     assertThat(out).contains("['blocked by bridgeEvent handler']");
   }
 

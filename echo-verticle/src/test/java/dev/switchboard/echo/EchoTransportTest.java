@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.bus.CloseReason;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.TestCertificates;
 import dev.switchboard.bus.EchoBus;
 import dev.switchboard.listen.BoundListener;
@@ -171,11 +172,9 @@ class EchoTransportTest {
         back = b"".join(chunks)
         print(len(back), back == data)
         """;
-    Process python = new ProcessBuilder("python3", "-c", script, String.valueOf(echo.port()))
-        .redirectErrorStream(true).start();
-    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).isEqualTo("300000 True");
+    ChildProcess.Finished python = ChildProcess.run(Duration.ofSeconds(30), "python3", "-c", script,
+        String.valueOf(echo.port()));
+    assertThat(python.output().trim()).isEqualTo("300000 True");
     assertThat(python.exitValue()).isZero();
     assertThat(echo.nextClose(WAIT).reason()).isEqualTo(CloseReason.EOF);
   }

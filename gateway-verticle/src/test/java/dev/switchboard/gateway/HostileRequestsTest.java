@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.switchboard.gateway.http.AccessLog;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -165,10 +166,7 @@ class HostileRequestsTest {
       command.add(header);
     }
     command.add("http://127.0.0.1:" + port + path);
-    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out;
+    return ChildProcess.run(new ProcessBuilder(command), Duration.ofSeconds(30)).output();
   }
 
   @Test

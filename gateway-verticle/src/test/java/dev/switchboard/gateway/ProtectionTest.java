@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.meters.GatewayMeters.ConnectionClose;
 import dev.switchboard.gateway.meters.GatewayMeters.Rejection;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.TestCertificates;
 import dev.switchboard.wsgi.WsgiApplications;
 import dev.switchboard.wsgi.WsgiResponse;
@@ -296,10 +297,8 @@ class ProtectionTest {
   void h2c(Vertx vertx) throws Exception {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "limits: {h2c: true}\n");
     for (String mode : List.of("--http2-prior-knowledge", "--http2")) {
-      Process curl = new ProcessBuilder("curl", "-sS", mode, "-w", " %{http_version}",
-          "http://127.0.0.1:" + gateway.port() + "/apps/hello/").redirectErrorStream(true).start();
-      String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String out = ChildProcess.run(Duration.ofSeconds(30), "curl", "-sS", mode, "-w", " %{http_version}",
+          "http://127.0.0.1:" + gateway.port() + "/apps/hello/").output();
       assertThat(out).as(mode).isEqualTo("Hello, world! 2");
     }
   }
@@ -311,15 +310,12 @@ class ProtectionTest {
     RunningGateway gateway = RunningGateway.start(vertx, dir, "tls: {certPath: " + certificates.cert()
         + ", keyPath: " + certificates.key() + "}\n");
     for (String mode : List.of("--http2", "--http1.1")) {
-      Process curl = new ProcessBuilder("curl", "-sS", mode, "--cacert", certificates.cert().toString(), "-w", " %{http_version}",
-          "https://localhost:" + gateway.port() + "/apps/hello/").redirectErrorStream(true).start();
-      String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String out = ChildProcess.run(Duration.ofSeconds(30), "curl", "-sS", mode, "--cacert",
+          certificates.cert().toString(), "-w", " %{http_version}", "https://localhost:" + gateway.port() + "/apps/hello/")
+          .output();
       assertThat(out).as(mode).isEqualTo("Hello, world! " + (mode.equals("--http2") ? "2" : "1.1"));
-      Process echo = new ProcessBuilder("curl", "-sS", mode, "--cacert", certificates.cert().toString(),
-          "https://localhost:" + gateway.port() + "/apps/echo/").redirectErrorStream(true).start();
-      String environ = new String(echo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(echo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String environ = ChildProcess.run(Duration.ofSeconds(30), "curl", "-sS", mode, "--cacert",
+          certificates.cert().toString(), "https://localhost:" + gateway.port() + "/apps/echo/").output();
       assertThat(new JsonObject(environ).getJsonObject("environ").getString("wsgi.url_scheme")).as(mode).isEqualTo("https");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.meters.GatewayMeters.Failure;
 import dev.switchboard.testing.Await;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.testing.IntegrationTest;
 import dev.switchboard.wsgi.Header;
 import dev.switchboard.wsgi.ResponseStream;
@@ -295,10 +296,9 @@ class StreamingTest {
     long total = 1_000_000;
     patternApp(vertx, "chunky-curl", total, false, new AtomicLong(), new CompletableFuture<>());
     patternApp(vertx, "chunky-python", total, false, new AtomicLong(), new CompletableFuture<>());
-    Process curl = new ProcessBuilder("curl", "-sS", "--fail", "-o", dir.resolve("curl.bin").toString(),
-        "-w", "%{http_code} %{size_download}", "http://127.0.0.1:" + gateway.port() + "/apps/chunky-curl/").start();
-    String curlOut = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String curlOut = ChildProcess.run(Duration.ofSeconds(30), "curl", "-sS", "--fail", "-o",
+        dir.resolve("curl.bin").toString(), "-w", "%{http_code} %{size_download}",
+        "http://127.0.0.1:" + gateway.port() + "/apps/chunky-curl/").output();
     assertThat(curlOut).isEqualTo("200 " + total);
     byte[] body = java.nio.file.Files.readAllBytes(dir.resolve("curl.bin"));
     for (int i = 0; i < body.length; i++) {
@@ -315,9 +315,8 @@ class StreamingTest {
         expected = bytes(((i * 2654435761) >> 13) & 0xff for i in range(len(data)))
         print(r.status, r.getheader("Transfer-Encoding"), len(data), data == expected)
         """;
-    Process python = new ProcessBuilder("python3", "-c", script, String.valueOf(gateway.port())).redirectErrorStream(true).start();
-    String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = ChildProcess.run(Duration.ofSeconds(30), "python3", "-c", script, String.valueOf(gateway.port()))
+        .output().trim();
     assertThat(out).isEqualTo("200 chunked " + total + " True");
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.switchboard.bus.DatagramEvent;
 import dev.switchboard.bus.UdpBus;
 import dev.switchboard.config.UdpConfig;
+import dev.switchboard.testing.ChildProcess;
 import dev.switchboard.udp.UdpMeters.Drop;
 import dev.switchboard.testing.Await;
 import io.vertx.core.Vertx;
@@ -243,10 +244,8 @@ class UdpReplyTest {
             assert data == expected and addr[1] == port, (port, sent, data, addr)
         print("ok", len(cases))
         """;
-    Process python = new ProcessBuilder("python3", "-c", script, String.valueOf(echo), String.valueOf(hello),
-        String.valueOf(upper)).redirectErrorStream(true).start();
-    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = ChildProcess.run(Duration.ofSeconds(30), "python3", "-c", script, String.valueOf(echo),
+        String.valueOf(hello), String.valueOf(upper)).output().trim();
     assertThat(output).isEqualTo("ok 7");
   }
 }

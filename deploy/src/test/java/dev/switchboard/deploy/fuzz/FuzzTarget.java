@@ -1,5 +1,6 @@
 package dev.switchboard.deploy.fuzz;
 
+import dev.switchboard.testing.ChildProcess;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -189,19 +190,13 @@ final class FuzzTarget implements AutoCloseable {
   long heapAfterGc() throws IOException, InterruptedException {
     Path commands = Files.createTempFile(log.getParent(), "jcmd", ".txt");
     Files.writeString(commands, "GC.run\nGC.heap_info\n");
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        String.valueOf(pid()), "-f", commands.toString()).redirectErrorStream(true).start();
-    byte[] out;
+    String text;
     try {
-      out = jcmd.getInputStream().readAllBytes();
-      if (!jcmd.waitFor(20, TimeUnit.SECONDS)) {
-        throw new IOException("jcmd did not finish");
-      }
+      text = ChildProcess.run(Duration.ofSeconds(20), Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          String.valueOf(pid()), "-f", commands.toString()).output();
     } finally {
-      jcmd.destroyForcibly();
       Files.deleteIfExists(commands);
     }
-    String text = new String(out, StandardCharsets.UTF_8);
     long usedKb = 0;
     int generations = 0;
     for (String line : text.split("\n")) {
