@@ -53,6 +53,7 @@ class MetricsDocTest {
     int echo = listeners.stream().filter(l -> l.service().equals("echo")).findFirst().orElseThrow().port();
     // Vert.x's net meters appear with a first TCP connection.
     try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), echo)) {
+      tcp.setSoTimeout(10_000);  // a read on a socket ignores JUnit's interrupt
       tcp.getOutputStream().write('x');
       assertThat(tcp.getInputStream().read()).isEqualTo('x');
     }

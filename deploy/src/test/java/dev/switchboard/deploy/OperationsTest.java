@@ -83,6 +83,7 @@ class OperationsTest {
   @DisplayName("/metrics is Prometheus text with Vert.x's meters and the services' counters, labels from bounded sets")
   void metrics() throws Exception {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port("echo"))) {
+      socket.setSoTimeout(10_000);  // a read on a socket ignores JUnit's interrupt
       OutputStream out = socket.getOutputStream();
       out.write('x');
       socket.shutdownOutput();
