@@ -98,8 +98,8 @@ class PythonPackageTest {
     http = freePort();
     bridge = freePort();
     vertx = Vertx.vertx();
-    Map<String, String> keys = Map.of("roles", "echo,gateway,bridge", "instances", "1", "gateway.port",
-        String.valueOf(http), "bridge.port", String.valueOf(bridge), "bridge.token", TOKEN);
+    Map<String, String> keys = Map.of("roles", "echo,gateway,bridge", "instances", "1", "echo.listeners.0.port", "0",
+        "gateway.port", String.valueOf(http), "bridge.port", String.valueOf(bridge), "bridge.token", TOKEN);
     new Assembly(vertx, ConfigLoader.load(null, new OverrideSource(keys, Map.of(), Map.of())), Main.meterRegistry(vertx))
         .start().await(20, TimeUnit.SECONDS);
     Files.writeString(project.resolve("token"), TOKEN + "\n");
